@@ -1,0 +1,80 @@
+using System.Runtime.InteropServices;
+
+namespace Reliability.Sut.Local.Processes;
+
+/// <summary>The few libc calls .NET does not wrap: signals other than SIGKILL, effective uid, chown.</summary>
+internal static partial class Posix
+{
+    public const int SIGINT = 2;
+    public const int SIGQUIT = 3;
+    public const int SIGKILL = 9;
+    public const int SIGTERM = 15;
+
+    [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static partial int SysKill(int pid, int signal);
+
+    [LibraryImport("libc", EntryPoint = "geteuid")]
+    private static partial uint SysGetEuid();
+
+    [LibraryImport("libc", EntryPoint = "chown", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
+    private static partial int SysChown(string path, uint owner, uint group);
+
+    [LibraryImport("libc", EntryPoint = "getpwnam", StringMarshalling = StringMarshalling.Utf8)]
+    private static partial IntPtr SysGetPwNam(string name);
+
+    public static bool IsRoot => SysGetEuid() == 0;
+
+    /// <summary>Sends a signal; false when the process is already gone.</summary>
+    public static bool Signal(int pid, int signal) => SysKill(pid, signal) == 0;
+
+    public static bool IsAlive(int pid) => SysKill(pid, 0) == 0 || Marshal.GetLastPInvokeError() == 1 /* EPERM: exists */;
+
+    /// <summary>uid and gid of a local account, or null when it does not exist.</summary>
+    public static (uint Uid, uint Gid)? LookupUser(string name)
+    {
+        var entry = SysGetPwNam(name);
+        if (entry == IntPtr.Zero)
+        {
+            return null;
+        }
+        // struct passwd on Linux: char* pw_name; char* pw_passwd; uid_t pw_uid; gid_t pw_gid; ...
+        var offset = 2 * IntPtr.Size;
+        return ((uint)Marshal.ReadInt32(entry, offset), (uint)Marshal.ReadInt32(entry, offset + 4));
+    }
+
+    public static void ChownRecursive(string path, uint uid, uint gid)
+    {
+        Chown(path, uid, gid);
+        if (Directory.Exists(path))
+        {
+            foreach (var entry in Directory.EnumerateFileSystemEntries(path, "*", SearchOption.AllDirectories))
+            {
+                Chown(entry, uid, gid);
+            }
+        }
+    }
+
+    private static void Chown(string path, uint uid, uint gid)
+    {
+        if (SysChown(path, uid, gid) != 0)
+        {
+            throw new IOException($"chown {path} failed (errno {Marshal.GetLastPInvokeError()})");
+        }
+    }
+
+    /// <summary>Start time of a process in clock ticks since boot (field 22 of /proc/pid/stat), or null if gone.</summary>
+    public static long? StartTicks(int pid)
+    {
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            // The command name (field 2) is parenthesised and may contain spaces: parse after the last ')'.
+            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            return long.Parse(fields[19], System.Globalization.CultureInfo.InvariantCulture);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or FormatException or IndexOutOfRangeException)
+        {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,80 @@
+using System.Globalization;
+
+namespace Reliability.Sut.Local.Processes;
+
+/// <summary>
+/// One folder per run holding every component's files and logs, plus a ledger of the processes the run
+/// started (pid and start time). If the harness dies without cleaning up, the next run's
+/// <see cref="StaleRunSweeper"/> reads the ledger and stops what was left.
+/// </summary>
+public sealed class RunDirectory : IDisposable
+{
+    private const string OwnerFile = "owner";
+    private const string LedgerFolder = "processes";
+
+    private RunDirectory(string path) => Path = path;
+
+    public string Path { get; }
+
+    /// <summary>The default parent of run directories: $RELIABILITY_RUNS or $TMPDIR/reliability-runs.</summary>
+    public static string DefaultRoot =>
+        Environment.GetEnvironmentVariable("RELIABILITY_RUNS") is { Length: > 0 } root
+            ? root
+            : System.IO.Path.Combine(System.IO.Path.GetTempPath(), "reliability-runs");
+
+    /// <summary>Sweeps dead runs under the root, then creates a fresh run directory owned by this process.</summary>
+    public static RunDirectory Create(string name, string? root = null)
+    {
+        root ??= DefaultRoot;
+        Directory.CreateDirectory(root);
+        StaleRunSweeper.Sweep(root);
+        var stamp = DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture);
+        var path = System.IO.Path.Combine(root, $"{stamp}-{name}-{Guid.NewGuid().ToString("N")[..8]}");
+        Directory.CreateDirectory(System.IO.Path.Combine(path, LedgerFolder));
+        var self = Environment.ProcessId;
+        File.WriteAllText(System.IO.Path.Combine(path, OwnerFile), $"{self} {Posix.StartTicks(self)}");
+        return new RunDirectory(path);
+    }
+
+    public string Folder(string name)
+    {
+        var folder = System.IO.Path.Combine(Path, name);
+        Directory.CreateDirectory(folder);
+        return folder;
+    }
+
+    internal void Record(int pid, string name)
+    {
+        var ticks = Posix.StartTicks(pid);
+        File.WriteAllText(System.IO.Path.Combine(Path, LedgerFolder, pid.ToString(CultureInfo.InvariantCulture)), $"{ticks} {name}");
+    }
+
+    internal void Forget(int pid) =>
+        File.Delete(System.IO.Path.Combine(Path, LedgerFolder, pid.ToString(CultureInfo.InvariantCulture)));
+
+    /// <summary>Kills anything still recorded (a safety net), then removes the folder unless asked to keep it.</summary>
+    public void Dispose() => Close(keepFiles: false);
+
+    public void Close(bool keepFiles)
+    {
+        StaleRunSweeper.KillRecorded(Path);
+        if (!keepFiles)
+        {
+            try
+            {
+                Directory.Delete(Path, recursive: true);
+            }
+            catch (IOException)
+            {
+                // A file still being written by a dying process; the next sweep removes it.
+            }
+        }
+        else
+        {
+            File.Delete(System.IO.Path.Combine(Path, OwnerFile));
+        }
+    }
+
+    internal static string OwnerPath(string run) => System.IO.Path.Combine(run, OwnerFile);
+    internal static string LedgerPath(string run) => System.IO.Path.Combine(run, LedgerFolder);
+}

@@ -28,6 +28,8 @@ public sealed class ChildProcess : IAsyncDisposable
     private readonly Queue<string> _tail = new();
     private readonly List<Action<string>> _lineObservers = [];
     private readonly Lock _gate = new();
+    private int _disposed;
+    private int? _exitCode;
 
     private ChildProcess(ChildProcessSpec spec, Process process, RunDirectory run, StreamWriter log)
     {
@@ -38,10 +40,10 @@ public sealed class ChildProcess : IAsyncDisposable
     }
 
     public ChildProcessSpec Spec { get; }
-    public int Pid => _process.Id;
-    public bool HasExited => _process.HasExited;
-    public int? ExitCode => _process.HasExited ? _process.ExitCode : null;
-    public Task Exited => _process.WaitForExitAsync();
+    public int Pid { get; private set; }
+    public bool HasExited => _disposed == 1 || _process.HasExited;
+    public int? ExitCode => _disposed == 1 ? _exitCode : _process.HasExited ? _process.ExitCode : null;
+    public Task Exited { get; private set; } = Task.CompletedTask;
 
     public static ChildProcess Start(ChildProcessSpec spec, RunDirectory run, Action<string>? onLine = null)
     {
@@ -94,6 +96,8 @@ public sealed class ChildProcess : IAsyncDisposable
             log.Dispose();
             throw new ComponentStartException(spec.Name, $"could not run '{info.FileName}': {ex.Message}", "");
         }
+        child.Pid = process.Id;
+        child.Exited = process.WaitForExitAsync();
         run.Record(process.Id, spec.Name);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
@@ -109,12 +113,12 @@ public sealed class ChildProcess : IAsyncDisposable
         }
     }
 
-    public bool Signal(int signal) => !_process.HasExited && Posix.Signal(_process.Id, signal);
+    public bool Signal(int signal) => !HasExited && Posix.Signal(Pid, signal);
 
     /// <summary>Sends <paramref name="signal"/>, waits up to <paramref name="grace"/>, then SIGKILLs.</summary>
     public async Task StopAsync(int signal, TimeSpan grace)
     {
-        if (!_process.HasExited)
+        if (!HasExited)
         {
             Signal(signal);
             using var timeout = new CancellationTokenSource(grace);
@@ -128,24 +132,32 @@ public sealed class ChildProcess : IAsyncDisposable
                 await _process.WaitForExitAsync();
             }
         }
-        _run.Forget(_process.Id);
+        _run.Forget(Pid);
     }
 
     public void Kill()
     {
-        if (!_process.HasExited)
+        if (!HasExited)
         {
-            Posix.Signal(_process.Id, Posix.SIGKILL);
+            Posix.Signal(Pid, Posix.SIGKILL);
         }
     }
 
     public async ValueTask DisposeAsync()
     {
-        Kill();
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+        if (!_process.HasExited)
+        {
+            Posix.Signal(Pid, Posix.SIGKILL);
+        }
         await _process.WaitForExitAsync();
-        _run.Forget(_process.Id);
+        _run.Forget(Pid);
         // Let the asynchronous readers drain the last lines before the log closes.
         _process.WaitForExit();
+        _exitCode = _process.ExitCode;
         lock (_gate)
         {
             _log.Dispose();

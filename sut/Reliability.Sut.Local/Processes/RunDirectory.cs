@@ -49,8 +49,17 @@ public sealed class RunDirectory : IDisposable
         File.WriteAllText(System.IO.Path.Combine(Path, LedgerFolder, pid.ToString(CultureInfo.InvariantCulture)), $"{ticks} {name}");
     }
 
-    internal void Forget(int pid) =>
-        File.Delete(System.IO.Path.Combine(Path, LedgerFolder, pid.ToString(CultureInfo.InvariantCulture)));
+    internal void Forget(int pid)
+    {
+        try
+        {
+            File.Delete(System.IO.Path.Combine(Path, LedgerFolder, pid.ToString(CultureInfo.InvariantCulture)));
+        }
+        catch (DirectoryNotFoundException)
+        {
+            // The run was already closed or swept.
+        }
+    }
 
     /// <summary>Kills anything still recorded (a safety net), then removes the folder unless asked to keep it.</summary>
     public void Dispose() => Close(keepFiles: false);

@@ -27,6 +27,7 @@ public sealed class RunDirectory : IDisposable
     {
         root ??= DefaultRoot;
         Directory.CreateDirectory(root);
+        AllowTraversal(root);
         StaleRunSweeper.Sweep(root);
         var stamp = DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture);
         var path = System.IO.Path.Combine(root, $"{stamp}-{name}-{Guid.NewGuid().ToString("N")[..8]}");
@@ -34,6 +35,19 @@ public sealed class RunDirectory : IDisposable
         var self = Environment.ProcessId;
         File.WriteAllText(System.IO.Path.Combine(path, OwnerFile), $"{self} {Posix.StartTicks(self)}");
         return new RunDirectory(path);
+    }
+
+    /// <summary>
+    /// Components that drop privileges (PostgreSQL runs as 'postgres' when the harness is root) must be
+    /// able to walk into the run folder, even when its parent came from mktemp with mode 0700.
+    /// </summary>
+    private static void AllowTraversal(string folder)
+    {
+        if (!OperatingSystem.IsWindows() && Processes.Posix.IsRoot)
+        {
+            var mode = File.GetUnixFileMode(folder);
+            File.SetUnixFileMode(folder, mode | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute);
+        }
     }
 
     public string Folder(string name)

@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Runs every test of the solution, the way CI does.
+# It installs what the tests need when it is missing (as root, with apt-get), or names the command to run.
+# It ends with one line "Tests: N passed, N failed, N skipped" and fails if any process the tests
+# started is still running afterwards.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+need=()
+{ command -v initdb >/dev/null || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; } || need+=(postgresql)
+command -v python3 >/dev/null || need+=(python3)
+command -v setpriv >/dev/null || need+=(util-linux)
+if [ ${#need[@]} -gt 0 ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    echo "Installing ${need[*]} with apt-get"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}"
+  else
+    echo "Missing test prerequisites. Run: sudo apt-get install -y ${need[*]}" >&2
+    exit 3
+  fi
+fi
+
+# Every run directory the tests create goes under one folder, so leaks can be found by path.
+RELIABILITY_RUNS="$(mktemp -d -t reliability-test-runs.XXXXXX)"
+export RELIABILITY_RUNS
+log="$(mktemp -t reliability-test-log.XXXXXX)"
+trap 'rm -rf "$RELIABILITY_RUNS" "$log"' EXIT
+
+dotnet build Reliability.sln -c Release -nologo -clp:ErrorsOnly
+set +e
+dotnet test Reliability.sln -c Release --no-build --nologo --blame-hang-timeout 10m 2>&1 | tee "$log"
+status=${PIPESTATUS[0]}
+set -e
+
+summary=$(grep -E '^(Passed|Failed)!' "$log" | sed -E 's/.*Failed: *([0-9]+), Passed: *([0-9]+), Skipped: *([0-9]+).*/\1 \2 \3/' \
+  | awk '{f+=$1; p+=$2; s+=$3} END {printf "%d passed, %d failed, %d skipped", p, f, s}')
+echo "Tests: ${summary:-0 passed, 0 failed, 0 skipped}"
+
+leaked=$(ps -eo pid=,args= | grep -F -e "$RELIABILITY_RUNS" -e "$(pwd)/tests/" | grep -v -e grep -e 'dotnet test' -e testhost || true)
+if [ -n "$leaked" ]; then
+  echo "Processes started by the tests are still running:" >&2
+  echo "$leaked" >&2
+  exit 1
+fi
+exit "$status"

@@ -1,0 +1,56 @@
+using System.Text.RegularExpressions;
+using Reliability.Sut.Local.Processes;
+
+namespace Reliability.Cli.Tests;
+
+public sealed partial class CommandLineTests
+{
+    [Fact]
+    public async Task Gameday_runs_the_journey_on_an_embedded_postgres_and_exits_0()
+    {
+        using var cli = new CliProcess("gameday");
+        var exit = await cli.WaitAsync(TimeSpan.FromMinutes(2));
+        exit.Should().Be(0, cli.Output);
+        cli.Output.Should().Contain("All 12 steps passed.").And.Contain("experiment runner is not built yet");
+    }
+
+    [Fact]
+    public async Task Sut_up_stops_postgres_and_the_sut_on_SIGINT()
+    {
+        using var cli = new CliProcess("sut", "up");
+        await Until(() => cli.Output.Contains("Press Ctrl-C", StringComparison.Ordinal), TimeSpan.FromMinutes(1), () => cli.Output);
+        var run = RunFolder().Match(cli.Output).Groups[1].Value.Trim();
+        var recorded = Directory.EnumerateFiles(Path.Combine(run, "processes")).Select(f => int.Parse(Path.GetFileName(f), System.Globalization.CultureInfo.InvariantCulture)).ToList();
+        recorded.Should().HaveCount(2, "PostgreSQL and the SUT");
+
+        Posix.Signal(cli.Pid, Posix.SIGINT).Should().BeTrue();
+
+        (await cli.WaitAsync(TimeSpan.FromSeconds(60))).Should().Be(0, cli.Output);
+        recorded.Should().AllSatisfy(pid => Posix.IsAlive(pid).Should().BeFalse($"pid {pid} must be stopped"));
+        Directory.Exists(run).Should().BeFalse();
+    }
+
+    [Fact]
+    public async Task An_unknown_command_is_invalid_input_exit_2()
+    {
+        using var cli = new CliProcess("no-such-command");
+        (await cli.WaitAsync(TimeSpan.FromSeconds(60))).Should().Be(2);
+        cli.Output.Should().Contain("no-such-command");
+    }
+
+    private static async Task Until(Func<bool> condition, TimeSpan deadline, Func<string> describe)
+    {
+        using var timeout = new CancellationTokenSource(deadline);
+        while (!condition())
+        {
+            if (timeout.IsCancellationRequested)
+            {
+                throw new TimeoutException($"condition not met within {deadline}: {describe()}");
+            }
+            await Task.Delay(50);
+        }
+    }
+
+    [GeneratedRegex(@"Logs\s+(\S+)")]
+    private static partial Regex RunFolder();
+}

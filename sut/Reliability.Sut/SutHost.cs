@@ -20,6 +20,11 @@ internal static class SutHost
             options.UseUtcTimestamp = true;
             options.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ";
         });
+        // Framework request logs cost several lines per request (they capped /health near 6k rps on
+        // two cores) and carry full URLs; RequestObservation logs what operators need instead.
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        builder.Logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Information);
+        builder.Logging.AddFilter("Npgsql", LogLevel.Warning);
 
         builder.WebHost.UseUrls($"http://{settings.BindAddress}:{settings.Port}");
         builder.WebHost.ConfigureKestrel(kestrel =>

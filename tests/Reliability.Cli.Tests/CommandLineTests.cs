@@ -8,10 +8,23 @@ public sealed partial class CommandLineTests
     [Fact]
     public async Task Gameday_runs_the_journey_on_an_embedded_postgres_and_exits_0()
     {
-        using var cli = new CliProcess("gameday");
-        var exit = await cli.WaitAsync(TimeSpan.FromMinutes(2));
-        exit.Should().Be(0, cli.Output);
-        cli.Output.Should().Contain("All 12 steps passed.").And.Contain("experiment runner is not built yet");
+        var reports = Path.Combine(Path.GetTempPath(), $"gameday-{Guid.NewGuid():N}");
+        using var cli = new CliProcess("gameday", "--output", reports);
+        try
+        {
+            var exit = await cli.WaitAsync(TimeSpan.FromMinutes(2));
+            exit.Should().Be(0, cli.Output);
+            cli.Output.Should().Contain("All 12 steps passed.").And.Contain("experiment runner is not built yet");
+            File.ReadAllText(Path.Combine(reports, "summary.md")).Should().Contain("| POST /api/auth/login | 200 | 200 |");
+            File.ReadAllText(Path.Combine(reports, "result.json")).Should().Contain("\"passed\": true");
+        }
+        finally
+        {
+            if (Directory.Exists(reports))
+            {
+                Directory.Delete(reports, recursive: true);
+            }
+        }
     }
 
     [Fact]
@@ -28,6 +41,14 @@ public sealed partial class CommandLineTests
         (await cli.WaitAsync(TimeSpan.FromSeconds(60))).Should().Be(0, cli.Output);
         recorded.Should().AllSatisfy(pid => Posix.IsAlive(pid).Should().BeFalse($"pid {pid} must be stopped"));
         Directory.Exists(run).Should().BeFalse();
+    }
+
+    [Fact]
+    public async Task Kubernetes_target_is_refused_until_its_driver_exists_exit_3()
+    {
+        using var cli = new CliProcess("gameday", "--target", "kubernetes");
+        (await cli.WaitAsync(TimeSpan.FromSeconds(60))).Should().Be(3);
+        cli.Output.Should().Contain("not built yet");
     }
 
     [Fact]

@@ -13,11 +13,16 @@ internal sealed record ReadyResponse(string Status, string Zone, string Pod, str
 
 internal static class HealthApi
 {
+    // The Kubernetes probes and the load balancer's health checks point here; deployment tests compare against these.
+    public const string LivenessPath = "/health";
+    public const string ReadinessPath = "/ready";
+    public const string MetricsPath = "/metrics";
+
     public static IEndpointRouteBuilder MapHealthApi(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/health", Health).AllowAnonymous();
-        app.MapGet("/ready", Ready).AllowAnonymous();
-        app.MapMetrics("/metrics").AllowAnonymous();
+        app.MapGet(LivenessPath, Health).AllowAnonymous();
+        app.MapGet(ReadinessPath, Ready).AllowAnonymous();
+        app.MapMetrics(MetricsPath).AllowAnonymous();
         return app;
     }
 

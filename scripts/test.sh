@@ -11,6 +11,7 @@ need=()
 command -v python3 >/dev/null || need+=(python3)
 command -v setpriv >/dev/null || need+=(util-linux)
 command -v kubectl >/dev/null || need+=(kubectl)
+/usr/bin/python3 -c 'import botocore' 2>/dev/null || need+=(python3-botocore)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
     echo "Installing ${need[*]} with apt-get"

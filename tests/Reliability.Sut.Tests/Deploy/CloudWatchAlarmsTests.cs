@@ -80,6 +80,31 @@ public sealed partial class CloudWatchAlarmsTests
         }
     }
 
+    [Fact]
+    public void Every_alarm_validates_against_the_PutMetricAlarm_input_shape_of_botocores_service_model()
+    {
+        // botocore (Debian's python3-botocore) carries AWS's own API model; its validator needs no network.
+        const string script = """
+            import botocore.session, botocore.validate, glob, json, sys
+            shape = botocore.session.get_session().get_service_model('cloudwatch').operation_model('PutMetricAlarm').input_shape
+            failed = 0
+            for path in sorted(glob.glob(sys.argv[1] + '/*.json')):
+                report = botocore.validate.ParamValidator().validate(json.load(open(path)), shape)
+                if report.has_errors():
+                    failed += 1
+                    print(path, report.generate_report())
+            sys.exit(failed)
+            """;
+        var info = new System.Diagnostics.ProcessStartInfo("/usr/bin/python3") { RedirectStandardOutput = true, RedirectStandardError = true };
+        info.ArgumentList.Add("-c");
+        info.ArgumentList.Add(script);
+        info.ArgumentList.Add(Folder);
+        using var python = System.Diagnostics.Process.Start(info)!;
+        var output = python.StandardOutput.ReadToEnd() + python.StandardError.ReadToEnd();
+        python.WaitForExit();
+        python.ExitCode.Should().Be(0, output);
+    }
+
     private static readonly HashSet<string> Functions = ["if", "fill", "abs", "metrics", "sum", "avg", "min", "max"];
 
     [GeneratedRegex("^[a-z][a-zA-Z0-9_]*$")]

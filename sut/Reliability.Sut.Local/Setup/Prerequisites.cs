@@ -6,6 +6,14 @@ namespace Reliability.Sut.Local.Setup;
 public sealed record Prerequisite(string Program, string Package, IReadOnlyList<string> SearchDirectories)
 {
     public static readonly Prerequisite Postgres = new("initdb", "postgresql", ["/usr/lib/postgresql/15/bin", "/usr/lib/postgresql/16/bin", "/usr/lib/postgresql/17/bin"]);
+    public static readonly Prerequisite Prometheus = new("prometheus", "prometheus", ["/usr/bin"]);
+    public static readonly Prerequisite Alertmanager = new("prometheus-alertmanager", "prometheus-alertmanager", ["/usr/bin"]);
+
+    /// <summary>The full path of the program, or an error that names the package to install.</summary>
+    public string Locate() =>
+        SearchDirectories.Concat((Environment.GetEnvironmentVariable("PATH") ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries))
+            .Select(dir => Path.Combine(dir, Program)).FirstOrDefault(File.Exists)
+        ?? throw new PrerequisiteException($"{Program} not found: install it with `sudo apt-get install -y {Package}`");
 
     public bool IsInstalled() =>
         SearchDirectories.Concat((Environment.GetEnvironmentVariable("PATH") ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries))

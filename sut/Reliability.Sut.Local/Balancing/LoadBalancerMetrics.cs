@@ -1,0 +1,92 @@
+using Microsoft.AspNetCore.Http;
+using Prometheus;
+using Yarp.ReverseProxy;
+using Yarp.ReverseProxy.Forwarder;
+using Yarp.ReverseProxy.Health;
+using Yarp.ReverseProxy.Model;
+
+namespace Reliability.Sut.Local.Balancing;
+
+/// <summary>
+/// The series CloudWatch-style alarms are written against, in the balancer's own registry:
+/// healthy host count (total and per zone), request count, and 5xx split into target and balancer errors.
+/// </summary>
+internal sealed class LoadBalancerMetrics
+{
+    private readonly IReadOnlyList<LoadBalancerTarget> _targets;
+    private readonly Counter _requests;
+    private readonly Counter _targetResponses;
+    private readonly Counter _balancerErrors;
+    private readonly Gauge _healthy;
+    private readonly Gauge _zoneHealthy;
+    private readonly Gauge _zoneTargets;
+    private IProxyStateLookup? _state;
+
+    public LoadBalancerMetrics(IReadOnlyList<LoadBalancerTarget> targets)
+    {
+        _targets = targets;
+        Registry = Metrics.NewCustomRegistry();
+        var factory = Metrics.WithCustomRegistry(Registry);
+        _requests = factory.CreateCounter("lb_requests_total", "Requests the balancer answered, by status code class.", new CounterConfiguration { LabelNames = ["code_class"] });
+        _targetResponses = factory.CreateCounter("lb_target_responses_total", "Responses from targets, by target, zone and status class (target 5xx is code_class=\"5xx\").",
+            new CounterConfiguration { LabelNames = ["pod", "zone", "code_class"] });
+        _balancerErrors = factory.CreateCounter("lb_errors_total", "Errors the balancer itself answered (no healthy target, target unreachable or timed out), by cause.",
+            new CounterConfiguration { LabelNames = ["error"] });
+        _healthy = factory.CreateGauge("lb_healthy_hosts", "Targets passing health checks, all zones.");
+        _zoneHealthy = factory.CreateGauge("lb_zone_healthy_hosts", "Targets passing health checks, per zone.", new GaugeConfiguration { LabelNames = ["zone"] });
+        _zoneTargets = factory.CreateGauge("lb_zone_hosts", "Registered targets, per zone.", new GaugeConfiguration { LabelNames = ["zone"] });
+        Registry.AddBeforeCollectCallback(UpdateHealth);
+    }
+
+    public CollectorRegistry Registry { get; }
+
+    public void Attach(IProxyStateLookup state) => _state = state;
+
+    public IEnumerable<string> Healthy()
+    {
+        if (_state is null || !_state.TryGetCluster("sut", out var cluster))
+        {
+            yield break;
+        }
+        foreach (var destination in cluster.Destinations.Values)
+        {
+            if (destination.Health.Active == DestinationHealth.Healthy && destination.Health.Passive != DestinationHealth.Unhealthy)
+            {
+                yield return destination.DestinationId;
+            }
+        }
+    }
+
+    public void Observe(HttpContext context)
+    {
+        var status = context.Response.StatusCode;
+        _requests.WithLabels(CodeClass(status)).Inc();
+        if (context.Features.Get<IForwarderErrorFeature>() is { } error)
+        {
+            _balancerErrors.WithLabels(error.Error.ToString()).Inc();
+            return;
+        }
+        if (context.Features.Get<IReverseProxyFeature>()?.ProxiedDestination is { } destination)
+        {
+            var zone = destination.Model.Config.Metadata?.GetValueOrDefault("zone") ?? "unknown";
+            _targetResponses.WithLabels(destination.DestinationId, zone, CodeClass(status)).Inc();
+        }
+        else if (status == StatusCodes.Status503ServiceUnavailable)
+        {
+            _balancerErrors.WithLabels("NoAvailableDestinations").Inc();
+        }
+    }
+
+    private void UpdateHealth()
+    {
+        var healthy = Healthy().ToHashSet(StringComparer.Ordinal);
+        _healthy.Set(healthy.Count);
+        foreach (var zone in _targets.GroupBy(t => t.Zone))
+        {
+            _zoneTargets.WithLabels(zone.Key).Set(zone.Count());
+            _zoneHealthy.WithLabels(zone.Key).Set(zone.Count(t => healthy.Contains(t.Pod)));
+        }
+    }
+
+    private static string CodeClass(int status) => $"{status / 100}xx";
+}

@@ -8,11 +8,13 @@ var root = new RootCommand("""
 
     Examples:
       reliability gameday      run the default game day on the embedded environment
-      reliability sut up       start the SUT on an embedded PostgreSQL until Ctrl-C
+      reliability env up       start the embedded environment (3 zones, 6 replicas, load balancer, monitoring) until Ctrl-C
+      reliability sut up       start one SUT replica on an embedded PostgreSQL until Ctrl-C
 
     Exit codes: 0 passed, 1 a hypothesis failed, 2 invalid input, 3 environment or observation error.
     """);
 root.Subcommands.Add(GameDayCommand.Create());
+root.Subcommands.Add(EnvCommand.Create());
 root.Subcommands.Add(SutCommand.Create());
 
 var result = root.Parse(args);

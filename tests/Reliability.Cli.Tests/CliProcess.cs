@@ -10,9 +10,17 @@ internal sealed class CliProcess : IDisposable
     private readonly StringBuilder _output = new();
     private readonly Lock _gate = new();
 
-    public CliProcess(params string[] args)
+    public CliProcess(params string[] args) : this(new Dictionary<string, string>(), args)
+    {
+    }
+
+    public CliProcess(IReadOnlyDictionary<string, string> environment, params string[] args)
     {
         var info = new ProcessStartInfo(DotnetHost()) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var (key, value) in environment)
+        {
+            info.Environment[key] = value;
+        }
         info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "reliability.dll"));
         foreach (var arg in args)
         {
@@ -44,6 +52,13 @@ internal sealed class CliProcess : IDisposable
         await _process.WaitForExitAsync().WaitAsync(timeout);
         _process.WaitForExit();
         return _process.ExitCode;
+    }
+
+    /// <summary>SIGKILL, as when the harness itself is killed: nothing of its own cleanup runs.</summary>
+    public void KillHard()
+    {
+        _process.Kill(entireProcessTree: false);
+        _process.WaitForExit();
     }
 
     public void Dispose()

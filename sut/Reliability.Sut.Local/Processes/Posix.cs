@@ -27,7 +27,23 @@ internal static partial class Posix
     /// <summary>Sends a signal; false when the process is already gone.</summary>
     public static bool Signal(int pid, int signal) => SysKill(pid, signal) == 0;
 
-    public static bool IsAlive(int pid) => SysKill(pid, 0) == 0 || Marshal.GetLastPInvokeError() == 1 /* EPERM: exists */;
+    /// <summary>True while the process exists and is not a zombie (dead, waiting to be reaped by its parent).</summary>
+    public static bool IsAlive(int pid)
+    {
+        if (SysKill(pid, 0) != 0 && Marshal.GetLastPInvokeError() != 1 /* EPERM: exists, not ours */)
+        {
+            return false;
+        }
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            return stat[stat.LastIndexOf(')') + 2] != 'Z';
+        }
+        catch (IOException)
+        {
+            return false;
+        }
+    }
 
     /// <summary>uid and gid of a local account, or null when it does not exist.</summary>
     public static (uint Uid, uint Gid)? LookupUser(string name)

@@ -1,0 +1,55 @@
+using System.CommandLine;
+using Reliability.Sut.Local.Embedded;
+using Reliability.Sut.Local.Processes;
+using Reliability.Sut.Local.Setup;
+
+namespace Reliability.Cli.Commands;
+
+/// <summary>`env up`: the embedded environment with a live view of its components, until Ctrl-C or SIGTERM.</summary>
+internal static class EnvCommand
+{
+    public static Command Create()
+    {
+        var up = new Command("up", "Start the embedded environment (PostgreSQL, 6 SUT replicas in 3 zones, load balancer, Prometheus, Alertmanager) and keep it running until Ctrl-C.");
+        up.SetAction((_, ct) => UpAsync(Console.Out, ct));
+        var env = new Command("env", "The embedded local environment.");
+        env.Subcommands.Add(up);
+        return env;
+    }
+
+    private static async Task<int> UpAsync(TextWriter output, CancellationToken ct)
+    {
+        LocalEnvironment environment;
+        try
+        {
+            environment = await LocalEnvironment.StartAsync(new EnvironmentOptions(), output, ct);
+        }
+        catch (Exception ex) when (ex is PrerequisiteException or ComponentStartException or InvalidOperationException)
+        {
+            await Console.Error.WriteLineAsync($"error: {ex.Message}");
+            return ExitCodes.EnvironmentError;
+        }
+        catch (OperationCanceledException)
+        {
+            return ExitCodes.EnvironmentError;
+        }
+        await using (environment)
+        {
+            await output.WriteLineAsync($"""
+
+                Ready in {environment.StartupTime.TotalSeconds:0.0} s.
+                  entry point   {environment.EntryPoint}
+                  prometheus    {environment.Prometheus?.Address}
+                  alertmanager  {environment.Alertmanager?.Address}
+                  postgresql    127.0.0.1:{environment.Postgres.Port} database {environment.Postgres.Database}, role {environment.Postgres.AppUser}
+                  run folder    {environment.Run.Path}
+                Press Ctrl-C to stop.
+
+                """);
+            environment.Supervisor.EventRecorded += e => output.WriteLine($"{e.At:HH:mm:ss.fff} {e.Pod} {e.Kind}{(e.Detail is null ? "" : $" ({e.Detail})")}");
+            await new LiveStatus(output).RunAsync(environment, ct);
+            await output.WriteLineAsync("Stopping the environment.");
+        }
+        return ExitCodes.Passed;
+    }
+}

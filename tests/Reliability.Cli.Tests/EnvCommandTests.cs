@@ -1,0 +1,78 @@
+using System.Text.RegularExpressions;
+using Reliability.Sut.Local.Processes;
+
+namespace Reliability.Cli.Tests;
+
+public sealed partial class EnvCommandTests : IDisposable
+{
+    private readonly string _runs = Path.Combine(Path.GetTempPath(), $"env-cli-{Guid.NewGuid():N}");
+
+    [Fact]
+    public async Task Env_up_reports_its_endpoints_and_stops_everything_on_SIGTERM()
+    {
+        using var cli = new CliProcess(new Dictionary<string, string> { ["RELIABILITY_RUNS"] = _runs, ["CI"] = "true" }, "env", "up");
+        await Until(() => cli.Output.Contains("Press Ctrl-C", StringComparison.Ordinal), TimeSpan.FromMinutes(1), () => cli.Output);
+        cli.Output.Should().Contain("entry point").And.Contain("prometheus").And.Contain("alertmanager").And.Contain("postgresql");
+        await Until(() => cli.Output.Contains("lb Healthy", StringComparison.Ordinal), TimeSpan.FromSeconds(10), () => cli.Output);
+        var pids = RecordedPids();
+        pids.Should().HaveCount(9, "PostgreSQL, six replicas, Prometheus and Alertmanager");
+
+        Posix.Signal(cli.Pid, Posix.SIGTERM).Should().BeTrue();
+
+        (await cli.WaitAsync(TimeSpan.FromSeconds(60))).Should().Be(0, cli.Output);
+        pids.Should().AllSatisfy(pid => Posix.IsAlive(pid).Should().BeFalse());
+        Directory.EnumerateDirectories(_runs).Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task After_the_harness_is_SIGKILLed_the_next_start_stops_what_it_left()
+    {
+        List<int> orphans;
+        using (var cli = new CliProcess(new Dictionary<string, string> { ["RELIABILITY_RUNS"] = _runs, ["CI"] = "true" }, "sut", "up"))
+        {
+            await Until(() => cli.Output.Contains("Press Ctrl-C", StringComparison.Ordinal), TimeSpan.FromMinutes(1), () => cli.Output);
+            orphans = RecordedPids();
+            cli.KillHard();
+        }
+        orphans.Should().HaveCount(2).And.AllSatisfy(pid => Posix.IsAlive(pid).Should().BeTrue("SIGKILL gave the harness no chance to clean up"));
+
+        using var next = RunDirectory.Create("next", _runs);
+
+        // SIGKILL is delivered asynchronously: allow the kernel a moment, with a deadline.
+        await Until(() => orphans.All(pid => !Posix.IsAlive(pid)), TimeSpan.FromSeconds(10), () => "the swept processes are still alive");
+        Directory.EnumerateDirectories(_runs).Should().ContainSingle().Which.Should().Be(next.Path);
+    }
+
+    private List<int> RecordedPids() =>
+        Directory.EnumerateDirectories(_runs).SelectMany(run => Directory.EnumerateFiles(Path.Combine(run, "processes")))
+            .Select(f => int.Parse(Path.GetFileName(f), System.Globalization.CultureInfo.InvariantCulture)).ToList();
+
+    private static async Task Until(Func<bool> condition, TimeSpan deadline, Func<string> describe)
+    {
+        using var timeout = new CancellationTokenSource(deadline);
+        while (!condition())
+        {
+            if (timeout.IsCancellationRequested)
+            {
+                throw new TimeoutException($"condition not met within {deadline}: {describe()}");
+            }
+            await Task.Delay(50);
+        }
+    }
+
+    public void Dispose()
+    {
+        if (Directory.Exists(_runs))
+        {
+            StaleRunSweeper.Sweep(_runs);
+            foreach (var run in Directory.EnumerateDirectories(_runs))
+            {
+                foreach (var ledger in Directory.EnumerateFiles(Path.Combine(run, "processes")))
+                {
+                    Posix.Signal(int.Parse(Path.GetFileName(ledger), System.Globalization.CultureInfo.InvariantCulture), Posix.SIGKILL);
+                }
+            }
+            Directory.Delete(_runs, recursive: true);
+        }
+    }
+}

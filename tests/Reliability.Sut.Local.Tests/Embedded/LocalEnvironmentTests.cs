@@ -116,6 +116,38 @@ public sealed class LocalEnvironmentTests(EnvironmentFixture fixture)
     }
 
     [Fact]
+    public async Task A_held_down_replica_stays_down_past_the_restart_delay_until_released()
+    {
+        const string pod = "sut-zone-c-0";
+        Env.Supervisor.HoldDown(pod, "test");
+        await Until(() => Task.FromResult(Env.Supervisor[pod].State), s => s == ReplicaState.HeldDown, TimeSpan.FromSeconds(10), "the replica held down");
+        await Until(() => Task.FromResult(Env.LoadBalancer.IsHealthy(pod)), healthy => !healthy, TimeSpan.FromSeconds(10), "the balancer to drop it");
+        // The negative check needs a span of time: twice the restart delay, after which a normal replica would be back.
+        var heldSince = Stopwatch.StartNew();
+        while (heldSince.Elapsed < 2 * Env.Options.Supervisor.RestartDelay)
+        {
+            Env.Supervisor[pod].State.Should().Be(ReplicaState.HeldDown);
+            Env.LoadBalancer.IsHealthy(pod).Should().BeFalse();
+            await Task.Delay(100);
+        }
+        Env.Supervisor.Release(pod);
+        await Until(() => Task.FromResult(Env.LoadBalancer.IsHealthy(pod)), healthy => healthy, TimeSpan.FromSeconds(30), "the released replica back in rotation");
+        Env.Supervisor.Events.Where(e => e.Pod == pod).Select(e => e.Kind)
+            .Should().ContainInOrder(LifecycleEventKind.HeldDown, LifecycleEventKind.Exited, LifecycleEventKind.Released, LifecycleEventKind.Restarting, LifecycleEventKind.Started, LifecycleEventKind.Ready);
+    }
+
+    [Fact]
+    public async Task A_terminated_replica_drains_exits_cleanly_and_is_replaced()
+    {
+        const string pod = "sut-zone-a-0";
+        var restarts = Env.Supervisor[pod].Restarts;
+        await Env.Supervisor.TerminateAsync(pod, TimeSpan.FromSeconds(10), "test");
+        await Until(() => Task.FromResult(Env.Supervisor[pod].Restarts), r => r == restarts + 1, TimeSpan.FromSeconds(30), "the replacement");
+        Env.Supervisor.Events.Last(e => e.Pod == pod && e.Kind == LifecycleEventKind.Exited).Detail.Should().Be("exit code 0", "SIGTERM drains and exits 0");
+        await Until(() => Task.FromResult(Env.LoadBalancer.IsHealthy(pod)), healthy => healthy, TimeSpan.FromSeconds(30), "the replacement in rotation");
+    }
+
+    [Fact]
     public void Status_lists_every_component()
     {
         var status = Env.Status();

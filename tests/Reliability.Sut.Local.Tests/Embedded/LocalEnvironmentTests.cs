@@ -66,7 +66,9 @@ public sealed class LocalEnvironmentTests(EnvironmentFixture fixture)
 
         await Until(() => Task.FromResult(Env.LoadBalancer.IsHealthy(pod)), healthy => healthy, TimeSpan.FromSeconds(30), "the restarted replica back in rotation");
         Env.Supervisor[pod].Restarts.Should().Be(before + 1);
-        var events = Env.Supervisor.Events.Where(e => e.Pod == pod).Select(e => e.Kind).ToList();
+        // The balancer's probe and the supervisor's own readiness poll race; wait for the latter's record.
+        var events = await Until(() => Task.FromResult(Env.Supervisor.Events.Where(e => e.Pod == pod).Select(e => e.Kind).ToList()),
+            kinds => kinds.LastOrDefault() == LifecycleEventKind.Ready, TimeSpan.FromSeconds(10), "the Ready event of the replacement");
         events.Should().ContainInOrder(LifecycleEventKind.Killed, LifecycleEventKind.Exited, LifecycleEventKind.Restarting, LifecycleEventKind.Started, LifecycleEventKind.Ready);
         var kill = Env.Supervisor.Events.Last(e => e.Pod == pod && e.Kind == LifecycleEventKind.Killed);
         var restart = Env.Supervisor.Events.Last(e => e.Pod == pod && e.Kind == LifecycleEventKind.Restarting);
@@ -132,7 +134,8 @@ public sealed class LocalEnvironmentTests(EnvironmentFixture fixture)
         }
         Env.Supervisor.Release(pod);
         await Until(() => Task.FromResult(Env.LoadBalancer.IsHealthy(pod)), healthy => healthy, TimeSpan.FromSeconds(30), "the released replica back in rotation");
-        Env.Supervisor.Events.Where(e => e.Pod == pod).Select(e => e.Kind)
+        (await Until(() => Task.FromResult(Env.Supervisor.Events.Where(e => e.Pod == pod).Select(e => e.Kind).ToList()),
+            kinds => kinds.LastOrDefault() == LifecycleEventKind.Ready, TimeSpan.FromSeconds(10), "the Ready event after release"))
             .Should().ContainInOrder(LifecycleEventKind.HeldDown, LifecycleEventKind.Exited, LifecycleEventKind.Released, LifecycleEventKind.Restarting, LifecycleEventKind.Started, LifecycleEventKind.Ready);
     }
 

@@ -1,0 +1,32 @@
+using System.Collections.Concurrent;
+using Reliability.Load.Measurement;
+
+namespace Reliability.Load.Engine;
+
+/// <summary>Everything measured in one scenario run: the scenario, each step, the time series and the dropped arrivals.</summary>
+public sealed class RunMeasurements(TimeSpan bucketWidth)
+{
+    private readonly ConcurrentDictionary<string, OutcomeStats> _steps = new(StringComparer.Ordinal);
+    private long _dropped;
+
+    public OutcomeStats Scenario { get; } = new();
+    public TimeSeries Series { get; } = new(bucketWidth);
+    public IReadOnlyDictionary<string, OutcomeStats> Steps => _steps;
+    public long Dropped => Interlocked.Read(ref _dropped);
+    /// <summary>Open model: actual minus intended start of each measured iteration.</summary>
+    public LatencyHistogram SchedulingLag { get; } = new();
+
+    internal OutcomeStats Step(string name) => _steps.GetOrAdd(name, _ => new OutcomeStats());
+
+    internal void CountDropped(TimeSpan intendedSinceStart, bool measured)
+    {
+        Interlocked.Increment(ref _dropped);
+        if (measured)
+        {
+            Scenario.RecordUntimedFailure(Scenarios.FailureReason.Dropped);
+            Series.At(intendedSinceStart).RecordUntimedFailure(Scenarios.FailureReason.Dropped);
+        }
+    }
+
+    internal void RecordLag(TimeSpan lag) => SchedulingLag.Record(lag < TimeSpan.Zero ? TimeSpan.Zero : lag);
+}

@@ -1,0 +1,125 @@
+using Reliability.Load.Scenarios;
+
+namespace Reliability.Load.Engine;
+
+/// <summary>The shared state of one scenario run: pool, measurements, in-flight count and the stop signal.</summary>
+internal sealed class RunState(Scenario scenario, VirtualUserPool pool, RunMeasurements measurements, TimeProvider time, HttpClient http, long start, CancellationToken external)
+{
+    private long _iterations;
+    private int _inFlight;
+    private TaskCompletionSource _idle = Completed();
+    private readonly Lock _gate = new();
+
+    public Scenario Scenario { get; } = scenario;
+    public VirtualUserPool Pool { get; } = pool;
+    public RunMeasurements Measurements { get; } = measurements;
+    public long Start { get; } = start;
+    public CancellationTokenSource Stopping { get; } = CancellationTokenSource.CreateLinkedTokenSource(external);
+    public TimeProvider Time { get; } = time;
+    private HttpClient Http { get; } = http;
+
+    public bool IsMeasured(long intended) => Time.GetElapsedTime(Start, intended) >= Scenario.WarmUp;
+
+    /// <summary>Starts an iteration on the thread pool (open model), returning the user to the pool when it ends.</summary>
+    public void Launch(VirtualUser user, long intended, bool openModel)
+    {
+        Enter();
+        ThreadPool.UnsafeQueueUserWorkItem(static state => _ = state.Run.ExecuteAsync(state.User, state.Intended, state.Open, returnUser: true, entered: true),
+            (Run: this, User: user, Intended: intended, Open: openModel), preferLocal: false);
+    }
+
+    public async Task ExecuteAsync(VirtualUser user, long intended, bool openModel, bool returnUser, bool entered = false)
+    {
+        if (!entered)
+        {
+            Enter();
+        }
+        try
+        {
+            var actual = Time.GetTimestamp();
+            var measured = IsMeasured(intended);
+            if (openModel && measured)
+            {
+                Measurements.RecordLag(Time.GetElapsedTime(intended, actual));
+            }
+            var recorder = new IterationRecorder(Measurements, Time, Start, intended, actual, measured);
+            var context = new ScenarioContext(user, Interlocked.Increment(ref _iterations), Http, recorder, Stopping.Token);
+            Exception? error = null;
+            try
+            {
+                await Scenario.Run(context);
+            }
+            catch (Exception ex)
+            {
+                error = ex;
+            }
+            if (error is not OperationCanceledException || !Stopping.IsCancellationRequested)
+            {
+                recorder.Complete(error);
+            }
+        }
+        finally
+        {
+            if (returnUser)
+            {
+                Pool.Return(user);
+            }
+            Exit();
+        }
+    }
+
+    /// <summary>Waits for in-flight iterations to finish, then cancels the stragglers.</summary>
+    public async Task DrainAsync(TimeSpan grace)
+    {
+        Task idle;
+        lock (_gate)
+        {
+            idle = _idle.Task;
+        }
+        if (await Task.WhenAny(idle, Task.Delay(grace, Time)) != idle)
+        {
+            await Stopping.CancelAsync();
+            await idle.WaitAsync(TimeSpan.FromSeconds(10));
+        }
+    }
+
+    public async Task StopAsync()
+    {
+        await Stopping.CancelAsync();
+        Task idle;
+        lock (_gate)
+        {
+            idle = _idle.Task;
+        }
+        await Task.WhenAny(idle, Task.Delay(TimeSpan.FromSeconds(10)));
+    }
+
+    private void Enter()
+    {
+        lock (_gate)
+        {
+            if (_inFlight++ == 0)
+            {
+                _idle = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            }
+        }
+    }
+
+    private void Exit()
+    {
+        lock (_gate)
+        {
+            if (--_inFlight == 0)
+            {
+                _idle.TrySetResult();
+            }
+        }
+    }
+
+    private static TaskCompletionSource Completed()
+    {
+        var done = new TaskCompletionSource();
+        done.SetResult();
+        return done;
+    }
+}

@@ -1,0 +1,31 @@
+using System.Collections.Concurrent;
+using System.Net.Http;
+using Reliability.Load.Scenarios;
+
+namespace Reliability.Load.Engine;
+
+/// <summary>
+/// The virtual users of a run, created and initialised (sign-up, login) before the clock starts, so
+/// per-user set-up never lands in the measurements. An arrival takes a free user or is dropped.
+/// </summary>
+internal sealed class VirtualUserPool
+{
+    private readonly ConcurrentBag<VirtualUser> _free;
+
+    private VirtualUserPool(IEnumerable<VirtualUser> users) => _free = new ConcurrentBag<VirtualUser>(users);
+
+    public static async Task<VirtualUserPool> CreateAsync(int count, Scenario scenario, HttpClient http, CancellationToken ct)
+    {
+        var users = Enumerable.Range(1, count).Select(id => new VirtualUser(id)).ToList();
+        if (scenario.InitUser is { } init)
+        {
+            await Parallel.ForEachAsync(users, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = ct },
+                async (user, token) => await init(user, http, token));
+        }
+        return new VirtualUserPool(users);
+    }
+
+    public bool TryRent(out VirtualUser user) => _free.TryTake(out user!);
+
+    public void Return(VirtualUser user) => _free.Add(user);
+}

@@ -1,0 +1,55 @@
+using HdrHistogram;
+using HdrHistogram.Utilities;
+
+namespace Reliability.Load.Measurement;
+
+/// <summary>
+/// Latencies in microseconds, 1 µs to 60 s, in an HdrHistogram (thread-safe writes). Mergeable with
+/// <see cref="Add"/>, and serializable to HdrHistogram's compressed V2 encoding (base64), so results of
+/// several engine instances can be combined later.
+/// </summary>
+public sealed class LatencyHistogram
+{
+    public const long HighestMicros = 60_000_000;
+    private readonly HistogramBase _histogram;
+
+    public LatencyHistogram(int significantDigits = 3) => _histogram = new LongConcurrentHistogram(1, HighestMicros, significantDigits);
+
+    private LatencyHistogram(HistogramBase histogram) => _histogram = histogram;
+
+    public long Count => _histogram.TotalCount;
+
+    public void Record(TimeSpan latency) =>
+        _histogram.RecordValue(Math.Clamp((long)latency.TotalMicroseconds, 1, HighestMicros));
+
+    public TimeSpan Percentile(double percentile) => Count == 0 ? TimeSpan.Zero : TimeSpan.FromMicroseconds(_histogram.GetValueAtPercentile(percentile));
+
+    public TimeSpan Min => Count == 0 ? TimeSpan.Zero : TimeSpan.FromMicroseconds(_histogram.LowestEquivalentValue(_histogram.RecordedValues().First().ValueIteratedTo));
+    public TimeSpan Max => Count == 0 ? TimeSpan.Zero : TimeSpan.FromMicroseconds(_histogram.GetMaxValue());
+    public TimeSpan Mean => Count == 0 ? TimeSpan.Zero : TimeSpan.FromMicroseconds(_histogram.GetMean());
+
+    public void Add(LatencyHistogram other) => _histogram.Add(other._histogram);
+
+    public string Encode()
+    {
+        var buffer = ByteBuffer.Allocate(_histogram.GetNeededByteBufferCapacity());
+        var length = _histogram.EncodeIntoCompressedByteBuffer(buffer);
+        var bytes = new byte[length];
+        buffer.Position = 0;
+        for (var i = 0; i < length; i++)
+        {
+            bytes[i] = buffer.Get();
+        }
+        return Convert.ToBase64String(bytes);
+    }
+
+    public static LatencyHistogram Decode(string base64)
+    {
+        var buffer = ByteBuffer.Allocate(Convert.FromBase64String(base64));
+        var decoded = HistogramEncoding.DecodeFromCompressedByteBuffer(buffer, 0);
+        // Re-home into a concurrent histogram so the decoded copy can keep recording and merging.
+        var histogram = new LatencyHistogram();
+        histogram._histogram.Add(decoded);
+        return histogram;
+    }
+}

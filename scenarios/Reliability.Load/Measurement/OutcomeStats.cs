@@ -1,0 +1,37 @@
+using System.Collections.Concurrent;
+
+namespace Reliability.Load.Measurement;
+
+/// <summary>Counts and latencies of one scenario or step: ok, failures by reason, and the latency histogram(s).</summary>
+public sealed class OutcomeStats(int significantDigits = 3)
+{
+    private long _ok;
+    private readonly ConcurrentDictionary<string, long> _failures = new(StringComparer.Ordinal);
+
+    /// <summary>User-visible latency: from the intended start in the open model (corrects coordinated omission).</summary>
+    public LatencyHistogram Latency { get; } = new(significantDigits);
+    /// <summary>Service time: from the actual start.</summary>
+    public LatencyHistogram ServiceTime { get; } = new(significantDigits);
+
+    public long Ok => Interlocked.Read(ref _ok);
+    public IReadOnlyDictionary<string, long> Failures => _failures;
+    public long Failed => _failures.Values.Sum();
+    public long Count => Ok + Failed;
+
+    public void Record(bool ok, string? reason, TimeSpan latency, TimeSpan serviceTime)
+    {
+        if (ok)
+        {
+            Interlocked.Increment(ref _ok);
+        }
+        else
+        {
+            _failures.AddOrUpdate(reason ?? "unknown", 1, (_, n) => n + 1);
+        }
+        Latency.Record(latency);
+        ServiceTime.Record(serviceTime);
+    }
+
+    /// <summary>A failure that never ran (an arrival dropped for want of a free user): counted, not timed.</summary>
+    public void RecordUntimedFailure(string reason) => _failures.AddOrUpdate(reason, 1, (_, n) => n + 1);
+}

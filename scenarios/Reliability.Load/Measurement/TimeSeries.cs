@@ -1,0 +1,24 @@
+using System.Collections.Concurrent;
+
+namespace Reliability.Load.Measurement;
+
+/// <summary>
+/// Outcomes in fixed buckets (1 s by default) keyed by the iteration's intended start, i.e. the moment
+/// the user wanted service: experiments read from it when errors started and stopped. Bucket latency
+/// histograms keep 2 significant digits to stay small over long runs.
+/// </summary>
+public sealed class TimeSeries(TimeSpan bucketWidth)
+{
+    private readonly ConcurrentDictionary<long, OutcomeStats> _buckets = new();
+
+    public TimeSpan BucketWidth { get; } = bucketWidth;
+
+    public OutcomeStats At(TimeSpan sinceStart) =>
+        _buckets.GetOrAdd((long)Math.Floor(sinceStart / BucketWidth), _ => new OutcomeStats(significantDigits: 2));
+
+    /// <summary>The bucket holding <paramref name="sinceStart"/>, without creating it.</summary>
+    public OutcomeStats? Peek(TimeSpan sinceStart) => _buckets.GetValueOrDefault((long)Math.Floor(sinceStart / BucketWidth));
+
+    public IReadOnlyList<(TimeSpan Start, OutcomeStats Stats)> Buckets() =>
+        _buckets.OrderBy(kv => kv.Key).Select(kv => (BucketWidth * kv.Key, kv.Value)).ToList();
+}

@@ -1,0 +1,120 @@
+using System.CommandLine;
+using Reliability.Load.Engine;
+using Reliability.Load.Ledger;
+using Reliability.Load.Results;
+using Reliability.Load.Scenarios;
+using Reliability.Load.Simulations;
+using Reliability.Load.TaskManager;
+using Reliability.Load.Thresholds;
+
+namespace Reliability.Cli.Commands;
+
+/// <summary>`load`: one scenario against any URL, with a summary table, raw JSON results and the write ledger.</summary>
+internal static class LoadCommand
+{
+    public static Command Create()
+    {
+        var scenario = new Argument<string>("scenario") { Description = $"One of: {string.Join(", ", TaskManagerScenarios.Names)}." };
+        scenario.AcceptOnlyFromAmong([.. TaskManagerScenarios.Names]);
+        var target = new Option<string>("--target") { Description = "Base URL of the SUT (the load balancer's entry point).", Required = true };
+        var rate = new Option<double?>("--rate") { Description = "Open model: iterations started per second." };
+        var users = new Option<int?>("--users") { Description = "Closed model: concurrent users." };
+        var duration = new Option<string>("--duration") { Description = "How long, e.g. 30s or 2m.", DefaultValueFactory = _ => "30s" };
+        var maxConcurrent = new Option<int?>("--max-concurrent") { Description = "Open model: cap on concurrent iterations (default twice the rate); arrivals beyond it are dropped and counted." };
+        var warmUp = new Option<string>("--warmup") { Description = "Excluded from the statistics, e.g. 5s.", DefaultValueFactory = _ => "0s" };
+        var simulations = new Option<string?>("--simulations") { Description = "YAML file with a sequence of simulations, warm-up and thresholds (overrides --rate/--users/--duration)." };
+        var thresholds = new Option<string[]>("--threshold") { Description = "k6-style threshold, repeatable: \"fail_rate < 1%\", \"p95 < 500ms\", \"step:create-task p99 < 1s\".", AllowMultipleArgumentsPerToken = false };
+        var timeout = new Option<string>("--timeout") { Description = "Per-request timeout.", DefaultValueFactory = _ => "10s" };
+        var output = new Option<string?>("--output") { Description = "Folder for load-result.json and write-ledger.jsonl (default artifacts/<timestamp>-load-<scenario>)." };
+        var command = new Command("load", "Run one load scenario against a URL and print count, failures by reason, rps and latency percentiles per step.")
+        {
+            scenario, target, rate, users, duration, maxConcurrent, warmUp, simulations, thresholds, timeout, output,
+        };
+        command.SetAction((parse, ct) => RunAsync(new LoadArgs(
+            parse.GetValue(scenario)!, parse.GetValue(target)!, parse.GetValue(rate), parse.GetValue(users), parse.GetValue(duration)!,
+            parse.GetValue(maxConcurrent), parse.GetValue(warmUp)!, parse.GetValue(simulations), parse.GetValue(thresholds) ?? [],
+            parse.GetValue(timeout)!, parse.GetValue(output)), ct));
+        return command;
+    }
+
+    private sealed record LoadArgs(string Scenario, string Target, double? Rate, int? Users, string Duration, int? MaxConcurrent,
+        string WarmUp, string? Simulations, string[] Thresholds, string Timeout, string? Output);
+
+    private static async Task<int> RunAsync(LoadArgs args, CancellationToken ct)
+    {
+        SimulationFile profile;
+        TimeSpan requestTimeout;
+        try
+        {
+            profile = Profile(args);
+            requestTimeout = DurationText.Parse(args.Timeout);
+            if (!Uri.TryCreate(args.Target.EndsWith('/') ? args.Target : args.Target + "/", UriKind.Absolute, out _))
+            {
+                throw new FormatException($"--target '{args.Target}' is not an absolute URL");
+            }
+        }
+        catch (Exception ex) when (ex is FormatException or SimulationFileException or ArgumentException or IOException)
+        {
+            await Console.Error.WriteLineAsync($"error: {ex.Message}");
+            return ExitCodes.InvalidInput;
+        }
+
+        var folder = args.Output ?? Path.Combine("artifacts", $"{DateTime.UtcNow:yyyyMMdd-HHmmss}-load-{args.Scenario}");
+        Directory.CreateDirectory(folder);
+        await using var ledger = new WriteLedger(Path.Combine(folder, "write-ledger.jsonl"));
+        var scenario = TaskManagerScenarios.Create(args.Scenario, ledger) with
+        {
+            Simulations = profile.Simulations,
+            WarmUp = profile.WarmUp,
+            Thresholds = profile.Thresholds,
+        };
+        using var http = new HttpClient(new SocketsHttpHandler
+        {
+            MaxConnectionsPerServer = int.MaxValue,
+            PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+            ConnectTimeout = TimeSpan.FromSeconds(5),
+            UseProxy = false,
+            UseCookies = false,
+        })
+        {
+            BaseAddress = new Uri(args.Target.EndsWith('/') ? args.Target : args.Target + "/"),
+            Timeout = requestTimeout,
+        };
+
+        ScenarioRun run;
+        try
+        {
+            run = await new LoadEngine(http, progress: ConsoleProgress.ForConsole()).RunAsync(scenario, ct);
+        }
+        catch (Exception ex) when (ex is HttpRequestException or InvalidOperationException or TaskCanceledException && !ct.IsCancellationRequested)
+        {
+            await Console.Error.WriteLineAsync($"error: could not prepare the virtual users against {args.Target}: {ex.Message}");
+            return ExitCodes.EnvironmentError;
+        }
+        Console.WriteLine();
+        Console.WriteLine(SummaryTable.Render(run));
+        await File.WriteAllTextAsync(Path.Combine(folder, "load-result.json"), LoadReport.From(run).ToJson(), CancellationToken.None);
+        Console.WriteLine($"results: {Path.GetFullPath(folder)} ({ledger.Count} acknowledged writes in the ledger)");
+        return run.Passed ? ExitCodes.Passed : ExitCodes.HypothesisFailed;
+    }
+
+    private static SimulationFile Profile(LoadArgs args)
+    {
+        var extra = args.Thresholds.Select(t => Threshold.Parse(t)).ToList();
+        if (args.Simulations is { } path)
+        {
+            var file = SimulationFile.Load(path);
+            return file with { Thresholds = [.. file.Thresholds, .. extra] };
+        }
+        var duration = DurationText.Parse(args.Duration);
+        LoadSimulation simulation = (args.Rate, args.Users) switch
+        {
+            ({ } r, null) => new ConstantArrivalRate(r, duration, args.MaxConcurrent ?? (int)Math.Clamp(Math.Ceiling(r * 2), 10, 10_000)),
+            (null, { } u) => new ConstantUsers(u, duration),
+            (null, null) => throw new ArgumentException("give --rate (open model), --users (closed model) or --simulations"),
+            _ => throw new ArgumentException("--rate and --users exclude each other"),
+        };
+        simulation.Validate();
+        return new SimulationFile(DurationText.Parse(args.WarmUp), [simulation], extra);
+    }
+}

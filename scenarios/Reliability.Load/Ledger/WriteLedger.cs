@@ -1,0 +1,73 @@
+using System.Text.Json;
+using System.Threading.Channels;
+
+namespace Reliability.Load.Ledger;
+
+/// <summary>One acknowledged write: what the client was told is now stored.</summary>
+public sealed record LedgerEntry(string Entity, long Id, string Op, string? Hash, DateTimeOffset AckAt, int VirtualUser);
+
+/// <summary>
+/// Every write the service acknowledged (2xx), streamed to a JSON-lines file as it happens, so that a
+/// crash of the harness keeps what was acknowledged before it. The RPO check reconciles it against the
+/// database after recovery: an acknowledged write that is missing or stale is lost data.
+/// </summary>
+public sealed class WriteLedger : IAsyncDisposable
+{
+    private static readonly JsonSerializerOptions Json = new() { PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
+    private readonly Channel<LedgerEntry> _queue = Channel.CreateUnbounded<LedgerEntry>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly StreamWriter _file;
+    private readonly Task _writer;
+    private readonly TimeProvider _time;
+    private long _count;
+
+    public WriteLedger(string path, TimeProvider? time = null)
+    {
+        Path = path;
+        _time = time ?? TimeProvider.System;
+        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path))!);
+        _file = new StreamWriter(new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.Read));
+        _writer = Task.Run(WriteLoopAsync);
+    }
+
+    public string Path { get; }
+    public long Count => Interlocked.Read(ref _count);
+
+    public void Acknowledged(string entity, long id, string op, string? hash, int virtualUser)
+    {
+        Interlocked.Increment(ref _count);
+        _queue.Writer.TryWrite(new LedgerEntry(entity, id, op, hash, _time.GetUtcNow(), virtualUser));
+    }
+
+    public static async IAsyncEnumerable<LedgerEntry> ReadAsync(string path)
+    {
+        using var reader = new StreamReader(path);
+        while (await reader.ReadLineAsync() is { } line)
+        {
+            if (line.Length > 0)
+            {
+                yield return JsonSerializer.Deserialize<LedgerEntry>(line, Json)!;
+            }
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _queue.Writer.TryComplete();
+        await _writer;
+        await _file.DisposeAsync();
+    }
+
+    private async Task WriteLoopAsync()
+    {
+        var reader = _queue.Reader;
+        while (await reader.WaitToReadAsync())
+        {
+            while (reader.TryRead(out var entry))
+            {
+                await _file.WriteLineAsync(JsonSerializer.Serialize(entry, Json));
+            }
+            // Flushed per batch: what was acknowledged is on disk a moment later, not at the end of the run.
+            await _file.FlushAsync();
+        }
+    }
+}

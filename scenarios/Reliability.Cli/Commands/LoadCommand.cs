@@ -42,6 +42,7 @@ internal static class LoadCommand
 
     private static async Task<int> RunAsync(LoadArgs args, CancellationToken ct)
     {
+        LoadHttpClient.UseInlineSocketCompletions();
         SimulationFile profile;
         TimeSpan requestTimeout;
         try
@@ -68,18 +69,7 @@ internal static class LoadCommand
             WarmUp = profile.WarmUp,
             Thresholds = profile.Thresholds,
         };
-        using var http = new HttpClient(new SocketsHttpHandler
-        {
-            MaxConnectionsPerServer = int.MaxValue,
-            PooledConnectionLifetime = TimeSpan.FromMinutes(5),
-            ConnectTimeout = TimeSpan.FromSeconds(5),
-            UseProxy = false,
-            UseCookies = false,
-        })
-        {
-            BaseAddress = new Uri(args.Target.EndsWith('/') ? args.Target : args.Target + "/"),
-            Timeout = requestTimeout,
-        };
+        using var http = LoadHttpClient.Create(new Uri(args.Target.EndsWith('/') ? args.Target : args.Target + "/"), requestTimeout);
 
         ScenarioRun run;
         try

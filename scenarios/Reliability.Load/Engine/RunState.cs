@@ -7,8 +7,6 @@ internal sealed class RunState(Scenario scenario, VirtualUserPool pool, RunMeasu
 {
     private long _iterations;
     private int _inFlight;
-    private TaskCompletionSource _idle = Completed();
-    private readonly Lock _gate = new();
 
     public Scenario Scenario { get; } = scenario;
     public VirtualUserPool Pool { get; } = pool;
@@ -71,55 +69,35 @@ internal sealed class RunState(Scenario scenario, VirtualUserPool pool, RunMeasu
     /// <summary>Waits for in-flight iterations to finish, then cancels the stragglers.</summary>
     public async Task DrainAsync(TimeSpan grace)
     {
-        Task idle;
-        lock (_gate)
-        {
-            idle = _idle.Task;
-        }
-        if (await Task.WhenAny(idle, Task.Delay(grace, Time)) != idle)
+        if (!await WaitIdleAsync(grace))
         {
             await Stopping.CancelAsync();
-            await idle.WaitAsync(TimeSpan.FromSeconds(10));
+            await WaitIdleAsync(TimeSpan.FromSeconds(10));
         }
     }
 
     public async Task StopAsync()
     {
         await Stopping.CancelAsync();
-        Task idle;
-        lock (_gate)
-        {
-            idle = _idle.Task;
-        }
-        await Task.WhenAny(idle, Task.Delay(TimeSpan.FromSeconds(10)));
+        await WaitIdleAsync(TimeSpan.FromSeconds(10));
     }
 
-    private void Enter()
+    // A counter, not a lock: tens of thousands of iterations a second pass through here. Draining polls it.
+    private void Enter() => Interlocked.Increment(ref _inFlight);
+
+    private void Exit() => Interlocked.Decrement(ref _inFlight);
+
+    private async Task<bool> WaitIdleAsync(TimeSpan limit)
     {
-        lock (_gate)
+        var started = Time.GetTimestamp();
+        while (Volatile.Read(ref _inFlight) > 0)
         {
-            if (_inFlight++ == 0)
+            if (Time.GetElapsedTime(started) > limit)
             {
-                _idle = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                return false;
             }
+            await Task.Delay(10);
         }
-    }
-
-    private void Exit()
-    {
-        lock (_gate)
-        {
-            if (--_inFlight == 0)
-            {
-                _idle.TrySetResult();
-            }
-        }
-    }
-
-    private static TaskCompletionSource Completed()
-    {
-        var done = new TaskCompletionSource();
-        done.SetResult();
-        return done;
+        return true;
     }
 }

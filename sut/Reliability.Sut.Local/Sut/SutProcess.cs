@@ -42,6 +42,8 @@ public sealed partial class SutProcess : IAsyncDisposable
             // Keep the harness's own settings from leaking into the replica.
             ["ASPNETCORE_URLS"] = null,
             ["DOTNET_URLS"] = null,
+            // A load generator in the same harness process may have switched this on for itself.
+            ["DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS"] = null,
         };
         foreach (var (key, value) in options.Environment)
         {

@@ -1,0 +1,57 @@
+using YamlDotNet.Core;
+using YamlDotNet.RepresentationModel;
+
+namespace Reliability.Experiments.ChaosMesh;
+
+/// <summary>Validates every chaos-mesh.org document of a YAML file against the CRD of its kind.</summary>
+public sealed class ManifestValidator(ChaosMeshSchemas schemas)
+{
+    /// <summary>Whether a file holds Chaos Mesh objects at all (other YAML is not this validator's business).</summary>
+    public static bool IsChaosMeshFile(string path) =>
+        File.ReadLines(path).Any(line => line.TrimStart().StartsWith($"apiVersion: {ChaosMeshSchemas.Group}/", StringComparison.Ordinal));
+
+    public IReadOnlyList<ManifestProblem> Validate(string path)
+    {
+        var stream = new YamlStream();
+        try
+        {
+            using var reader = new StreamReader(path);
+            stream.Load(reader);
+        }
+        catch (YamlException ex)
+        {
+            return [new ManifestProblem(path, ex.Start.Line, ex.Start.Column, "(yaml)", ex.Message)];
+        }
+        var problems = new List<ManifestProblem>();
+        foreach (var document in stream.Documents)
+        {
+            if (document.RootNode is not YamlMappingNode root)
+            {
+                problems.Add(new ManifestProblem(path, document.RootNode.Start.Line, document.RootNode.Start.Column, "(document)", "must be a mapping"));
+                continue;
+            }
+            var apiVersion = Scalar(root, "apiVersion");
+            var kind = Scalar(root, "kind");
+            if (apiVersion != $"{ChaosMeshSchemas.Group}/v1alpha1")
+            {
+                problems.Add(new ManifestProblem(path, root.Start.Line, root.Start.Column, "apiVersion", $"expected {ChaosMeshSchemas.Group}/v1alpha1, got '{apiVersion}'"));
+                continue;
+            }
+            if (kind is null || schemas.For(kind) is not { } schema)
+            {
+                problems.Add(new ManifestProblem(path, root.Start.Line, root.Start.Column, "kind", $"'{kind}' is not a Chaos Mesh kind ({string.Join(", ", schemas.Kinds.Order())})"));
+                continue;
+            }
+            if (root.Children.TryGetValue(new YamlScalarNode("metadata"), out var metadata) && metadata is YamlMappingNode meta
+                && !meta.Children.ContainsKey(new YamlScalarNode("name")))
+            {
+                problems.Add(new ManifestProblem(path, meta.Start.Line, meta.Start.Column, "metadata.name", "is required"));
+            }
+            problems.AddRange(new StructuralSchemaValidator(path).Validate(root, schema, ""));
+        }
+        return problems;
+    }
+
+    private static string? Scalar(YamlMappingNode map, string key) =>
+        map.Children.TryGetValue(new YamlScalarNode(key), out var node) && node is YamlScalarNode scalar ? scalar.Value : null;
+}

@@ -9,6 +9,7 @@ var root = new RootCommand("""
     Examples:
       reliability gameday      run the default game day on the embedded environment
       reliability load crud --target http://127.0.0.1:8080 --rate 50 --duration 30s --threshold "p95 < 500ms"
+      reliability validate experiments/   lint every Chaos Mesh manifest against the CRD schemas
       reliability env up       start the embedded environment (3 zones, 6 replicas, load balancer, monitoring) until Ctrl-C
       reliability sut up       start one SUT replica on an embedded PostgreSQL until Ctrl-C
 
@@ -17,6 +18,7 @@ var root = new RootCommand("""
 root.Subcommands.Add(GameDayCommand.Create());
 root.Subcommands.Add(EnvCommand.Create());
 root.Subcommands.Add(LoadCommand.Create());
+root.Subcommands.Add(ValidateCommand.Create());
 root.Subcommands.Add(SutCommand.Create());
 
 var result = root.Parse(args);

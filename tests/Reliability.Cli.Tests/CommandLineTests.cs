@@ -52,6 +52,29 @@ public sealed partial class CommandLineTests
     }
 
     [Fact]
+    public async Task Validate_passes_the_shipped_experiments_and_fails_a_broken_manifest_with_its_position()
+    {
+        var root = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "../../../../.."));
+        using (var ok = new CliProcess("validate", Path.Combine(root, "experiments")))
+        {
+            (await ok.WaitAsync(TimeSpan.FromSeconds(60))).Should().Be(0, ok.Output);
+            ok.Output.Should().MatchRegex(@"[1-9]\d* Chaos Mesh manifest file\(s\) checked, 0 problem");
+        }
+        var broken = Path.Combine(Path.GetTempPath(), $"broken-{Guid.NewGuid():N}.yaml");
+        await File.WriteAllTextAsync(broken, "apiVersion: chaos-mesh.org/v1alpha1\nkind: PodChaos\nmetadata:\n  name: x\nspec:\n  action: pod-kill\n  mode: one\n  selectr: {}\n");
+        try
+        {
+            using var bad = new CliProcess("validate", broken);
+            (await bad.WaitAsync(TimeSpan.FromSeconds(60))).Should().Be(2);
+            bad.Output.Should().Contain($"{broken}:8:3: spec.selectr: unknown field").And.Contain($"{broken}:6:3: spec.selector: is required");
+        }
+        finally
+        {
+            File.Delete(broken);
+        }
+    }
+
+    [Fact]
     public async Task An_unknown_command_is_invalid_input_exit_2()
     {
         using var cli = new CliProcess("no-such-command");

@@ -1,0 +1,64 @@
+using System.CommandLine;
+using Reliability.Experiments.ChaosMesh;
+
+namespace Reliability.Cli.Commands;
+
+/// <summary>
+/// `validate`: lints YAML files and folders. Chaos Mesh manifests are checked strictly against the CRD
+/// schemas; every problem is printed as file:line:column: field: message, and any problem exits 2.
+/// </summary>
+internal static class ValidateCommand
+{
+    public static Command Create()
+    {
+        var paths = new Argument<string[]>("paths") { Description = "Files or folders (searched recursively for *.yaml and *.yml).", Arity = ArgumentArity.OneOrMore };
+        var command = new Command("validate", "Check Chaos Mesh manifests against the Chaos Mesh CRD schemas (v2.8).") { paths };
+        command.SetAction(parse => Run(parse.GetValue(paths)!));
+        return command;
+    }
+
+    private static int Run(string[] paths)
+    {
+        ChaosMeshSchemas schemas;
+        try
+        {
+            schemas = ChaosMeshSchemas.Load();
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            Console.Error.WriteLine($"error: {ex.Message}");
+            return ExitCodes.EnvironmentError;
+        }
+        var validator = new ManifestValidator(schemas);
+        var files = new List<string>();
+        foreach (var path in paths)
+        {
+            if (Directory.Exists(path))
+            {
+                files.AddRange(Directory.EnumerateFiles(path, "*.*", SearchOption.AllDirectories).Where(f => f.EndsWith(".yaml", StringComparison.Ordinal) || f.EndsWith(".yml", StringComparison.Ordinal)).Order());
+            }
+            else if (File.Exists(path))
+            {
+                files.Add(path);
+            }
+            else
+            {
+                Console.Error.WriteLine($"{path}: no such file or folder");
+                return ExitCodes.InvalidInput;
+            }
+        }
+        var problems = 0;
+        var checkedCount = 0;
+        foreach (var file in files.Where(ManifestValidator.IsChaosMeshFile))
+        {
+            checkedCount++;
+            foreach (var problem in validator.Validate(file))
+            {
+                Console.Error.WriteLine(problem);
+                problems++;
+            }
+        }
+        Console.WriteLine($"{checkedCount} Chaos Mesh manifest file(s) checked, {problems} problem(s); {files.Count - checkedCount} other YAML file(s) skipped (experiment and SLO files are checked once their formats exist).");
+        return problems == 0 ? ExitCodes.Passed : ExitCodes.InvalidInput;
+    }
+}

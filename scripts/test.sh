@@ -33,7 +33,8 @@ trap 'rm -rf "$RELIABILITY_RUNS" "$log"' EXIT
 
 dotnet build Reliability.sln -c Release -nologo -clp:ErrorsOnly
 set +e
-dotnet test Reliability.sln -c Release --no-build --nologo --blame-hang-timeout 10m 2>&1 | tee "$log"
+# One test project at a time: several start real process fleets, and timing assertions need the cores.
+dotnet test Reliability.sln -c Release --no-build --nologo -m:1 --blame-hang-timeout 10m 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
 set -e
 

@@ -84,8 +84,14 @@ public sealed class LoadEngineTests(ITestOutputHelper output) : IAsyncLifetime
         var run = await new LoadEngine(http).RunAsync(Get("delay?ms=50", new RampingUsers(0, [new RampStage(TimeSpan.FromSeconds(2), 10), new RampStage(TimeSpan.FromSeconds(2), 10)])));
         output.WriteLine($"ramp 0 to 10 users: server saw at most {_server.PeakInFlight} in flight; {run.Measurements.Scenario.Count} iterations");
         _server.PeakInFlight.Should().Be(10);
-        // Area under the users curve (5 + 10) * 2 s = 30 user-seconds at ~50 ms each: about 600 iterations.
-        ((double)run.Measurements.Scenario.Count).Should().BeApproximately(600, 60);
+        // On the plateau (2 s to 4 s) ten users each finish one iteration per service time: Little's law.
+        var plateau = run.Measurements.Series.Buckets().Where(b => b.Start >= TimeSpan.FromSeconds(2) && b.Start < TimeSpan.FromSeconds(4)).ToList();
+        var rate = plateau.Sum(b => b.Stats.Count) / 2.0;
+        var service = plateau.Sum(b => b.Stats.ServiceTime.Mean.TotalSeconds * b.Stats.Count) / plateau.Sum(b => b.Stats.Count);
+        output.WriteLine($"plateau: {rate:0.0} iterations/s at {service * 1000:0.0} ms each = {rate * service:0.00} users on average (target 10)");
+        (rate * service).Should().BeApproximately(10, 0.2, "the plateau holds ten users within 2 %");
+        var rising = run.Measurements.Series.Buckets().Where(b => b.Start < TimeSpan.FromSeconds(2)).Select(b => b.Stats.Count).ToList();
+        rising.Should().BeInAscendingOrder("the user count climbs during the ramp");
     }
 
     [Fact]

@@ -48,11 +48,11 @@ internal sealed class LocalSut : IAsyncDisposable
                 PodName = "sut-zone-a-0",
             }, run, ct);
             using var http = new HttpClient { BaseAddress = sut.BaseAddress, Timeout = TimeSpan.FromSeconds(5) };
-            while (!(await http.GetAsync("/ready", ct)).IsSuccessStatusCode)
+            while (!await IsReadyAsync(http, ct))
             {
-                if (clock.Elapsed > TimeSpan.FromSeconds(30))
+                if (sut.HasExited || clock.Elapsed > TimeSpan.FromSeconds(30))
                 {
-                    throw new ComponentStartException(sut.Options.PodName, "/ready did not answer 200 within 30 s", sut.LogTail());
+                    throw new ComponentStartException(sut.Options.PodName, sut.HasExited ? $"exited with code {sut.ExitCode} before it was ready" : "/ready did not answer 200 within 30 s", sut.LogTail());
                 }
                 await Task.Delay(20, ct);
             }
@@ -66,6 +66,19 @@ internal sealed class LocalSut : IAsyncDisposable
             }
             run.Dispose();
             throw;
+        }
+    }
+
+    private static async Task<bool> IsReadyAsync(HttpClient http, CancellationToken ct)
+    {
+        try
+        {
+            using var response = await http.GetAsync("/ready", ct);
+            return response.IsSuccessStatusCode;
+        }
+        catch (HttpRequestException)
+        {
+            return false;
         }
     }
 

@@ -187,7 +187,8 @@ public sealed partial class LocalEnvironment : IAsyncDisposable
     private void OnReplicaMoved(Replica replica)
     {
         Link("lb", replica.Pod).Proxy.Upstream = new IPEndPoint(IPAddress.Loopback, replica.Port);
-        _ = Prometheus?.UpdateTargetsAsync(ScrapeTargets());
+        // Fire and forget, but observed: a failed rewrite must not surface later as an unobserved task exception.
+        Prometheus?.UpdateTargetsAsync(ScrapeTargets()).ContinueWith(t => _ = t.Exception, TaskContinuationOptions.OnlyOnFaulted);
     }
 
     private Dictionary<string, string> ReplicaEnvironment()

@@ -16,6 +16,7 @@ var root = new RootCommand("""
     Exit codes: 0 passed, 1 a hypothesis failed, 2 invalid input, 3 environment or observation error.
     """);
 root.Subcommands.Add(GameDayCommand.Create());
+root.Subcommands.Add(RunCommand.Create());
 root.Subcommands.Add(EnvCommand.Create());
 root.Subcommands.Add(LoadCommand.Create());
 root.Subcommands.Add(ValidateCommand.Create());

@@ -5,3 +5,14 @@ public sealed record ManifestProblem(string File, long Line, long Column, string
 {
     public override string ToString() => $"{File}:{Line}:{Column}: {Path}: {Message}";
 }
+
+/// <summary>One or more problems that make a manifest unusable; each names file, line, column and field.</summary>
+public sealed class ManifestException(IReadOnlyList<ManifestProblem> problems)
+    : Exception(string.Join(Environment.NewLine, problems))
+{
+    public IReadOnlyList<ManifestProblem> Problems { get; } = problems;
+
+    public ManifestException(ManifestProblem problem) : this([problem])
+    {
+    }
+}

@@ -8,4 +8,9 @@ public interface ILoadProgress
 {
     void OnSimulation(LoadSimulation simulation);
     void OnTick(Scenario scenario, RunMeasurements measurements, TimeSpan elapsed);
+
+    /// <summary>The moment the time series counts from (after the virtual users were prepared).</summary>
+    void OnStart(DateTimeOffset startedAt)
+    {
+    }
 }

@@ -27,6 +27,7 @@ public sealed partial class LoadEngine(HttpClient http, TimeProvider? time = nul
         var measurements = new RunMeasurements(TimeSpan.FromSeconds(1));
         var startedAt = _time.GetUtcNow();
         var run = new RunState(scenario, pool, measurements, _time, http, _time.GetTimestamp(), ct);
+        progress?.OnStart(startedAt);
         using var monitor = new ThresholdMonitor(scenario, measurements, run, _time, progress);
         var monitoring = monitor.RunAsync();
         try

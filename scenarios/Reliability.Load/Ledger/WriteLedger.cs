@@ -3,8 +3,12 @@ using System.Threading.Channels;
 
 namespace Reliability.Load.Ledger;
 
-/// <summary>One acknowledged write: what the client was told is now stored.</summary>
-public sealed record LedgerEntry(string Entity, long Id, string Op, string? Hash, DateTimeOffset AckAt, int VirtualUser);
+/// <summary>
+/// One write: acknowledged (the client was told it is stored), or, with <see cref="Indeterminate"/>, a
+/// write to a known entity whose outcome the client never learned (an error or timeout: it may or may
+/// not have been applied). Reconciliation cannot call an entity lost after such a write.
+/// </summary>
+public sealed record LedgerEntry(string Entity, long Id, string Op, string? Hash, DateTimeOffset AckAt, int VirtualUser, bool Indeterminate = false);
 
 /// <summary>
 /// Every write the service acknowledged (2xx), streamed to a JSON-lines file as it happens, so that a
@@ -37,6 +41,10 @@ public sealed class WriteLedger : IAsyncDisposable
         Interlocked.Increment(ref _count);
         _queue.Writer.TryWrite(new LedgerEntry(entity, id, op, hash, _time.GetUtcNow(), virtualUser));
     }
+
+    /// <summary>A write to a known entity that got no acknowledgement: its effect is unknown.</summary>
+    public void Indeterminate(string entity, long id, string op, int virtualUser) =>
+        _queue.Writer.TryWrite(new LedgerEntry(entity, id, op, null, _time.GetUtcNow(), virtualUser, Indeterminate: true));
 
     public static async IAsyncEnumerable<LedgerEntry> ReadAsync(string path)
     {

@@ -32,6 +32,18 @@ public sealed class OutcomeStats(int significantDigits = 3)
         ServiceTime.Record(serviceTime);
     }
 
+    /// <summary>Adds another window's outcomes to this one (merging buckets into a phase).</summary>
+    public void Add(OutcomeStats other)
+    {
+        Interlocked.Add(ref _ok, other.Ok);
+        foreach (var (reason, count) in other.Failures)
+        {
+            _failures.AddOrUpdate(reason, count, (_, n) => n + count);
+        }
+        Latency.Add(other.Latency);
+        ServiceTime.Add(other.ServiceTime);
+    }
+
     /// <summary>A failure that never ran (an arrival dropped for want of a free user): counted, not timed.</summary>
     public void RecordUntimedFailure(string reason) => _failures.AddOrUpdate(reason, 1, (_, n) => n + 1);
 }

@@ -50,20 +50,32 @@ public static class TaskManagerScenarios
         {
             return;
         }
-        var updated = await ctx.Step("update-task", async () =>
-            (await WriteAsync(session.SendAsync(ctx, HttpMethod.Put, $"api/tasks/{id}", new { status = "IN_PROGRESS" }), ledger, "update", ctx.User.Id)).Result);
+        var updated = await ctx.Step("update-task", () =>
+            UpdateAsync(session.SendAsync(ctx, HttpMethod.Put, $"api/tasks/{id}", new { status = "IN_PROGRESS" }), ledger, id, ctx.User.Id));
         await ctx.Step("get-task", () => Call(session.SendAsync(ctx, HttpMethod.Get, $"api/tasks/{id}")));
         if (updated.IsOk)
         {
             await ctx.Step("delete-task", async () =>
             {
-                using var response = await session.SendAsync(ctx, HttpMethod.Delete, $"api/tasks/{id}");
-                var result = StepResult.From(response);
-                if (result.IsOk)
+                try
                 {
-                    ledger.Acknowledged("task", id, "delete", null, ctx.User.Id);
+                    using var response = await session.SendAsync(ctx, HttpMethod.Delete, $"api/tasks/{id}");
+                    var result = StepResult.From(response);
+                    if (result.IsOk)
+                    {
+                        ledger.Acknowledged("task", id, "delete", null, ctx.User.Id);
+                    }
+                    else
+                    {
+                        ledger.Indeterminate("task", id, "delete", ctx.User.Id);
+                    }
+                    return result;
                 }
-                return result;
+                catch
+                {
+                    ledger.Indeterminate("task", id, "delete", ctx.User.Id);
+                    throw;
+                }
             });
         }
     }
@@ -79,8 +91,8 @@ public static class TaskManagerScenarios
         });
         if (created.IsOk)
         {
-            await ctx.Step("update-task", async () =>
-                (await WriteAsync(session.SendAsync(ctx, HttpMethod.Put, $"api/tasks/{id}", new { status = "DONE", description = $"done in iteration {ctx.Iteration}" }), ledger, "update", ctx.User.Id)).Result);
+            await ctx.Step("update-task", () =>
+                UpdateAsync(session.SendAsync(ctx, HttpMethod.Put, $"api/tasks/{id}", new { status = "DONE", description = $"done in iteration {ctx.Iteration}" }), ledger, id, ctx.User.Id));
         }
     }
 
@@ -116,6 +128,25 @@ public static class TaskManagerScenarios
         var id = task.GetProperty("id").GetInt64();
         ledger.Acknowledged("task", id, op, Hash(task), user);
         return (result, id);
+    }
+
+    /// <summary>An update of a known task: acknowledged with its new content, or recorded as indeterminate.</summary>
+    private static async Task<StepResult> UpdateAsync(Task<HttpResponseMessage> call, WriteLedger ledger, long id, int user)
+    {
+        try
+        {
+            var (result, _) = await WriteAsync(call, ledger, "update", user);
+            if (!result.IsOk)
+            {
+                ledger.Indeterminate("task", id, "update", user);
+            }
+            return result;
+        }
+        catch
+        {
+            ledger.Indeterminate("task", id, "update", user);
+            throw;
+        }
     }
 
     internal static string Hash(JsonElement task) => TaskContentHash.Of(

@@ -41,7 +41,25 @@ public sealed partial record Threshold(string Expression, string? Step, string M
         {
             return new ThresholdVerdict(this, null, false, Step is null ? "no iteration was measured" : $"step '{Step}' never ran");
         }
-        var measured = Measure(stats, measurements, measuredFor);
+        return Compare(Measure(stats, measurements.Dropped, measuredFor));
+    }
+
+    /// <summary>Evaluates the threshold over one window's outcomes (a phase of an experiment); step thresholds do not apply.</summary>
+    public ThresholdVerdict Evaluate(OutcomeStats stats, TimeSpan window)
+    {
+        if (Step is not null)
+        {
+            return new ThresholdVerdict(this, null, false, "a window holds whole iterations, not steps");
+        }
+        if (stats.Count == 0 && Metric is not ("dropped" or "count"))
+        {
+            return new ThresholdVerdict(this, null, false, "no iteration was measured in the window");
+        }
+        return Compare(Measure(stats, 0, window));
+    }
+
+    private ThresholdVerdict Compare(double measured)
+    {
         var passed = Operator switch
         {
             "<" => measured < Value,
@@ -53,12 +71,12 @@ public sealed partial record Threshold(string Expression, string? Step, string M
         return new ThresholdVerdict(this, measured, passed, null);
     }
 
-    private double Measure(OutcomeStats stats, RunMeasurements measurements, TimeSpan measuredFor) => Metric switch
+    private double Measure(OutcomeStats stats, long dropped, TimeSpan measuredFor) => Metric switch
     {
         "fail_rate" => stats.Count == 0 ? 0 : (double)stats.Failed / stats.Count,
         "count" => stats.Count,
         "rps" => measuredFor <= TimeSpan.Zero ? 0 : stats.Count / measuredFor.TotalSeconds,
-        "dropped" => measurements.Dropped,
+        "dropped" => dropped,
         "min" => stats.Latency.Min.TotalMilliseconds,
         "mean" => stats.Latency.Mean.TotalMilliseconds,
         "max" => stats.Latency.Max.TotalMilliseconds,

@@ -12,3 +12,6 @@ public sealed record EnvironmentLink(
 {
     public string Name => Proxy.Name;
 }
+
+/// <summary>A link's identity without its proxy: name, ends and their labels.</summary>
+public sealed record LinkLayout(string Name, string From, IReadOnlyDictionary<string, string> FromLabels, string To, IReadOnlyDictionary<string, string> ToLabels);

@@ -74,7 +74,7 @@ public sealed partial class LocalEnvironment : IAsyncDisposable
         Postgres = await PostgresServer.StartAsync(Run, Options.Postgres, ct: ct);
         _teardown.Add(() => Postgres.DisposeAsync());
         var databaseEndpoint = new IPEndPoint(IPAddress.Loopback, Postgres.Port);
-        var databaseLabels = new Dictionary<string, string> { ["app"] = "postgres", ["zone"] = Options.DatabaseZone, ["topology.kubernetes.io/zone"] = Options.DatabaseZone, ["pod"] = "postgres-0" };
+        var databaseLabels = DatabaseLabels(Options);
 
         await progress.WriteLineAsync($"Starting {Options.Pods().Count()} SUT replicas in {Options.Zones.Count} zones");
         Supervisor = new Supervisor(Run, Options.Supervisor);
@@ -207,6 +207,27 @@ public sealed partial class LocalEnvironment : IAsyncDisposable
         }
         return environment;
     }
+
+    /// <summary>
+    /// The network paths an environment with these options has, named and labelled exactly as
+    /// <see cref="Links"/> will be once started: what a dry run plans faults against.
+    /// </summary>
+    public static IReadOnlyList<LinkLayout> PlannedLinks(EnvironmentOptions options)
+    {
+        var links = new List<LinkLayout>();
+        foreach (var (pod, zone) in options.Pods())
+        {
+            links.Add(new LinkLayout($"{pod}->postgres", pod, PodLabels(pod, zone), "postgres-0", DatabaseLabels(options)));
+        }
+        foreach (var (pod, zone) in options.Pods())
+        {
+            links.Add(new LinkLayout($"lb->{pod}", "lb", LoadBalancerLabels, pod, PodLabels(pod, zone)));
+        }
+        return links;
+    }
+
+    private static Dictionary<string, string> DatabaseLabels(EnvironmentOptions options) =>
+        new() { ["app"] = "postgres", ["zone"] = options.DatabaseZone, ["topology.kubernetes.io/zone"] = options.DatabaseZone, ["pod"] = "postgres-0" };
 
     private static Dictionary<string, string> PodLabels(string pod, string zone) =>
         new() { ["app"] = "sut", ["pod"] = pod, ["zone"] = zone, ["topology.kubernetes.io/zone"] = zone };

@@ -1,0 +1,42 @@
+namespace Reliability.Experiments.ChaosMesh.Objects;
+
+/// <summary>Which pods a fault hits: a selector, then a mode that picks among the matches.</summary>
+public sealed record Targeting(ChaosSelector Selector, PodMode Mode)
+{
+    public override string ToString() => $"{Mode} of [{Selector}]";
+}
+
+/// <summary>
+/// A fault as the drivers run it, read from a Chaos Mesh object: a leaf (PodChaos, NetworkChaos), a
+/// pause, or a serial/parallel group from a Workflow. <see cref="Deadline"/> is how long it lasts
+/// (spec.duration, or the Workflow template's deadline); null means until the experiment recovers.
+/// </summary>
+public abstract record FaultNode(ChaosDocument Source, string Path, string Name, TimeSpan? Deadline)
+{
+    public IEnumerable<FaultNode> Leaves() => this switch
+    {
+        FaultGroup group => group.Children.SelectMany(c => c.Leaves()),
+        _ => [this],
+    };
+}
+
+public sealed record FaultGroup(ChaosDocument Source, string Path, string Name, TimeSpan? Deadline, bool Parallel, IReadOnlyList<FaultNode> Children)
+    : FaultNode(Source, Path, Name, Deadline);
+
+/// <summary>A Workflow Suspend template: wait for the deadline.</summary>
+public sealed record SuspendFault(ChaosDocument Source, string Path, string Name, TimeSpan? Deadline)
+    : FaultNode(Source, Path, Name, Deadline);
+
+/// <summary>PodChaos: pod-kill, pod-failure or container-kill.</summary>
+public sealed record PodFault(ChaosDocument Source, string Path, string Name, TimeSpan? Deadline, string Action, Targeting Targeting, long GracePeriodSeconds)
+    : FaultNode(Source, Path, Name, Deadline);
+
+/// <summary>
+/// NetworkChaos: delay, loss or partition between the selected pods and, optionally, a target set.
+/// Direction "to" hits traffic from the selected pods to the target, "from" the reverse, "both" both.
+/// </summary>
+public sealed record NetworkFault(
+    ChaosDocument Source, string Path, string Name, TimeSpan? Deadline, string Action,
+    Targeting Targeting, Targeting? Target, string Direction,
+    TimeSpan Latency, TimeSpan Jitter, double Correlation, double LossPercent)
+    : FaultNode(Source, Path, Name, Deadline);

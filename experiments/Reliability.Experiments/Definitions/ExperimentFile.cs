@@ -1,0 +1,203 @@
+using System.Globalization;
+using Reliability.Experiments.ChaosMesh;
+using Reliability.Load.Simulations;
+using Reliability.Load.TaskManager;
+using Reliability.Load.Thresholds;
+using YamlDotNet.Core;
+using YamlDotNet.RepresentationModel;
+
+namespace Reliability.Experiments.Definitions;
+
+/// <summary>
+/// Reads the harness's experiment YAML (apiVersion reliability.dev/v1alpha1, kind Experiment; the README
+/// has a commented example). Every problem is reported with file, line, column and field; unknown
+/// fields are errors, so a typo cannot silently drop a hypothesis.
+/// </summary>
+public static class ExperimentFile
+{
+    public const string ApiVersion = "reliability.dev/v1alpha1";
+
+    public static bool IsExperimentFile(string path) =>
+        File.ReadLines(path).Any(line => line.TrimStart().StartsWith($"apiVersion: {ApiVersion}", StringComparison.Ordinal))
+        && File.ReadLines(path).Any(line => line.Trim() == "kind: Experiment");
+
+    public static ExperimentDefinition Load(string path)
+    {
+        var stream = new YamlStream();
+        try
+        {
+            using var reader = new StreamReader(path);
+            stream.Load(reader);
+        }
+        catch (YamlException ex)
+        {
+            throw new ManifestException(new ManifestProblem(path, ex.Start.Line, ex.Start.Column, "(yaml)", ex.Message));
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new ManifestException(new ManifestProblem(path, 0, 0, "(file)", ex.Message));
+        }
+        if (stream.Documents.Count != 1 || stream.Documents[0].RootNode is not YamlMappingNode root)
+        {
+            throw new ManifestException(new ManifestProblem(path, 1, 1, "(document)", "expected one YAML mapping"));
+        }
+        var y = new YamlFields(path);
+        y.Only(root, "", "apiVersion", "kind", "metadata", "faults", "load", "timeline", "hypotheses", "stopConditions", "seed");
+        y.Expect(root, "", "apiVersion", ApiVersion);
+        y.Expect(root, "", "kind", "Experiment");
+        var metadata = y.Map(root, "", "metadata", required: true);
+        string name = "", description = "";
+        if (metadata is not null)
+        {
+            y.Only(metadata, "metadata", "name", "description");
+            name = y.Text(metadata, "metadata", "name", required: true) ?? "";
+            description = y.Text(metadata, "metadata", "description") ?? "";
+        }
+        var faults = Faults(y, root, path);
+        var load = Load(y, y.Map(root, "", "load", required: true));
+        var timeline = ReadTimeline(y, y.Map(root, "", "timeline", required: true));
+        var hypotheses = ReadHypotheses(y, y.Map(root, "", "hypotheses", required: true));
+        var stops = y.List(root, "", "stopConditions")
+            .Select(e => y.Parse(e.Node, e.Path, StopCondition.Parse))
+            .ToList();
+        var seed = y.Text(root, "", "seed") is { } s
+            ? y.Parse(root.Children[new YamlScalarNode("seed")], "seed", t => int.Parse(t, CultureInfo.InvariantCulture))
+            : Random.Shared.Next();
+        y.ThrowIfAny();
+        return new ExperimentDefinition(path, name, description.Length == 0 ? null : description, faults, load!, timeline!, hypotheses!, stops, seed);
+    }
+
+    private static List<FaultReference> Faults(YamlFields y, YamlMappingNode root, string path)
+    {
+        var folder = Path.GetDirectoryName(Path.GetFullPath(path))!;
+        var faults = new List<FaultReference>();
+        foreach (var (node, field) in y.List(root, "", "faults", required: true))
+        {
+            if (node is not YamlScalarNode { Value: { Length: > 0 } relative })
+            {
+                y.Problem(node, field, "expected the path of a Chaos Mesh manifest");
+                continue;
+            }
+            var full = Path.GetFullPath(Path.Combine(folder, relative));
+            if (!File.Exists(full))
+            {
+                y.Problem(node, field, $"no such file: {full}");
+                continue;
+            }
+            faults.Add(new FaultReference(relative, full, node.Start.Line, node.Start.Column));
+        }
+        return faults;
+    }
+
+    private static LoadSpec? Load(YamlFields y, YamlMappingNode? load)
+    {
+        if (load is null)
+        {
+            return null;
+        }
+        y.Only(load, "load", "scenario", "rate", "users", "maxConcurrent", "timeout", "warmUp");
+        var scenario = y.Text(load, "load", "scenario", required: true) ?? "";
+        if (scenario.Length > 0 && !TaskManagerScenarios.Names.Contains(scenario))
+        {
+            y.Problem(load.Children[new YamlScalarNode("scenario")], "load.scenario", $"'{scenario}' is not one of {string.Join(", ", TaskManagerScenarios.Names)}");
+        }
+        var rate = y.Number(load, "load", "rate");
+        var users = y.Number(load, "load", "users");
+        if (rate is null == users is null)
+        {
+            y.Problem(load, "load", "give exactly one of rate (open model, iterations per second) or users (closed model)");
+        }
+        if (rate is <= 0 || users is <= 0)
+        {
+            y.Problem(load, "load", "rate and users must be positive");
+        }
+        var maxConcurrent = (int?)y.Number(load, "load", "maxConcurrent") ?? (int)Math.Clamp(Math.Ceiling((rate ?? 1) * 2), 10, 10_000);
+        return new LoadSpec(scenario, rate, (int?)users, maxConcurrent,
+            y.Duration(load, "load", "timeout") ?? TimeSpan.FromSeconds(5),
+            y.Duration(load, "load", "warmUp") ?? TimeSpan.FromSeconds(3));
+    }
+
+    private static Timeline? ReadTimeline(YamlFields y, YamlMappingNode? timeline)
+    {
+        if (timeline is null)
+        {
+            return null;
+        }
+        y.Only(timeline, "timeline", "steadyState", "fault", "recovery");
+        var steady = y.Duration(timeline, "timeline", "steadyState", required: true) ?? TimeSpan.Zero;
+        var fault = y.Duration(timeline, "timeline", "fault", required: true) ?? TimeSpan.Zero;
+        var recovery = y.Duration(timeline, "timeline", "recovery", required: true) ?? TimeSpan.Zero;
+        if (steady < TimeSpan.FromSeconds(1) || fault < TimeSpan.FromSeconds(1) || recovery < TimeSpan.FromSeconds(1))
+        {
+            y.Problem(timeline, "timeline", "steadyState, fault and recovery must each be at least 1s");
+        }
+        return new Timeline(steady, fault, recovery);
+    }
+
+    private static Hypotheses? ReadHypotheses(YamlFields y, YamlMappingNode? map)
+    {
+        if (map is null)
+        {
+            return null;
+        }
+        y.Only(map, "hypotheses", "slo", "rto", "rpo", "alerts", "quietInSteadyState");
+        var objectives = new List<PhaseObjective>();
+        if (y.Map(map, "hypotheses", "slo") is { } slo)
+        {
+            y.Only(slo, "hypotheses.slo", "steady", "fault", "recovery");
+            foreach (var phase in Enum.GetValues<Phase>())
+            {
+                var key = phase.ToString().ToLowerInvariant();
+                objectives.AddRange(y.List(slo, "hypotheses.slo", key)
+                    .Select(e => new PhaseObjective(phase, y.Parse(e.Node, e.Path, ScenarioThreshold))));
+            }
+        }
+        RtoHypothesis? rto = null;
+        if (y.Map(map, "hypotheses", "rto") is { } r)
+        {
+            y.Only(r, "hypotheses.rto", "max", "sli", "window", "stableFor");
+            var sliText = y.Text(r, "hypotheses.rto", "sli") ?? "fail_rate < 1%";
+            var sli = r.Children.TryGetValue(new YamlScalarNode("sli"), out var sliNode)
+                ? y.Parse(sliNode, "hypotheses.rto.sli", ScenarioThreshold)
+                : ScenarioThreshold(sliText);
+            rto = new RtoHypothesis(y.Duration(r, "hypotheses.rto", "max", required: true) ?? TimeSpan.Zero, sli,
+                y.Duration(r, "hypotheses.rto", "window") ?? TimeSpan.FromSeconds(5),
+                y.Duration(r, "hypotheses.rto", "stableFor") ?? TimeSpan.FromSeconds(10));
+        }
+        RpoHypothesis? rpo = null;
+        if (y.Map(map, "hypotheses", "rpo") is { } p)
+        {
+            y.Only(p, "hypotheses.rpo", "maxLostWrites");
+            rpo = new RpoHypothesis((long)(y.Number(p, "hypotheses.rpo", "maxLostWrites", required: true) ?? 0));
+        }
+        var alerts = new List<AlertExpectation>();
+        foreach (var (node, field) in y.List(map, "hypotheses", "alerts"))
+        {
+            if (node is not YamlMappingNode alert)
+            {
+                y.Problem(node, field, "expected { name, firesWithin, resolvesWithin }");
+                continue;
+            }
+            y.Only(alert, field, "name", "firesWithin", "resolvesWithin");
+            alerts.Add(new AlertExpectation(y.Text(alert, field, "name", required: true) ?? "",
+                y.Duration(alert, field, "firesWithin", required: true) ?? TimeSpan.Zero, y.Duration(alert, field, "resolvesWithin")));
+        }
+        var quiet = y.List(map, "hypotheses", "quietInSteadyState").Select(e => (e.Node as YamlScalarNode)?.Value ?? "").ToList();
+        var hypotheses = new Hypotheses(objectives, rto, rpo, alerts, quiet);
+        if (hypotheses.Count == 0)
+        {
+            y.Problem(map, "hypotheses", "an experiment needs at least one hypothesis");
+        }
+        return hypotheses;
+    }
+
+    private static Threshold ScenarioThreshold(string text)
+    {
+        var threshold = Threshold.Parse(text);
+        if (threshold.Step is not null || threshold.Metric == "dropped")
+        {
+            throw new FormatException($"'{text}': phase objectives measure whole iterations; steps and dropped arrivals belong to load thresholds");
+        }
+        return threshold;
+    }
+}

@@ -1,0 +1,76 @@
+using Reliability.Experiments.Journal;
+using Reliability.Sut.Local.Embedded;
+using Reliability.Sut.Local.Monitoring;
+using Reliability.Sut.Local.Supervision;
+
+namespace Reliability.Experiments.Drivers.Local;
+
+/// <summary>
+/// Puts what the environment does during an experiment into the journal: every supervisor event
+/// (kills, exits, restarts, readiness) and every change in the set of replicas the balancer finds healthy.
+/// </summary>
+internal sealed class LocalObserver : IAsyncDisposable
+{
+    private readonly LocalEnvironment _environment;
+    private readonly ExperimentJournal _journal;
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Task _polling;
+
+    public LocalObserver(LocalEnvironment environment, ExperimentJournal journal, TimeProvider time)
+    {
+        _environment = environment;
+        _journal = journal;
+        environment.Supervisor.EventRecorded += OnEvent;
+        if (environment.Webhook is { } webhook)
+        {
+            webhook.Received += OnNotification;
+        }
+        _polling = PollBalancerAsync(time);
+    }
+
+    private void OnEvent(LifecycleEvent e) =>
+        _journal.Write("pod-event", new { pod = e.Pod, zone = e.Zone, @event = e.Kind.ToString().ToLowerInvariant(), detail = e.Detail }, e.At);
+
+    private void OnNotification(AlertNotification n) =>
+        _journal.Write("alert-notification", new
+        {
+            status = n.Payload.Status,
+            receiver = n.Payload.Receiver,
+            alerts = n.Payload.Alerts.Select(a => new { name = a.AlertName, status = a.Status, startsAt = a.StartsAt }),
+        }, n.ReceivedAt);
+
+    private async Task PollBalancerAsync(TimeProvider time)
+    {
+        string? last = null;
+        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(250), time);
+        try
+        {
+            do
+            {
+                var healthy = _environment.LoadBalancer.HealthyTargets().Order(StringComparer.Ordinal).ToList();
+                var key = string.Join(",", healthy);
+                if (key != last)
+                {
+                    _journal.Write("lb-healthy", new { count = healthy.Count, pods = healthy });
+                    last = key;
+                }
+            }
+            while (await timer.WaitForNextTickAsync(_stop.Token));
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _environment.Supervisor.EventRecorded -= OnEvent;
+        if (_environment.Webhook is { } webhook)
+        {
+            webhook.Received -= OnNotification;
+        }
+        await _stop.CancelAsync();
+        await _polling;
+        _stop.Dispose();
+    }
+}

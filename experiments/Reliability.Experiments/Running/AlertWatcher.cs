@@ -1,0 +1,95 @@
+using Reliability.Experiments.Journal;
+using Reliability.Slo.Prometheus;
+
+namespace Reliability.Experiments.Running;
+
+/// <summary>
+/// Polls Prometheus's alerts every second and journals each change: an alert becoming pending, firing,
+/// or resolved (gone). A failed poll is journalled as an observation gap, so verdicts that depend on
+/// alerts can be declared inconclusive instead of passing on missing data.
+/// </summary>
+internal sealed class AlertWatcher : IAsyncDisposable
+{
+    private readonly PrometheusClient _prometheus;
+    private readonly ExperimentJournal _journal;
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Task _loop;
+    private readonly Dictionary<string, string> _states = [];
+
+    public AlertWatcher(PrometheusClient prometheus, ExperimentJournal journal, TimeProvider time)
+    {
+        _prometheus = prometheus;
+        _journal = journal;
+        _loop = LoopAsync(time);
+    }
+
+    public int Polls { get; private set; }
+    public int FailedPolls { get; private set; }
+
+    private async Task LoopAsync(TimeProvider time)
+    {
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1), time);
+        try
+        {
+            do
+            {
+                await PollAsync();
+            }
+            while (await timer.WaitForNextTickAsync(_stop.Token));
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    private bool _failing;
+
+    private async Task PollAsync()
+    {
+        IReadOnlyList<PrometheusAlert> alerts;
+        Polls++;
+        try
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token);
+            timeout.CancelAfter(TimeSpan.FromSeconds(2));
+            alerts = await _prometheus.AlertsAsync(timeout.Token);
+        }
+        catch (Exception ex) when (ex is HttpRequestException or PrometheusException or TaskCanceledException or System.Text.Json.JsonException && !_stop.IsCancellationRequested)
+        {
+            FailedPolls++;
+            if (!_failing)
+            {
+                _journal.Write("observation-gap", new { source = "prometheus", error = ex.Message });
+                _failing = true;
+            }
+            return;
+        }
+        if (_failing)
+        {
+            _journal.Write("observation-restored", new { source = "prometheus" });
+            _failing = false;
+        }
+        var seen = new HashSet<string>();
+        foreach (var alert in alerts)
+        {
+            seen.Add(alert.Name);
+            if (_states.GetValueOrDefault(alert.Name) != alert.State)
+            {
+                _states[alert.Name] = alert.State;
+                _journal.Write("alert", new { name = alert.Name, state = alert.State, activeAt = alert.ActiveAt, labels = alert.Labels });
+            }
+        }
+        foreach (var gone in _states.Keys.Where(n => !seen.Contains(n)).ToList())
+        {
+            _states.Remove(gone);
+            _journal.Write("alert", new { name = gone, state = "resolved" });
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync();
+        await _loop;
+        _stop.Dispose();
+    }
+}

@@ -1,0 +1,56 @@
+using Reliability.Experiments.ChaosMesh;
+using Reliability.Experiments.ChaosMesh.Objects;
+using Reliability.Experiments.Definitions;
+
+namespace Reliability.Experiments.Running;
+
+/// <summary>An experiment with its fault manifests read, schema-checked and turned into faults.</summary>
+public sealed record LoadedExperiment(ExperimentDefinition Definition, IReadOnlyList<ChaosDocument> Documents, IReadOnlyList<FaultNode> Faults);
+
+public static class ExperimentLoader
+{
+    /// <summary>
+    /// Reads the experiment and its manifests. Every manifest must pass the Chaos Mesh CRD schema;
+    /// <paramref name="strict"/> (the local driver) also refuses fields that driver cannot honour.
+    /// Throws <see cref="ManifestException"/> listing every problem.
+    /// </summary>
+    public static LoadedExperiment Load(string path, ChaosMeshSchemas schemas, bool strict)
+    {
+        var definition = ExperimentFile.Load(path);
+        var validator = new ManifestValidator(schemas);
+        var problems = new List<ManifestProblem>();
+        var documents = new List<ChaosDocument>();
+        var faults = new List<FaultNode>();
+        foreach (var reference in definition.Faults)
+        {
+            var schemaProblems = validator.Validate(reference.FullPath);
+            if (schemaProblems.Count > 0)
+            {
+                problems.AddRange(schemaProblems);
+                continue;
+            }
+            try
+            {
+                foreach (var document in ChaosDocument.Load(reference.FullPath))
+                {
+                    documents.Add(document);
+                    faults.Add(FaultReader.Read(document, strict));
+                }
+            }
+            catch (ManifestException ex)
+            {
+                problems.AddRange(ex.Problems);
+            }
+        }
+        if (problems.Count > 0)
+        {
+            throw new ManifestException(problems);
+        }
+        foreach (var fault in faults.Where(f => f.Deadline is { } d && d > definition.Timeline.Fault))
+        {
+            problems.Add(fault.Source.Problem(fault.Path + ".duration",
+                $"lasts {GoDuration.Format(fault.Deadline!.Value)}, longer than the timeline's fault window of {GoDuration.Format(definition.Timeline.Fault)} ({definition.File}); the runner would cut it short"));
+        }
+        return problems.Count > 0 ? throw new ManifestException(problems) : new LoadedExperiment(definition, documents, faults);
+    }
+}

@@ -1,0 +1,22 @@
+using Reliability.Experiments.Definitions;
+using Reliability.Experiments.Verdicts;
+using Reliability.Load.Engine;
+using Reliability.Slo.Rpo;
+
+namespace Reliability.Experiments.Running;
+
+/// <summary>How an experiment ended, every hypothesis's verdict, and where the evidence is.</summary>
+public sealed record ExperimentResult(
+    ExperimentDefinition Definition,
+    ExperimentOutcome Outcome,
+    IReadOnlyList<Verdict> Verdicts,
+    ScenarioRun? Load,
+    RpoResult? Rpo,
+    string JournalPath,
+    string LedgerPath)
+{
+    public bool Passed => Outcome == ExperimentOutcome.Completed && Verdicts.Count > 0 && Verdicts.All(v => v.Status == VerdictStatus.Passed);
+
+    /// <summary>Nothing failed, but something could not be observed: never a pass.</summary>
+    public bool Inconclusive => !Passed && Outcome == ExperimentOutcome.Completed && Verdicts.All(v => v.Status != VerdictStatus.Failed);
+}

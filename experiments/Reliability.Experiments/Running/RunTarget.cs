@@ -1,0 +1,16 @@
+using Reliability.Experiments.Drivers;
+using Reliability.Slo.Prometheus;
+
+namespace Reliability.Experiments.Running;
+
+/// <summary>
+/// Where an experiment runs and how it is observed: the URL users reach, the fault driver, Prometheus
+/// (null: alert hypotheses are inconclusive), the database for the RPO check (null: inconclusive), and
+/// the factor by which the target's alert rules run faster than production (1/30 locally).
+/// </summary>
+public sealed record RunTarget(
+    Uri EntryPoint,
+    IChaosDriver Driver,
+    PrometheusClient? Prometheus,
+    string? DatabaseConnectionString,
+    double AlertTimeScale = 1.0);

@@ -1,0 +1,147 @@
+using System.CommandLine;
+using Reliability.Experiments.ChaosMesh;
+using Reliability.Experiments.Drivers.Local;
+using Reliability.Experiments.Running;
+using Reliability.Experiments.Verdicts;
+using Reliability.Load.Engine;
+using Reliability.Slo.Prometheus;
+using Reliability.Sut.Local.Embedded;
+using Reliability.Sut.Local.Processes;
+using Reliability.Sut.Local.Setup;
+
+namespace Reliability.Cli.Commands;
+
+/// <summary>`run`: one experiment on the embedded environment (or, with --target kubernetes, a cluster with Chaos Mesh).</summary>
+internal static class RunCommand
+{
+    public static Command Create()
+    {
+        var file = new Argument<string>("experiment") { Description = "The experiment YAML, e.g. experiments/pod-kill.yaml." };
+        var target = new Option<string>("--target") { Description = "local (the embedded environment) or kubernetes.", DefaultValueFactory = _ => "local" };
+        target.AcceptOnlyFromAmong("local", "kubernetes");
+        var dryRun = new Option<bool>("--dry-run") { Description = "Print what would be injected where, and touch nothing." };
+        var output = new Option<string?>("--output") { Description = "Folder for the journal, ledger and results (default artifacts/<timestamp>-<experiment>)." };
+        var kubernetes = KubernetesOptions.Create();
+        var command = new Command("run", "Run one chaos experiment: steady state, fault, recovery, with load, evidence and verdicts.")
+        {
+            file, target, dryRun, output,
+        };
+        kubernetes.AddTo(command);
+        command.SetAction((parse, ct) => parse.GetValue(target) == "kubernetes"
+            ? KubernetesRun.RunAsync(parse.GetValue(file)!, parse.GetValue(dryRun), parse.GetValue(output), kubernetes.Read(parse), ct)
+            : RunLocalAsync(parse.GetValue(file)!, parse.GetValue(dryRun), parse.GetValue(output), ct));
+        return command;
+    }
+
+    internal static LoadedExperiment? Load(string path, bool strict)
+    {
+        try
+        {
+            return ExperimentLoader.Load(path, ChaosMeshSchemas.Load(), strict);
+        }
+        catch (ManifestException ex)
+        {
+            foreach (var problem in ex.Problems)
+            {
+                Console.Error.WriteLine(problem);
+            }
+            return null;
+        }
+    }
+
+    private static async Task<int> RunLocalAsync(string path, bool dryRun, string? outputDir, CancellationToken ct)
+    {
+        LoadLoadedOrExit(path, strict: true, out var experiment, out var exit);
+        if (experiment is null)
+        {
+            return exit;
+        }
+        var options = new EnvironmentOptions();
+        try
+        {
+            // Planned against the environment's layout first: a selector that matches nothing fails before anything starts.
+            var plan = await LocalChaosDriver.ForPlanning(options, experiment.Definition.Seed).PlanAsync(experiment.Faults, ct);
+            if (dryRun)
+            {
+                Console.WriteLine($"dry run of {experiment.Definition.Name} (seed {experiment.Definition.Seed}); nothing is started or injected");
+                Console.WriteLine(plan.Describe());
+                return ExitCodes.Passed;
+            }
+        }
+        catch (ManifestException ex)
+        {
+            foreach (var problem in ex.Problems)
+            {
+                await Console.Error.WriteLineAsync(problem.ToString());
+            }
+            return ExitCodes.InvalidInput;
+        }
+
+        LoadHttpClient.UseInlineSocketCompletions();
+        var folder = outputDir ?? Path.Combine("artifacts", $"{DateTime.UtcNow:yyyyMMdd-HHmmss}-{experiment.Definition.Name}");
+        LocalEnvironment environment;
+        try
+        {
+            environment = await LocalEnvironment.StartAsync(options, Console.Out, ct);
+        }
+        catch (Exception ex) when (ex is PrerequisiteException or ComponentStartException or InvalidOperationException)
+        {
+            await Console.Error.WriteLineAsync($"error: {ex.Message}");
+            return ExitCodes.EnvironmentError;
+        }
+        await using (environment)
+        {
+            Console.WriteLine($"environment ready in {environment.StartupTime.TotalSeconds:0.0} s at {environment.EntryPoint}");
+            using var prometheusHttp = new HttpClient { BaseAddress = environment.Prometheus!.Address, Timeout = TimeSpan.FromSeconds(3) };
+            var driver = new LocalChaosDriver(environment, experiment.Definition.Seed);
+            var target = new RunTarget(environment.EntryPoint, driver, new PrometheusClient(prometheusHttp), environment.Postgres.AdminConnectionString, options.Monitoring.RuleTimeScale);
+            return await ExecuteAsync(experiment, target, folder, ct);
+        }
+    }
+
+    internal static async Task<int> ExecuteAsync(LoadedExperiment experiment, RunTarget target, string folder, CancellationToken ct)
+    {
+        var runner = new ExperimentRunner(target, Console.Out, new Reliability.Load.Results.ConsoleProgress(Console.Out, interactive: false));
+        ExperimentResult result;
+        try
+        {
+            result = await runner.RunAsync(experiment, folder, ct);
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            await Console.Error.WriteLineAsync($"interrupted: faults rolled back; the journal so far is in {Path.GetFullPath(folder)}");
+            return ExitCodes.Interrupted;
+        }
+        catch (ManifestException ex)
+        {
+            foreach (var problem in ex.Problems)
+            {
+                await Console.Error.WriteLineAsync(problem.ToString());
+            }
+            return ExitCodes.InvalidInput;
+        }
+        catch (Exception ex) when (ex is HttpRequestException or InvalidOperationException)
+        {
+            await Console.Error.WriteLineAsync($"error: {ex.Message}; faults rolled back; journal in {Path.GetFullPath(folder)}");
+            return ExitCodes.EnvironmentError;
+        }
+        await ExperimentReport.WriteAsync(result, folder, Console.Out);
+        return result.Passed ? ExitCodes.Passed : result.Verdicts.Any(v => v.Status == VerdictStatus.Failed) || result.Outcome != ExperimentOutcome.Completed
+            ? ExitCodes.HypothesisFailed : ExitCodes.EnvironmentError;
+    }
+
+    private static void LoadLoadedOrExit(string path, bool strict, out LoadedExperiment? experiment, out int exit)
+    {
+        exit = ExitCodes.InvalidInput;
+        try
+        {
+            experiment = Load(path, strict);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            Console.Error.WriteLine($"error: {ex.Message}");
+            experiment = null;
+            exit = ExitCodes.EnvironmentError;
+        }
+    }
+}

@@ -49,7 +49,8 @@ public sealed record FaultPlan(string Driver, IReadOnlyList<FaultNode> Roots, IR
     private void Describe(FaultNode node, int depth, List<string> lines)
     {
         var pad = new string(' ', depth * 2);
-        var lasts = node.Deadline is { } d ? $"for {GoDuration.Format(d)}" : "until recovery";
+        var lasts = node is PodFault { Action: "pod-kill" or "container-kill" } ? "instant"
+            : node.Deadline is { } d ? $"for {GoDuration.Format(d)}" : "until recovery";
         switch (node)
         {
             case FaultGroup group:

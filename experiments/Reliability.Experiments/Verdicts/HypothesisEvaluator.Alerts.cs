@@ -13,7 +13,7 @@ public static partial class HypothesisEvaluator
         IReadOnlyDictionary<Phase, (DateTimeOffset Start, DateTimeOffset End)> phases, IReadOnlyList<JournalRecord> journal, double scale)
     {
         var fireDeadline = Scale(alert.FiresWithin, scale);
-        var name = $"alert {alert.Name} fires within {Verdict.Seconds(alert.FiresWithin)}" + (alert.ResolvesWithin is { } r ? $" and resolves within {Verdict.Seconds(r)}" : "");
+        var name = $"alert {alert.Name} fires within {Verdict.Deadline(alert.FiresWithin)}" + (alert.ResolvesWithin is { } r ? $" and resolves within {Verdict.Deadline(r)}" : "");
         var threshold = $"fire ≤ {Verdict.Seconds(fireDeadline)}" + (alert.ResolvesWithin is { } rr ? $", resolve ≤ {Verdict.Seconds(Scale(rr, scale))}" : "") + (scale != 1 ? $" (×{scale:0.###} rule time scale)" : "");
         if (!observed || injectedAt is not { } injected)
         {

@@ -51,11 +51,16 @@ public static partial class HypothesisEvaluator
             return new Verdict(name, "slo", VerdictStatus.Inconclusive, null, objective.Threshold.Expression,
                 load is null ? "no load was measured" : $"the {objective.Phase.ToString().ToLowerInvariant()} phase never happened");
         }
-        var stats = LoadWindow.Merge(load.Measurements, load.StartedAt, window.Start, window.End);
-        var verdict = objective.Threshold.Evaluate(stats, window.End - window.Start);
+        // Iterations intended in the last bucket before a transition are in flight when it happens
+        // (a kill hits them), so each boundary after the first counts that bucket into the next phase.
+        var width = load.Measurements.Series.BucketWidth;
+        var from = objective.Phase == Phase.Steady ? window.Start : window.Start - width;
+        var to = objective.Phase == Phase.Recovery ? window.End : window.End - width;
+        var stats = LoadWindow.Merge(load.Measurements, load.StartedAt, from, to);
+        var verdict = objective.Threshold.Evaluate(stats, to - from);
         var status = verdict.Problem is not null ? VerdictStatus.Inconclusive : verdict.Passed ? VerdictStatus.Passed : VerdictStatus.Failed;
         return new Verdict(name, "slo", status, Verdict.Format(objective.Threshold.Metric, verdict.Measured), objective.Threshold.Expression,
-            verdict.Problem ?? $"{stats.Count} iterations intended between {window.Start:HH:mm:ss} and {window.End:HH:mm:ss} ({stats.Failed} failed{Reasons(stats)}), client-side");
+            verdict.Problem ?? $"{stats.Count} iterations intended between {from:HH:mm:ss} and {to:HH:mm:ss} ({stats.Failed} failed{Reasons(stats)}), client-side");
     }
 
     private static Verdict Rto(RtoHypothesis rto, DateTimeOffset? injectedAt, IReadOnlyDictionary<Phase, (DateTimeOffset Start, DateTimeOffset End)> phases, ScenarioRun? load, IReadOnlyList<JournalRecord> journal)
@@ -108,7 +113,8 @@ public static partial class HypothesisEvaluator
 
     private static string? ReplicasReady(IReadOnlyList<JournalRecord> journal, DateTimeOffset injectedAt)
     {
-        var hit = journal.Where(r => r.Type == "injected").SelectMany(r => r.Data["pods"]?.AsArray().Select(p => p!.ToString()) ?? []).ToHashSet();
+        var hit = journal.Where(r => r.Type == "pod-event" && r.At >= injectedAt && r.Text("event") is "killed" or "held-down")
+            .Select(r => r.Text("pod") ?? "").ToHashSet();
         if (hit.Count == 0)
         {
             return null;

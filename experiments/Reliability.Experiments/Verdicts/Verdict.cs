@@ -19,4 +19,8 @@ public sealed record Verdict(string Hypothesis, string Kind, VerdictStatus Statu
     };
 
     public static string Seconds(TimeSpan value) => value.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture) + " s";
+
+    /// <summary>A deadline as written: "15m", "90s".</summary>
+    public static string Deadline(TimeSpan value) => value.TotalSeconds >= 60 && value.TotalSeconds % 60 == 0
+        ? $"{value.TotalMinutes:0}m" : $"{value.TotalSeconds.ToString("0.#", CultureInfo.InvariantCulture)}s";
 }

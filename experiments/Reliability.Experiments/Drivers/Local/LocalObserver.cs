@@ -29,7 +29,7 @@ internal sealed class LocalObserver : IAsyncDisposable
     }
 
     private void OnEvent(LifecycleEvent e) =>
-        _journal.Write("pod-event", new { pod = e.Pod, zone = e.Zone, @event = e.Kind.ToString().ToLowerInvariant(), detail = e.Detail }, e.At);
+        _journal.Write("pod-event", new { pod = e.Pod, zone = e.Zone, @event = System.Text.Json.JsonNamingPolicy.KebabCaseLower.ConvertName(e.Kind.ToString()), detail = e.Detail }, e.At);
 
     private void OnNotification(AlertNotification n) =>
         _journal.Write("alert-notification", new

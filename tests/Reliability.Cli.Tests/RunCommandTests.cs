@@ -1,0 +1,206 @@
+using System.Text.Json.Nodes;
+using Reliability.Sut.Local.Processes;
+
+namespace Reliability.Cli.Tests;
+
+/// <summary>`run` as users start it: a real process, the embedded environment, real faults and signals.</summary>
+public sealed class RunCommandTests : IDisposable
+{
+    private readonly string _runs = Path.Combine(Path.GetTempPath(), $"run-cli-{Guid.NewGuid():N}");
+    private readonly string _work = Path.Combine(Path.GetTempPath(), $"run-work-{Guid.NewGuid():N}");
+
+    public RunCommandTests() => Directory.CreateDirectory(_work);
+
+    [Fact]
+    public async Task Pod_kill_runs_to_the_end_and_its_journal_holds_the_whole_story()
+    {
+        var output = Path.Combine(_work, "pod-kill");
+        using var cli = Cli("run", Path.Combine(Repository.Experiments, "pod-kill.yaml"), "--output", output);
+
+        var exit = await cli.WaitAsync(TimeSpan.FromMinutes(4));
+
+        exit.Should().Be(0, cli.Output);
+        var journal = Journal(output);
+        var injected = journal.Single(r => r["type"]!.ToString() == "injected");
+        var victim = injected["pods"]!.AsArray().Single()!.ToString();
+        victim.Should().StartWith("sut-zone-");
+        journal.Should().Contain(r => r["type"]!.ToString() == "pod-event" && r["pod"]!.ToString() == victim && r["event"]!.ToString() == "killed");
+        journal.Should().Contain(r => r["type"]!.ToString() == "pod-event" && r["pod"]!.ToString() == victim && r["event"]!.ToString() == "restarting", "the supervisor replaces the killed replica");
+        journal.Should().Contain(r => r["type"]!.ToString() == "pod-event" && r["pod"]!.ToString() == victim && r["event"]!.ToString() == "ready");
+        journal.Count(r => r["type"]!.ToString() == "load").Should().BeGreaterThan(30, "one load record per second");
+        journal.Should().Contain(r => r["type"]!.ToString() == "load-series");
+        journal.Should().Contain(r => r["type"]!.ToString() == "rollback");
+        journal.Where(r => r["type"]!.ToString() == "verdict").Should().OnlyContain(r => r["status"]!.ToString() == "passed");
+        File.ReadAllText(Path.Combine(output, "summary.md")).Should().Contain("PASSED").And.Contain("RTO");
+        File.Exists(Path.Combine(output, "write-ledger.jsonl")).Should().BeTrue();
+        Directory.Exists(_runs).Should().BeTrue();
+        Directory.EnumerateDirectories(_runs).Should().BeEmpty("the environment is stopped and its run directory removed");
+    }
+
+    [Fact]
+    public async Task SIGINT_in_the_middle_of_a_fault_rolls_it_back_and_stops_the_environment()
+    {
+        var experiment = Path.Combine(_work, "zone.yaml");
+        File.WriteAllText(experiment, $"""
+            apiVersion: reliability.dev/v1alpha1
+            kind: Experiment
+            metadata: {"{"} name: zone-interrupted {"}"}
+            faults: ["{Path.Combine(Repository.Experiments, "chaos", "zone-failure.yaml")}"]
+            load: {"{"} scenario: browse, rate: 5, warmUp: 1s {"}"}
+            timeline: {"{"} steadyState: 3s, fault: 30s, recovery: 5s {"}"}
+            hypotheses: {"{"} slo: {"{"} steady: ["fail_rate < 1%"] {"}"} {"}"}
+            """);
+        var output = Path.Combine(_work, "out");
+        using var cli = Cli("run", experiment, "--output", output);
+        await Until(() => File.Exists(Path.Combine(output, "journal.jsonl")) && Journal(output).Count(r => r["type"]!.ToString() == "injected") == 2,
+            TimeSpan.FromMinutes(2), () => cli.Output);
+        var pids = RecordedPids();
+        pids.Should().HaveCount(7, "PostgreSQL, Prometheus, Alertmanager and the four replicas outside zone-a, which is held down");
+
+        Posix.Signal(cli.Pid, Posix.SIGINT).Should().BeTrue();
+
+        (await cli.WaitAsync(TimeSpan.FromSeconds(90))).Should().Be(130, cli.Output);
+        var journal = Journal(output);
+        var recovered = journal.Where(r => r["type"]!.ToString() == "recovered").ToList();
+        recovered.Should().Contain(r => r["fault"]!.ToString() == "zone-a-pods-fail", "the held-down zone-a replicas were released");
+        recovered.Should().Contain(r => r["fault"]!.ToString() == "zone-a-partition", "the partitioned links were cleared");
+        journal.Should().Contain(r => r["type"]!.ToString() == "rollback" && r["reason"]!.ToString() == "cancelled");
+        journal.Should().Contain(r => r["type"]!.ToString() == "aborted");
+        pids.Should().AllSatisfy(pid => Posix.IsAlive(pid).Should().BeFalse("the environment is gone"));
+        Directory.EnumerateDirectories(_runs).Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task Dry_run_prints_targets_and_starts_nothing()
+    {
+        using var cli = Cli("run", Path.Combine(Repository.Experiments, "zone-failure.yaml"), "--dry-run");
+
+        (await cli.WaitAsync(TimeSpan.FromSeconds(30))).Should().Be(0, cli.Output);
+        cli.Output.Should().Contain("pods: sut-zone-a-0, sut-zone-a-1").And.Contain("sut-zone-b-0->postgres (blackhole both)").And.Contain("nothing is started");
+        Directory.Exists(_runs).Should().BeFalse("a dry run starts no environment");
+    }
+
+    [Fact]
+    public async Task A_selector_that_matches_nothing_is_invalid_input_with_its_location()
+    {
+        var manifest = Path.Combine(_work, "nothing.yaml");
+        File.WriteAllText(manifest, """
+            apiVersion: chaos-mesh.org/v1alpha1
+            kind: PodChaos
+            metadata: { name: nothing, namespace: task-manager }
+            spec:
+              action: pod-kill
+              mode: one
+              selector:
+                labelSelectors: { app: payments }
+            """);
+        var experiment = Path.Combine(_work, "nothing-exp.yaml");
+        File.WriteAllText(experiment, """
+            apiVersion: reliability.dev/v1alpha1
+            kind: Experiment
+            metadata: { name: nothing }
+            faults: [nothing.yaml]
+            load: { scenario: browse, rate: 5 }
+            timeline: { steadyState: 3s, fault: 3s, recovery: 3s }
+            hypotheses: { slo: { steady: ["fail_rate < 1%"] } }
+            """);
+        using var cli = Cli("run", experiment);
+
+        (await cli.WaitAsync(TimeSpan.FromSeconds(30))).Should().Be(2, cli.Output);
+        cli.Output.Should().Contain($"{manifest}:8:5: spec.selector").And.Contain("matches no pod");
+        Directory.Exists(_runs).Should().BeFalse();
+    }
+
+    [Fact]
+    public async Task A_typo_in_an_experiment_is_reported_with_file_line_and_column()
+    {
+        var experiment = Path.Combine(_work, "typo.yaml");
+        File.WriteAllText(experiment, $"""
+            apiVersion: reliability.dev/v1alpha1
+            kind: Experiment
+            metadata: {"{"} name: typo {"}"}
+            faults: ["{Path.Combine(Repository.Experiments, "chaos", "pod-kill.yaml")}"]
+            load: {"{"} scenario: browse, rate: 5 {"}"}
+            timeline: {"{"} steadyState: 3s, fault: 3s, recovery: 3s {"}"}
+            hypotheses:
+              slo: {"{"} steady: ["p95 < 5 parsecs"] {"}"}
+              rpo: {"{"} maxLostWrite: 0 {"}"}
+            """);
+        using var cli = Cli("run", experiment);
+
+        (await cli.WaitAsync(TimeSpan.FromSeconds(30))).Should().Be(2, cli.Output);
+        cli.Output.Should().Contain($"{experiment}:8:").And.Contain("hypotheses.slo.steady[0]");
+        cli.Output.Should().Contain($"{experiment}:9:").And.Contain("hypotheses.rpo.maxLostWrite: unknown field");
+    }
+
+    private CliProcess Cli(params string[] args) =>
+        new(new Dictionary<string, string> { ["RELIABILITY_RUNS"] = _runs, ["CI"] = "true" }, args);
+
+    private static List<JsonObject> Journal(string folder)
+    {
+        using var stream = new FileStream(Path.Combine(folder, "journal.jsonl"), FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+        using var reader = new StreamReader(stream);
+        var records = new List<JsonObject>();
+        while (reader.ReadLine() is { } line)
+        {
+            try
+            {
+                if (line.Length > 0 && JsonNode.Parse(line) is JsonObject record)
+                {
+                    records.Add(record);
+                }
+            }
+            catch (System.Text.Json.JsonException)
+            {
+                // A line still being written; the next read sees it whole.
+            }
+        }
+        return records;
+    }
+
+    private List<int> RecordedPids() =>
+        Directory.EnumerateDirectories(_runs).SelectMany(run => Directory.EnumerateFiles(Path.Combine(run, "processes")))
+            .Select(f => int.Parse(Path.GetFileName(f), System.Globalization.CultureInfo.InvariantCulture)).ToList();
+
+    private static async Task Until(Func<bool> condition, TimeSpan deadline, Func<string> describe)
+    {
+        using var timeout = new CancellationTokenSource(deadline);
+        while (!condition())
+        {
+            if (timeout.IsCancellationRequested)
+            {
+                throw new TimeoutException($"condition not met within {deadline}: {describe()}");
+            }
+            await Task.Delay(100);
+        }
+    }
+
+    public void Dispose()
+    {
+        if (Directory.Exists(_runs))
+        {
+            StaleRunSweeper.Sweep(_runs);
+            Directory.Delete(_runs, recursive: true);
+        }
+        Directory.Delete(_work, recursive: true);
+    }
+}
+
+/// <summary>Finds the repository's experiments folder from the test's output directory.</summary>
+internal static class Repository
+{
+    public static string Experiments { get; } = Locate();
+
+    private static string Locate()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            var candidate = Path.Combine(dir.FullName, "experiments", "chaos");
+            if (Directory.Exists(candidate))
+            {
+                return Path.Combine(dir.FullName, "experiments");
+            }
+        }
+        throw new DirectoryNotFoundException("no experiments/chaos folder above " + AppContext.BaseDirectory);
+    }
+}

@@ -1,0 +1,140 @@
+using Reliability.Experiments.ChaosMesh;
+using Reliability.Experiments.Definitions;
+using Reliability.Experiments.Running;
+
+namespace Reliability.Experiments.Tests.Definitions;
+
+public sealed class ExperimentFileTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("experiment-file-").FullName;
+
+    public static TheoryData<string> Shipped() => [.. ExperimentsFolder.ExperimentFiles()];
+
+    [Theory]
+    [MemberData(nameof(Shipped))]
+    public void Every_shipped_experiment_loads_with_its_manifests(string path)
+    {
+        var experiment = ExperimentLoader.Load(path, ChaosMeshSchemas.Load(), strict: true);
+
+        experiment.Faults.Should().NotBeEmpty();
+        experiment.Definition.Hypotheses.Count.Should().BeGreaterThan(0);
+    }
+
+    [Fact]
+    public void Reads_every_section()
+    {
+        var definition = ExperimentFile.Load(Write("""
+            apiVersion: reliability.dev/v1alpha1
+            kind: Experiment
+            metadata: { name: sample, description: text }
+            faults: [fault.yaml]
+            load: { scenario: crud, rate: 12.5, maxConcurrent: 40, timeout: 2s, warmUp: 1s }
+            timeline: { steadyState: 10s, fault: 20s, recovery: 30s }
+            hypotheses:
+              slo: { steady: ["fail_rate < 1%"], fault: ["p95 < 1s"], recovery: ["fail_rate < 2%"] }
+              rto: { max: 15s, sli: "fail_rate < 5%", window: 2s, stableFor: 4s }
+              rpo: { maxLostWrites: 3 }
+              alerts: [{ name: HighErrorRate, firesWithin: 10m, resolvesWithin: 5m }]
+              quietInSteadyState: [HighLatency]
+            stopConditions: ["fail_rate > 50% for 10s"]
+            seed: 42
+            """));
+
+        definition.Name.Should().Be("sample");
+        definition.Load.Should().Be(new LoadSpec("crud", 12.5, null, 40, TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(1)));
+        definition.Timeline.Total.Should().Be(TimeSpan.FromSeconds(60));
+        definition.Hypotheses.Objectives.Select(o => o.Phase).Should().Equal(Phase.Steady, Phase.Fault, Phase.Recovery);
+        definition.Hypotheses.Rto!.Max.Should().Be(TimeSpan.FromSeconds(15));
+        definition.Hypotheses.Rto.StableFor.Should().Be(TimeSpan.FromSeconds(4));
+        definition.Hypotheses.Rpo!.MaxLostWrites.Should().Be(3);
+        definition.Hypotheses.Alerts.Single().Should().Be(new AlertExpectation("HighErrorRate", TimeSpan.FromMinutes(10), TimeSpan.FromMinutes(5)));
+        definition.StopConditions.Single().For.Should().Be(TimeSpan.FromSeconds(10));
+        definition.Seed.Should().Be(42);
+    }
+
+    [Theory]
+    [InlineData("load: { scenario: crud, rate: 5, users: 3 }", 5, "load: give exactly one of rate")]
+    [InlineData("load: { scenario: shopping, rate: 5 }", 5, "load.scenario: 'shopping' is not one of browse, crud, write-heavy")]
+    [InlineData("load: { scenario: crud, rate: 5, burst: 3 }", 5, "load.burst: unknown field")]
+    [InlineData("timeline: { steadyState: 10s, fault: soon, recovery: 5s }", 6, "timeline.fault")]
+    [InlineData("stopConditions: [\"fail_rate > 50%\"]", 8, "stopConditions[0]: stop condition 'fail_rate > 50%' is not of the form")]
+    public void Problems_name_file_line_and_field(string replacement, int line, string message)
+    {
+        var lines = Valid().Split('\n').ToList();
+        var key = replacement.Split(':')[0];
+        var index = lines.FindIndex(l => l.StartsWith(key + ":", StringComparison.Ordinal));
+        if (index >= 0)
+        {
+            lines[index] = replacement;
+        }
+        else
+        {
+            lines.Add(replacement);
+        }
+        var path = Write(string.Join('\n', lines));
+
+        var act = () => ExperimentFile.Load(path);
+
+        act.Should().Throw<ManifestException>().Which.Problems.Should().Contain(p => p.File == path && p.Line == line && p.ToString().Contains(message));
+    }
+
+    [Fact]
+    public void A_missing_fault_file_is_named()
+    {
+        var path = Write(Valid().Replace("faults: [fault.yaml]", "faults: [nowhere.yaml]"));
+
+        var act = () => ExperimentFile.Load(path);
+
+        act.Should().Throw<ManifestException>().Which.Problems.Should().ContainSingle(p => p.Line == 4 && p.Message.Contains("nowhere.yaml"));
+    }
+
+    [Fact]
+    public void An_experiment_without_hypotheses_is_refused()
+    {
+        var path = Write(Valid().Replace("hypotheses: { slo: { steady: [\"fail_rate < 1%\"] } }", "hypotheses: {}"));
+
+        var act = () => ExperimentFile.Load(path);
+
+        act.Should().Throw<ManifestException>().WithMessage("*at least one hypothesis*");
+    }
+
+    private static string Valid() => """
+        apiVersion: reliability.dev/v1alpha1
+        kind: Experiment
+        metadata: { name: sample }
+        faults: [fault.yaml]
+        load: { scenario: crud, rate: 5 }
+        timeline: { steadyState: 10s, fault: 20s, recovery: 30s }
+        hypotheses: { slo: { steady: ["fail_rate < 1%"] } }
+        """;
+
+    private string Write(string text)
+    {
+        File.WriteAllText(Path.Combine(_dir, "fault.yaml"), "apiVersion: chaos-mesh.org/v1alpha1\nkind: PodChaos\n");
+        var path = Path.Combine(_dir, $"{Guid.NewGuid():N}.yaml");
+        File.WriteAllText(path, text);
+        return path;
+    }
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+}
+
+internal static class ExperimentsFolder
+{
+    public static string Path { get; } = Locate();
+
+    public static IEnumerable<string> ExperimentFiles() =>
+        Directory.EnumerateFiles(Path, "*.yaml", SearchOption.AllDirectories).Where(ExperimentFile.IsExperimentFile).Order();
+
+    private static string Locate()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (Directory.Exists(System.IO.Path.Combine(dir.FullName, "experiments", "chaos")))
+            {
+                return System.IO.Path.Combine(dir.FullName, "experiments");
+            }
+        }
+        throw new DirectoryNotFoundException("experiments/chaos");
+    }
+}

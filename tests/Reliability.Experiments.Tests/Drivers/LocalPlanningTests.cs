@@ -1,0 +1,138 @@
+using Reliability.Experiments.ChaosMesh;
+using Reliability.Experiments.ChaosMesh.Objects;
+using Reliability.Experiments.Drivers.Local;
+using Reliability.Sut.Local.Embedded;
+
+namespace Reliability.Experiments.Tests.Drivers;
+
+/// <summary>Planning against the default topology: which pods and links each Chaos Mesh spec selects.</summary>
+public sealed class LocalPlanningTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("planning-").FullName;
+
+    [Fact]
+    public async Task Zone_failure_hits_exactly_the_zone_a_replicas_and_cuts_every_path_to_zone_a()
+    {
+        var plan = await Plan(File.ReadAllText(Path.Combine(Tests.Definitions.ExperimentsFolder.Path, "chaos", "zone-failure.yaml")));
+
+        var pods = plan.Leaves.Single(l => l.Fault.Name == "zone-a-pods-fail");
+        pods.Pods.Should().Equal("sut-zone-a-0", "sut-zone-a-1");
+        var partition = plan.Leaves.Single(l => l.Fault.Name == "zone-a-partition");
+        partition.Links.Should().HaveCount(6).And.OnlyContain(l => l.EndsWith("->postgres (blackhole both)", StringComparison.Ordinal),
+            "the database is in zone-a, so every replica loses it; the balancer is not a pod of the namespace");
+    }
+
+    [Fact]
+    public async Task A_delay_from_the_database_side_slows_the_responses()
+    {
+        var plan = await Plan("""
+            apiVersion: chaos-mesh.org/v1alpha1
+            kind: NetworkChaos
+            metadata: { name: slow-answers, namespace: task-manager }
+            spec:
+              action: delay
+              mode: all
+              selector: { labelSelectors: { app: postgres } }
+              direction: to
+              target: { mode: one, selector: { labelSelectors: { app: sut }, nodeSelectors: { topology.kubernetes.io/zone: zone-c } } }
+              delay: { latency: 50ms }
+            """);
+
+        plan.Leaves.Single().Links.Should().ContainSingle().Which.Should().MatchRegex(@"^sut-zone-c-\d->postgres \(\+50ms downstream\)$");
+    }
+
+    [Theory]
+    [InlineData("fixed-percent", "50", 3)]
+    [InlineData("fixed-percent", "10", 0)]
+    [InlineData("fixed", "4", 4)]
+    [InlineData("fixed", "40", 6)]
+    [InlineData("all", null, 6)]
+    [InlineData("one", null, 1)]
+    public void Modes_pick_as_Chaos_Mesh_does(string mode, string? value, int expected)
+    {
+        var picked = new PodMode(PodMode.Names[mode], value).Pick(Enumerable.Range(0, 6).ToList(), new Random(1));
+
+        picked.Should().HaveCount(expected).And.OnlyHaveUniqueItems();
+    }
+
+    [Fact]
+    public void Random_max_percent_is_bounded_and_replayable_from_the_seed()
+    {
+        var mode = new PodMode(SelectionMode.RandomMaxPercent, "50");
+        var candidates = Enumerable.Range(0, 10).ToList();
+
+        var counts = Enumerable.Range(0, 200).Select(seed => mode.Pick(candidates, new Random(seed)).Count).ToList();
+
+        counts.Should().OnlyContain(c => c >= 0 && c <= 5);
+        counts.Distinct().Count().Should().BeGreaterThan(3);
+        mode.Pick(candidates, new Random(9)).Should().Equal(mode.Pick(candidates, new Random(9)));
+    }
+
+    [Fact]
+    public async Task Selectors_that_match_nothing_and_unsupported_fields_are_refused_with_their_location()
+    {
+        var act = () => Plan("""
+            apiVersion: chaos-mesh.org/v1alpha1
+            kind: PodChaos
+            metadata: { name: nothing, namespace: task-manager }
+            spec:
+              action: pod-kill
+              mode: one
+              selector:
+                expressionSelectors: [{ key: app, operator: In, values: [payments, billing] }]
+            """);
+
+        (await act.Should().ThrowAsync<ManifestException>()).Which.Problems.Should().ContainSingle(p => p.Line == 8 && p.Message.Contains("matches no pod"));
+
+        var unsupported = () => Plan("""
+            apiVersion: chaos-mesh.org/v1alpha1
+            kind: NetworkChaos
+            metadata: { name: outside, namespace: task-manager }
+            spec:
+              action: delay
+              mode: all
+              selector: { labelSelectors: { app: sut } }
+              externalTargets: [example.com]
+              delay: { latency: 10ms }
+            """);
+        (await unsupported.Should().ThrowAsync<ManifestException>()).Which.Problems.Should().ContainSingle(p => p.Line == 8 && p.Path == "spec.externalTargets" && p.Message.Contains("refused rather than ignored"));
+    }
+
+    [Fact]
+    public async Task Killing_the_database_is_refused_until_it_is_supervised()
+    {
+        var act = () => Plan("""
+            apiVersion: chaos-mesh.org/v1alpha1
+            kind: PodChaos
+            metadata: { name: db, namespace: task-manager }
+            spec: { action: pod-kill, mode: one, selector: { labelSelectors: { app: postgres } } }
+            """);
+
+        (await act.Should().ThrowAsync<ManifestException>()).WithMessage("*can only stop SUT replicas*");
+    }
+
+    [Fact]
+    public void A_schedule_is_not_an_injectable_fault()
+    {
+        var path = Write(File.ReadAllText(Path.Combine(Tests.Definitions.ExperimentsFolder.Path, "chaos", "gameday-schedule.yaml")));
+
+        var act = () => FaultReader.Read(ChaosDocument.Load(path)[0], strict: true);
+
+        act.Should().Throw<ManifestException>().WithMessage("*Schedule*name the chaos itself*");
+    }
+
+    private async Task<Experiments.Drivers.FaultPlan> Plan(string yaml)
+    {
+        var faults = ChaosDocument.Load(Write(yaml)).Select(d => FaultReader.Read(d, strict: true)).ToList();
+        return await LocalChaosDriver.ForPlanning(new EnvironmentOptions(), seed: 1).PlanAsync(faults, CancellationToken.None);
+    }
+
+    private string Write(string yaml)
+    {
+        var path = Path.Combine(_dir, $"{Guid.NewGuid():N}.yaml");
+        File.WriteAllText(path, yaml);
+        return path;
+    }
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+}

@@ -1,5 +1,7 @@
 using System.CommandLine;
 using Reliability.Experiments.ChaosMesh;
+using Reliability.Experiments.Definitions;
+using Reliability.Experiments.Running;
 
 namespace Reliability.Cli.Commands;
 
@@ -12,7 +14,7 @@ internal static class ValidateCommand
     public static Command Create()
     {
         var paths = new Argument<string[]>("paths") { Description = "Files or folders (searched recursively for *.yaml and *.yml).", Arity = ArgumentArity.OneOrMore };
-        var command = new Command("validate", "Check Chaos Mesh manifests against the Chaos Mesh CRD schemas (v2.8).") { paths };
+        var command = new Command("validate", "Check experiment files and Chaos Mesh manifests (against the Chaos Mesh CRD schemas, v2.8).") { paths };
         command.SetAction(parse => Run(parse.GetValue(paths)!));
         return command;
     }
@@ -49,16 +51,39 @@ internal static class ValidateCommand
         }
         var problems = 0;
         var checkedCount = 0;
-        foreach (var file in files.Where(ManifestValidator.IsChaosMeshFile))
+        var experiments = 0;
+        foreach (var file in files)
         {
+            IEnumerable<ManifestProblem> found;
+            if (ExperimentFile.IsExperimentFile(file))
+            {
+                experiments++;
+                try
+                {
+                    ExperimentLoader.Load(file, schemas, strict: false);
+                    found = [];
+                }
+                catch (ManifestException ex)
+                {
+                    found = ex.Problems;
+                }
+            }
+            else if (ManifestValidator.IsChaosMeshFile(file))
+            {
+                found = validator.Validate(file);
+            }
+            else
+            {
+                continue;
+            }
             checkedCount++;
-            foreach (var problem in validator.Validate(file))
+            foreach (var problem in found)
             {
                 Console.Error.WriteLine(problem);
                 problems++;
             }
         }
-        Console.WriteLine($"{checkedCount} Chaos Mesh manifest file(s) checked, {problems} problem(s); {files.Count - checkedCount} other YAML file(s) skipped (experiment and SLO files are checked once their formats exist).");
+        Console.WriteLine($"{checkedCount - experiments} Chaos Mesh manifest file(s) and {experiments} experiment(s) checked, {problems} problem(s); {files.Count - checkedCount} other YAML file(s) skipped (SLO specs are checked once their format exists).");
         return problems == 0 ? ExitCodes.Passed : ExitCodes.InvalidInput;
     }
 }

@@ -1,0 +1,111 @@
+using k8s;
+using Reliability.Experiments.ChaosMesh;
+using Reliability.Experiments.ChaosMesh.Objects;
+using Reliability.Experiments.Drivers.Kubernetes;
+using Reliability.Experiments.Journal;
+
+namespace Reliability.Experiments.Tests.Drivers;
+
+/// <summary>The Kubernetes driver against <see cref="KubernetesStandIn"/> (no API server can run here).</summary>
+public sealed class KubernetesChaosDriverTests : IAsyncLifetime
+{
+    private KubernetesStandIn _api = null!;
+    private k8s.Kubernetes _client = null!;
+
+    public async Task InitializeAsync()
+    {
+        _api = await KubernetesStandIn.StartAsync();
+        _client = new k8s.Kubernetes(new KubernetesClientConfiguration { Host = _api.Address.ToString() });
+    }
+
+    [Fact]
+    public async Task Creates_the_chaos_with_a_run_label_waits_for_injection_deletes_it_and_waits_until_it_is_gone()
+    {
+        var driver = Driver();
+        var faults = Faults("pod-failure.yaml");
+        var plan = await driver.PlanAsync(faults, CancellationToken.None);
+        await using var journal = new ExperimentJournal(null);
+        using var window = new CancellationTokenSource(TimeSpan.FromMilliseconds(500));
+
+        await driver.RunAsync(plan, journal, window.Token);
+
+        var post = _api.Requests.Single(r => r.Method == "POST");
+        post.Path.Should().Be("/apis/chaos-mesh.org/v1alpha1/namespaces/task-manager/podchaos");
+        post.Body.Should().Contain("\"reliability.dev/run\":\"run-1\"").And.Contain("\"action\":\"pod-failure\"");
+        _api.Requests.Should().Contain(r => r.Method == "GET" && r.Path == "/apis/chaos-mesh.org/v1alpha1/namespaces/task-manager/podchaos/sut-pod-failure");
+        _api.Requests.Should().ContainSingle(r => r.Method == "DELETE" && r.Path == "/apis/chaos-mesh.org/v1alpha1/namespaces/task-manager/podchaos/sut-pod-failure");
+        _api.Live.Should().Be(0);
+        journal.Records.Select(r => r.Type).Should().ContainInOrder("created", "injected", "recovered");
+        journal.OfType("recovered").Single().Data["confirmed"]!.GetValue<bool>().Should().BeTrue();
+        plan.Leaves.Single().Pods.Should().Equal("task-manager/sut-7d9f-a1", "task-manager/sut-7d9f-a2", "task-manager/sut-7d9f-b1");
+    }
+
+    [Fact]
+    public async Task Node_selectors_resolve_through_the_nodes_zone_label()
+    {
+        var plan = await Driver().PlanAsync(Faults("zone-failure.yaml"), CancellationToken.None);
+
+        plan.Leaves.Single(l => l.Fault.Name == "zone-a-pods-fail").Pods.Should().Equal("task-manager/sut-7d9f-a1", "task-manager/sut-7d9f-a2");
+        _api.Requests.Should().Contain(r => r.Path == "/api/v1/nodes" && r.Query.Contains("labelSelector=topology.kubernetes.io%2Fzone%3Dzone-a"));
+    }
+
+    [Fact]
+    public async Task A_namespace_outside_the_allow_list_is_refused_before_any_request()
+    {
+        var driver = new KubernetesChaosDriver(_client, ["staging"], "run-1");
+
+        var act = () => driver.PlanAsync(Faults("pod-kill.yaml"), CancellationToken.None);
+
+        (await act.Should().ThrowAsync<ManifestException>()).Which.Problems.Should().ContainSingle(p => p.Path == "metadata.namespace" && p.Message.Contains("allow-list"));
+        _api.Requests.Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task A_selector_that_matches_no_pod_in_the_cluster_is_an_error()
+    {
+        var faults = Faults("network-delay-db.yaml");
+        var yaml = File.ReadAllText(Path.Combine(Definitions.ExperimentsFolder.Path, "chaos", "pod-kill.yaml")).Replace("app: sut", "app: payments");
+        var path = Path.Combine(Path.GetTempPath(), $"{Guid.NewGuid():N}.yaml");
+        File.WriteAllText(path, yaml);
+        try
+        {
+            var act = () => Driver().PlanAsync([FaultReader.Read(ChaosDocument.Load(path)[0], strict: false)], CancellationToken.None);
+
+            (await act.Should().ThrowAsync<ManifestException>()).WithMessage("*matches no pod in the cluster*");
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+        faults.Should().NotBeEmpty();
+    }
+
+    [Fact]
+    public async Task Pod_restarts_and_readiness_come_from_a_watch()
+    {
+        await using var journal = new ExperimentJournal(null);
+
+        await using (Driver().Observe(journal))
+        {
+            var deadline = DateTime.UtcNow.AddSeconds(10);
+            while (journal.OfType("pod-event").Count() < 4 && DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(20);
+            }
+        }
+
+        journal.OfType("pod-event").Should().HaveCount(4).And.OnlyContain(r => r.Text("event") == "added");
+        _api.Requests.Should().Contain(r => r.Path == "/api/v1/namespaces/task-manager/pods" && r.Query.Contains("watch=true"));
+    }
+
+    private KubernetesChaosDriver Driver() => new(_client, ["task-manager"], "run-1") { PollInterval = TimeSpan.FromMilliseconds(20) };
+
+    private static List<FaultNode> Faults(string manifest) =>
+        [.. ChaosDocument.Load(Path.Combine(Definitions.ExperimentsFolder.Path, "chaos", manifest)).Select(d => FaultReader.Read(d, strict: false))];
+
+    public async Task DisposeAsync()
+    {
+        _client.Dispose();
+        await _api.DisposeAsync();
+    }
+}

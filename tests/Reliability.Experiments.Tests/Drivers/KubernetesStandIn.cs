@@ -1,0 +1,125 @@
+using System.Collections.Concurrent;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+
+namespace Reliability.Experiments.Tests.Drivers;
+
+/// <summary>
+/// No Kubernetes API server can run here, so the driver is tested against this faithful stand-in: it
+/// serves the exact REST paths the driver uses (pods with label selectors and watch, nodes, and the
+/// chaos-mesh.org custom objects with create, get and delete), answers with the documented shapes, and
+/// records every request so tests can assert what was asked. Created chaos reports AllInjected at once.
+/// </summary>
+internal sealed class KubernetesStandIn : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly ConcurrentDictionary<string, JsonObject> _objects = new();
+
+    public record Request(string Method, string Path, string Query, string Body);
+
+    public ConcurrentQueue<Request> Requests { get; } = new();
+    public Uri Address { get; private set; } = null!;
+
+    private KubernetesStandIn(WebApplication app) => _app = app;
+
+    public static async Task<KubernetesStandIn> StartAsync()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Logging.ClearProviders();
+        var app = builder.Build();
+        var standIn = new KubernetesStandIn(app);
+        app.Use(async (context, next) =>
+        {
+            context.Request.EnableBuffering();
+            var body = await new StreamReader(context.Request.Body).ReadToEndAsync();
+            context.Request.Body.Position = 0;
+            standIn.Requests.Enqueue(new Request(context.Request.Method, context.Request.Path, context.Request.QueryString.Value ?? "", body));
+            await next();
+        });
+        app.MapGet("/api/v1/nodes", (string? labelSelector) => Results.Json(List("NodeList", Nodes.Where(n => Matches(n, labelSelector)))));
+        app.MapGet("/api/v1/namespaces/{ns}/pods", async (HttpContext context, string ns, string? labelSelector, bool? watch) =>
+        {
+            var pods = Pods.Where(p => p["metadata"]!["namespace"]!.ToString() == ns && Matches(p, labelSelector)).ToList();
+            if (watch != true)
+            {
+                await context.Response.WriteAsJsonAsync(List("PodList", pods));
+                return;
+            }
+            context.Response.ContentType = "application/json";
+            foreach (var pod in pods)
+            {
+                await context.Response.WriteAsync(new JsonObject { ["type"] = "ADDED", ["object"] = pod.DeepClone() }.ToJsonString() + "\n");
+                await context.Response.Body.FlushAsync();
+            }
+            try
+            {
+                await Task.Delay(Timeout.Infinite, context.RequestAborted);
+            }
+            catch (OperationCanceledException)
+            {
+            }
+        });
+        app.MapPost("/apis/chaos-mesh.org/v1alpha1/namespaces/{ns}/{plural}", async (HttpContext context, string ns, string plural) =>
+        {
+            var body = (await JsonNode.ParseAsync(context.Request.Body))!.AsObject();
+            var name = body["metadata"]!["name"]!.ToString();
+            body["status"] = new JsonObject { ["conditions"] = new JsonArray(new JsonObject { ["type"] = "AllInjected", ["status"] = "True" }) };
+            standIn._objects[$"{ns}/{plural}/{name}"] = body;
+            return Results.Json(body, statusCode: 201);
+        });
+        app.MapGet("/apis/chaos-mesh.org/v1alpha1/namespaces/{ns}/{plural}/{name}", (string ns, string plural, string name) =>
+            standIn._objects.TryGetValue($"{ns}/{plural}/{name}", out var found) ? Results.Json(found) : NotFound(plural, name));
+        app.MapDelete("/apis/chaos-mesh.org/v1alpha1/namespaces/{ns}/{plural}/{name}", (string ns, string plural, string name) =>
+            standIn._objects.TryRemove($"{ns}/{plural}/{name}", out var removed) ? Results.Json(removed) : NotFound(plural, name));
+        await app.StartAsync();
+        standIn.Address = new Uri(app.Urls.First());
+        return standIn;
+    }
+
+    public int Live => _objects.Count;
+
+    private static IResult NotFound(string plural, string name) => Results.Json(new JsonObject
+    {
+        ["kind"] = "Status", ["apiVersion"] = "v1", ["status"] = "Failure", ["reason"] = "NotFound", ["code"] = 404,
+        ["message"] = $"{plural}.chaos-mesh.org \"{name}\" not found",
+    }, statusCode: 404);
+
+    private static JsonObject List(string kind, IEnumerable<JsonObject> items) =>
+        new() { ["kind"] = kind, ["apiVersion"] = "v1", ["metadata"] = new JsonObject(), ["items"] = new JsonArray([.. items.Select(i => i.DeepClone())]) };
+
+    private static bool Matches(JsonObject item, string? selector) =>
+        string.IsNullOrEmpty(selector) || selector.Split(',').All(term =>
+        {
+            var (key, value) = (term.Split('=')[0], term.Split('=')[1]);
+            return item["metadata"]!["labels"]?[key]?.ToString() == value;
+        });
+
+    private static readonly JsonObject[] Nodes = [Node("node-a", "zone-a"), Node("node-b", "zone-b")];
+
+    private static readonly JsonObject[] Pods =
+    [
+        Pod("sut-7d9f-a1", "sut", "node-a"), Pod("sut-7d9f-a2", "sut", "node-a"), Pod("sut-7d9f-b1", "sut", "node-b"), Pod("postgres-0", "postgres", "node-a"),
+    ];
+
+    private static JsonObject Node(string name, string zone) => new()
+    {
+        ["metadata"] = new JsonObject { ["name"] = name, ["labels"] = new JsonObject { ["topology.kubernetes.io/zone"] = zone } },
+    };
+
+    private static JsonObject Pod(string name, string app, string node) => new()
+    {
+        ["metadata"] = new JsonObject { ["name"] = name, ["namespace"] = "task-manager", ["labels"] = new JsonObject { ["app"] = app } },
+        ["spec"] = new JsonObject { ["nodeName"] = node, ["containers"] = new JsonArray() },
+        ["status"] = new JsonObject { ["phase"] = "Running", ["conditions"] = new JsonArray(new JsonObject { ["type"] = "Ready", ["status"] = "True" }) },
+    };
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+}

@@ -11,9 +11,9 @@ public sealed partial class EnvCommandTests : IDisposable
     public async Task Env_up_reports_its_endpoints_and_stops_everything_on_SIGTERM()
     {
         using var cli = new CliProcess(new Dictionary<string, string> { ["RELIABILITY_RUNS"] = _runs, ["CI"] = "true" }, "env", "up");
-        await Until(() => cli.Output.Contains("Press Ctrl-C", StringComparison.Ordinal), TimeSpan.FromMinutes(1), () => cli.Output);
+        await Wait.Until(() => cli.Output.Contains("Press Ctrl-C", StringComparison.Ordinal), TimeSpan.FromMinutes(1), () => cli.Output);
         cli.Output.Should().Contain("entry point").And.Contain("prometheus").And.Contain("alertmanager").And.Contain("postgresql");
-        await Until(() => cli.Output.Contains("lb Healthy", StringComparison.Ordinal), TimeSpan.FromSeconds(10), () => cli.Output);
+        await Wait.Until(() => cli.Output.Contains("lb Healthy", StringComparison.Ordinal), TimeSpan.FromSeconds(10), () => cli.Output);
         var pids = RecordedPids();
         pids.Should().HaveCount(9, "PostgreSQL, six replicas, Prometheus and Alertmanager");
 
@@ -30,7 +30,7 @@ public sealed partial class EnvCommandTests : IDisposable
         List<int> orphans;
         using (var cli = new CliProcess(new Dictionary<string, string> { ["RELIABILITY_RUNS"] = _runs, ["CI"] = "true" }, "sut", "up"))
         {
-            await Until(() => cli.Output.Contains("Press Ctrl-C", StringComparison.Ordinal), TimeSpan.FromMinutes(1), () => cli.Output);
+            await Wait.Until(() => cli.Output.Contains("Press Ctrl-C", StringComparison.Ordinal), TimeSpan.FromMinutes(1), () => cli.Output);
             orphans = RecordedPids();
             cli.KillHard();
         }
@@ -39,7 +39,7 @@ public sealed partial class EnvCommandTests : IDisposable
         using var next = RunDirectory.Create("next", _runs);
 
         // SIGKILL is delivered asynchronously: allow the kernel a moment, with a deadline.
-        await Until(() => orphans.All(pid => !Posix.IsAlive(pid)), TimeSpan.FromSeconds(10), () => "the swept processes are still alive");
+        await Wait.Until(() => orphans.All(pid => !Posix.IsAlive(pid)), TimeSpan.FromSeconds(10), () => "the swept processes are still alive");
         Directory.EnumerateDirectories(_runs).Should().ContainSingle().Which.Should().Be(next.Path);
     }
 
@@ -47,18 +47,6 @@ public sealed partial class EnvCommandTests : IDisposable
         Directory.EnumerateDirectories(_runs).SelectMany(run => Directory.EnumerateFiles(Path.Combine(run, "processes")))
             .Select(f => int.Parse(Path.GetFileName(f), System.Globalization.CultureInfo.InvariantCulture)).ToList();
 
-    private static async Task Until(Func<bool> condition, TimeSpan deadline, Func<string> describe)
-    {
-        using var timeout = new CancellationTokenSource(deadline);
-        while (!condition())
-        {
-            if (timeout.IsCancellationRequested)
-            {
-                throw new TimeoutException($"condition not met within {deadline}: {describe()}");
-            }
-            await Task.Delay(50);
-        }
-    }
 
     public void Dispose()
     {

@@ -52,10 +52,11 @@ public sealed class RunCommandTests : IDisposable
             """);
         var output = Path.Combine(_work, "out");
         using var cli = Cli("run", experiment, "--output", output);
-        await Until(() => File.Exists(Path.Combine(output, "journal.jsonl")) && Journal(output).Count(r => r["type"]!.ToString() == "injected") == 2,
+        await Wait.Until(() => File.Exists(Path.Combine(output, "journal.jsonl")) && Journal(output).Count(r => r["type"]!.ToString() == "injected") == 2,
             TimeSpan.FromMinutes(2), () => cli.Output);
+        // PostgreSQL, Prometheus, Alertmanager and the four replicas outside zone-a, once the held-down ones have exited.
+        await Wait.Until(() => RecordedPids().Count == 7, TimeSpan.FromSeconds(10), () => string.Join(", ", RecordedPids()));
         var pids = RecordedPids();
-        pids.Should().HaveCount(7, "PostgreSQL, Prometheus, Alertmanager and the four replicas outside zone-a, which is held down");
 
         Posix.Signal(cli.Pid, Posix.SIGINT).Should().BeTrue();
 
@@ -162,18 +163,6 @@ public sealed class RunCommandTests : IDisposable
         Directory.EnumerateDirectories(_runs).SelectMany(run => Directory.EnumerateFiles(Path.Combine(run, "processes")))
             .Select(f => int.Parse(Path.GetFileName(f), System.Globalization.CultureInfo.InvariantCulture)).ToList();
 
-    private static async Task Until(Func<bool> condition, TimeSpan deadline, Func<string> describe)
-    {
-        using var timeout = new CancellationTokenSource(deadline);
-        while (!condition())
-        {
-            if (timeout.IsCancellationRequested)
-            {
-                throw new TimeoutException($"condition not met within {deadline}: {describe()}");
-            }
-            await Task.Delay(100);
-        }
-    }
 
     public void Dispose()
     {

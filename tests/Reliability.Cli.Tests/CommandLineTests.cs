@@ -31,7 +31,7 @@ public sealed partial class CommandLineTests
     public async Task Sut_up_stops_postgres_and_the_sut_on_SIGINT()
     {
         using var cli = new CliProcess("sut", "up");
-        await Until(() => cli.Output.Contains("Press Ctrl-C", StringComparison.Ordinal), TimeSpan.FromMinutes(1), () => cli.Output);
+        await Wait.Until(() => cli.Output.Contains("Press Ctrl-C", StringComparison.Ordinal), TimeSpan.FromMinutes(1), () => cli.Output);
         var run = RunFolder().Match(cli.Output).Groups[1].Value.Trim();
         var recorded = Directory.EnumerateFiles(Path.Combine(run, "processes")).Select(f => int.Parse(Path.GetFileName(f), System.Globalization.CultureInfo.InvariantCulture)).ToList();
         recorded.Should().HaveCount(2, "PostgreSQL and the SUT");
@@ -80,19 +80,6 @@ public sealed partial class CommandLineTests
         using var cli = new CliProcess("no-such-command");
         (await cli.WaitAsync(TimeSpan.FromSeconds(60))).Should().Be(2);
         cli.Output.Should().Contain("no-such-command");
-    }
-
-    private static async Task Until(Func<bool> condition, TimeSpan deadline, Func<string> describe)
-    {
-        using var timeout = new CancellationTokenSource(deadline);
-        while (!condition())
-        {
-            if (timeout.IsCancellationRequested)
-            {
-                throw new TimeoutException($"condition not met within {deadline}: {describe()}");
-            }
-            await Task.Delay(50);
-        }
     }
 
     [GeneratedRegex(@"Logs\s+(\S+)")]

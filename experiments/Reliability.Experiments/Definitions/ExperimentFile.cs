@@ -60,8 +60,8 @@ public static class ExperimentFile
         var stops = y.List(root, "", "stopConditions")
             .Select(e => y.Parse(e.Node, e.Path, StopCondition.Parse))
             .ToList();
-        var seed = y.Text(root, "", "seed") is { } s
-            ? y.Parse(root.Children[new YamlScalarNode("seed")], "seed", t => int.Parse(t, CultureInfo.InvariantCulture))
+        var seed = y.Node(root, "", "seed", required: false) is { } seedNode
+            ? y.Parse(seedNode, "seed", t => int.Parse(t, CultureInfo.InvariantCulture))
             : Random.Shared.Next();
         y.ThrowIfAny();
         return new ExperimentDefinition(path, name, description.Length == 0 ? null : description, faults, load!, timeline!, hypotheses!, stops, seed);
@@ -156,10 +156,9 @@ public static class ExperimentFile
         if (y.Map(map, "hypotheses", "rto") is { } r)
         {
             y.Only(r, "hypotheses.rto", "max", "sli", "window", "stableFor");
-            var sliText = y.Text(r, "hypotheses.rto", "sli") ?? "fail_rate < 1%";
-            var sli = r.Children.TryGetValue(new YamlScalarNode("sli"), out var sliNode)
+            var sli = y.Node(r, "hypotheses.rto", "sli", required: false) is { } sliNode
                 ? y.Parse(sliNode, "hypotheses.rto.sli", ScenarioThreshold)
-                : ScenarioThreshold(sliText);
+                : ScenarioThreshold("fail_rate < 1%");
             rto = new RtoHypothesis(y.Duration(r, "hypotheses.rto", "max", required: true) ?? TimeSpan.Zero, sli,
                 y.Duration(r, "hypotheses.rto", "window") ?? TimeSpan.FromSeconds(5),
                 y.Duration(r, "hypotheses.rto", "stableFor") ?? TimeSpan.FromSeconds(10));

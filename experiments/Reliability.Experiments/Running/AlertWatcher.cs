@@ -23,9 +23,6 @@ internal sealed class AlertWatcher : IAsyncDisposable
         _loop = LoopAsync(time);
     }
 
-    public int Polls { get; private set; }
-    public int FailedPolls { get; private set; }
-
     private async Task LoopAsync(TimeProvider time)
     {
         using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1), time);
@@ -47,7 +44,6 @@ internal sealed class AlertWatcher : IAsyncDisposable
     private async Task PollAsync()
     {
         IReadOnlyList<PrometheusAlert> alerts;
-        Polls++;
         try
         {
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token);
@@ -56,7 +52,6 @@ internal sealed class AlertWatcher : IAsyncDisposable
         }
         catch (Exception ex) when (ex is HttpRequestException or PrometheusException or TaskCanceledException or System.Text.Json.JsonException && !_stop.IsCancellationRequested)
         {
-            FailedPolls++;
             if (!_failing)
             {
                 _journal.Write("observation-gap", new { source = "prometheus", error = ex.Message });

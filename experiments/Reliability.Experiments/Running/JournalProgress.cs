@@ -21,7 +21,7 @@ internal sealed class JournalProgress(ExperimentJournal journal, ILoadProgress? 
 
     public void OnStart(DateTimeOffset startedAt)
     {
-        journal.Write("load-started", new { at = startedAt });
+        journal.Write("load-started", new { startedAt });
         _started.TrySetResult(startedAt);
         console?.OnStart(startedAt);
     }

@@ -72,7 +72,6 @@ public static partial class HypothesisEvaluator
         }
         var width = load.Measurements.Series.BucketWidth;
         var buckets = load.Measurements.Series.Buckets().Select(b => (load.StartedAt + b.Start, b.Stats)).ToList();
-        var window = rto.Window;
         var result = RecoveryTime.Measure(buckets, injectedAt.Value, width, rto.Window, rto.StableFor, slice =>
         {
             var merged = new OutcomeStats(2);
@@ -80,7 +79,7 @@ public static partial class HypothesisEvaluator
             {
                 merged.Add(s);
             }
-            return merged.Count > 0 && rto.Sli.Evaluate(merged, window).Passed;
+            return merged.Count > 0 && rto.Sli.Evaluate(merged, rto.Window).Passed;
         }, recovery.End);
         var ready = ReplicasReady(journal, injectedAt.Value);
         var evidence = result.Explanation + (ready is null ? "" : $"; {ready}");

@@ -35,10 +35,10 @@ internal static class KubernetesRun
 {
     public static async Task<int> RunAsync(string path, bool dryRun, string? output, KubernetesSettings settings, CancellationToken ct)
     {
-        var experiment = RunCommand.Load(path, strict: false);
+        var experiment = RunCommand.TryLoad(path, strict: false, out var exit);
         if (experiment is null)
         {
-            return ExitCodes.InvalidInput;
+            return exit;
         }
         if (!dryRun && (settings.Url is null || !Uri.TryCreate(settings.Url.EndsWith('/') ? settings.Url : settings.Url + "/", UriKind.Absolute, out _)))
         {

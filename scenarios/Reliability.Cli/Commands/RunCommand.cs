@@ -33,8 +33,10 @@ internal static class RunCommand
         return command;
     }
 
-    internal static LoadedExperiment? Load(string path, bool strict)
+    /// <summary>Reads the experiment and its manifests; on failure prints why and gives the exit code (2 bad input, 3 schemas missing).</summary>
+    internal static LoadedExperiment? TryLoad(string path, bool strict, out int exit)
     {
+        exit = ExitCodes.InvalidInput;
         try
         {
             return ExperimentLoader.Load(path, ChaosMeshSchemas.Load(), strict);
@@ -45,13 +47,18 @@ internal static class RunCommand
             {
                 Console.Error.WriteLine(problem);
             }
-            return null;
         }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            Console.Error.WriteLine($"error: {ex.Message}");
+            exit = ExitCodes.EnvironmentError;
+        }
+        return null;
     }
 
     private static async Task<int> RunLocalAsync(string path, bool dryRun, string? outputDir, CancellationToken ct)
     {
-        LoadLoadedOrExit(path, strict: true, out var experiment, out var exit);
+        var experiment = TryLoad(path, strict: true, out var exit);
         if (experiment is null)
         {
             return exit;
@@ -128,20 +135,5 @@ internal static class RunCommand
         await ExperimentReport.WriteAsync(result, folder, Console.Out);
         return result.Passed ? ExitCodes.Passed : result.Verdicts.Any(v => v.Status == VerdictStatus.Failed) || result.Outcome != ExperimentOutcome.Completed
             ? ExitCodes.HypothesisFailed : ExitCodes.EnvironmentError;
-    }
-
-    private static void LoadLoadedOrExit(string path, bool strict, out LoadedExperiment? experiment, out int exit)
-    {
-        exit = ExitCodes.InvalidInput;
-        try
-        {
-            experiment = Load(path, strict);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            Console.Error.WriteLine($"error: {ex.Message}");
-            experiment = null;
-            exit = ExitCodes.EnvironmentError;
-        }
     }
 }

@@ -100,7 +100,7 @@ public sealed class FaultReader(bool strict)
                 return null;
             }
             OnlyFields(doc, delay, $"{path}.delay", ["latency", "jitter", "correlation"]);
-            latency = Duration(doc, delay, $"{path}.delay", "latency") ?? Missing(doc, $"{path}.delay.latency");
+            latency = Duration(doc, delay, $"{path}.delay", "latency") ?? Missing(doc, $"{path}.delay.latency", TimeSpan.Zero);
             jitter = Duration(doc, delay, $"{path}.delay", "jitter") ?? TimeSpan.Zero;
             correlation = Percent(doc, delay, $"{path}.delay", "correlation") ?? 0;
         }
@@ -112,7 +112,7 @@ public sealed class FaultReader(bool strict)
                 return null;
             }
             OnlyFields(doc, lossSpec, $"{path}.loss", ["loss", "correlation"]);
-            loss = Percent(doc, lossSpec, $"{path}.loss", "loss") ?? MissingPercent(doc, $"{path}.loss.loss");
+            loss = Percent(doc, lossSpec, $"{path}.loss", "loss") ?? Missing(doc, $"{path}.loss.loss", 0.0);
             correlation = Percent(doc, lossSpec, $"{path}.loss", "correlation") ?? 0;
         }
         var duration = Duration(doc, spec, path, "duration");
@@ -271,16 +271,10 @@ public sealed class FaultReader(bool strict)
         return value;
     }
 
-    private TimeSpan Missing(ChaosDocument doc, string path)
+    private T Missing<T>(ChaosDocument doc, string path, T placeholder)
     {
         Fail(doc, path, "is required");
-        return TimeSpan.Zero;
-    }
-
-    private double MissingPercent(ChaosDocument doc, string path)
-    {
-        Fail(doc, path, "is required");
-        return 0;
+        return placeholder;
     }
 
     private void Fail(ChaosDocument doc, string path, string message) => _problems.Add(doc.Problem(path, message));

@@ -63,7 +63,6 @@ public sealed class KubernetesChaosDriverTests : IAsyncLifetime
     [Fact]
     public async Task A_selector_that_matches_no_pod_in_the_cluster_is_an_error()
     {
-        var faults = Faults("network-delay-db.yaml");
         var yaml = File.ReadAllText(Path.Combine(Definitions.ExperimentsFolder.Path, "chaos", "pod-kill.yaml")).Replace("app: sut", "app: payments");
         var path = Path.Combine(Path.GetTempPath(), $"{Guid.NewGuid():N}.yaml");
         File.WriteAllText(path, yaml);
@@ -77,7 +76,30 @@ public sealed class KubernetesChaosDriverTests : IAsyncLifetime
         {
             File.Delete(path);
         }
-        faults.Should().NotBeEmpty();
+    }
+
+    [Fact]
+    public async Task A_refused_object_is_reported_with_the_clusters_reason_and_nothing_stays_behind()
+    {
+        var yaml = File.ReadAllText(Path.Combine(Definitions.ExperimentsFolder.Path, "chaos", "pod-kill.yaml")).Replace("name: sut-pod-kill", "name: refused-pod-kill");
+        var path = Path.Combine(Path.GetTempPath(), $"{Guid.NewGuid():N}.yaml");
+        File.WriteAllText(path, yaml);
+        try
+        {
+            var driver = Driver();
+            var plan = await driver.PlanAsync([FaultReader.Read(ChaosDocument.Load(path)[0], strict: false)], CancellationToken.None);
+            await using var journal = new ExperimentJournal(null);
+
+            var act = () => driver.RunAsync(plan, journal, CancellationToken.None);
+
+            (await act.Should().ThrowAsync<InvalidOperationException>()).WithMessage("*refused PodChaos task-manager/refused-pod-kill*HTTP 422*denied the request*");
+            _api.Live.Should().Be(0);
+            journal.OfType("injected").Should().BeEmpty();
+        }
+        finally
+        {
+            File.Delete(path);
+        }
     }
 
     [Fact]
@@ -88,13 +110,15 @@ public sealed class KubernetesChaosDriverTests : IAsyncLifetime
         await using (Driver().Observe(journal))
         {
             var deadline = DateTime.UtcNow.AddSeconds(10);
-            while (journal.OfType("pod-event").Count() < 4 && DateTime.UtcNow < deadline)
+            while (journal.OfType("pod-event").Count() < 5 && DateTime.UtcNow < deadline)
             {
                 await Task.Delay(20);
             }
         }
 
-        journal.OfType("pod-event").Should().HaveCount(4).And.OnlyContain(r => r.Text("event") == "added");
+        var events = journal.OfType("pod-event").ToList();
+        events.Where(r => r.Text("event") == "added").Should().HaveCount(4);
+        events.Should().ContainSingle(r => r.Text("event") == "restarted").Which.Text("pod").Should().Be("sut-7d9f-a1");
         _api.Requests.Should().Contain(r => r.Path == "/api/v1/namespaces/task-manager/pods" && r.Query.Contains("watch=true"));
     }
 

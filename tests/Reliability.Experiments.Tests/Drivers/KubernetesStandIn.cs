@@ -11,7 +11,8 @@ namespace Reliability.Experiments.Tests.Drivers;
 /// No Kubernetes API server can run here, so the driver is tested against this faithful stand-in: it
 /// serves the exact REST paths the driver uses (pods with label selectors and watch, nodes, and the
 /// chaos-mesh.org custom objects with create, get and delete), answers with the documented shapes, and
-/// records every request so tests can assert what was asked. Created chaos reports AllInjected at once.
+/// records every request so tests can assert what was asked. Created chaos reports AllInjected at once;
+/// chaos named "refused..." is denied as Chaos Mesh's admission webhook denies an invalid object.
 /// </summary>
 internal sealed class KubernetesStandIn : IAsyncDisposable
 {
@@ -53,8 +54,13 @@ internal sealed class KubernetesStandIn : IAsyncDisposable
             foreach (var pod in pods)
             {
                 await context.Response.WriteAsync(new JsonObject { ["type"] = "ADDED", ["object"] = pod.DeepClone() }.ToJsonString() + "\n");
-                await context.Response.Body.FlushAsync();
             }
+            // Then the first pod's container restarts and the pod is not ready, as after a kill.
+            var restarted = pods[0].DeepClone().AsObject();
+            restarted["status"]!["conditions"] = new JsonArray(new JsonObject { ["type"] = "Ready", ["status"] = "False" });
+            restarted["status"]!["containerStatuses"] = new JsonArray(new JsonObject { ["name"] = "sut", ["restartCount"] = 1, ["ready"] = false, ["image"] = "sut", ["imageID"] = "" });
+            await context.Response.WriteAsync(new JsonObject { ["type"] = "MODIFIED", ["object"] = restarted }.ToJsonString() + "\n");
+            await context.Response.Body.FlushAsync();
             try
             {
                 await Task.Delay(Timeout.Infinite, context.RequestAborted);
@@ -67,6 +73,14 @@ internal sealed class KubernetesStandIn : IAsyncDisposable
         {
             var body = (await JsonNode.ParseAsync(context.Request.Body))!.AsObject();
             var name = body["metadata"]!["name"]!.ToString();
+            if (name.StartsWith("refused", StringComparison.Ordinal))
+            {
+                return Results.Json(new JsonObject
+                {
+                    ["kind"] = "Status", ["apiVersion"] = "v1", ["status"] = "Failure", ["reason"] = "Invalid", ["code"] = 422,
+                    ["message"] = "admission webhook \"vpodchaos.kb.io\" denied the request: value is invalid",
+                }, statusCode: 422);
+            }
             body["status"] = new JsonObject { ["conditions"] = new JsonArray(new JsonObject { ["type"] = "AllInjected", ["status"] = "True" }) };
             standIn._objects[$"{ns}/{plural}/{name}"] = body;
             return Results.Json(body, statusCode: 201);

@@ -55,7 +55,15 @@ public sealed partial class KubernetesChaosDriver(IKubernetes client, IReadOnlyC
         metadata["namespace"] = ns;
         body["metadata"] = metadata;
 
-        await client.CustomObjects.CreateNamespacedCustomObjectAsync(JsonSerializer.Deserialize<JsonElement>(body.ToJsonString()), Group, Version, ns, plural, cancellationToken: CancellationToken.None);
+        try
+        {
+            await client.CustomObjects.CreateNamespacedCustomObjectAsync(JsonSerializer.Deserialize<JsonElement>(body.ToJsonString()), Group, Version, ns, plural, cancellationToken: CancellationToken.None);
+        }
+        catch (HttpOperationException ex)
+        {
+            // Chaos Mesh's admission webhook and the API server explain refusals in the body.
+            throw new InvalidOperationException($"the cluster refused {document.Kind} {ns}/{document.Name} ({document.File}): HTTP {(int)ex.Response.StatusCode} {ex.Response.Content}", ex);
+        }
         lock (_gate)
         {
             _created.Add((ns, plural, document.Name));
@@ -111,13 +119,22 @@ public sealed partial class KubernetesChaosDriver(IKubernetes client, IReadOnlyC
         }
         try
         {
-            await client.CustomObjects.DeleteNamespacedCustomObjectAsync(Group, Version, ns, plural, name);
+            try
+            {
+                await client.CustomObjects.DeleteNamespacedCustomObjectAsync(Group, Version, ns, plural, name);
+            }
+            catch (HttpOperationException ex) when (ex.Response.StatusCode == System.Net.HttpStatusCode.NotFound)
+            {
+            }
+            var gone = await WaitUntilGoneAsync(ns, plural, name);
+            journal.Write("recovered", new { fault = name, @namespace = ns, kind = plural, confirmed = gone });
         }
-        catch (HttpOperationException ex) when (ex.Response.StatusCode == System.Net.HttpStatusCode.NotFound)
+        catch (Exception ex) when (ex is HttpOperationException or HttpRequestException)
         {
+            // Keep rolling back the other objects; this one is named so an operator can delete it by hand.
+            journal.Write("rollback-failed", new { fault = name, @namespace = ns, kind = plural, error = ex.Message,
+                command = $"kubectl delete {plural}.{Group} -n {ns} {name}" });
         }
-        var gone = await WaitUntilGoneAsync(ns, plural, name);
-        journal.Write("recovered", new { fault = name, @namespace = ns, kind = plural, confirmed = gone });
     }
 
     private async Task WaitForConditionAsync(string ns, string plural, string name, string condition, CancellationToken ct)

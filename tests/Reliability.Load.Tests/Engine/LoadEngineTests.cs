@@ -53,9 +53,12 @@ public sealed class LoadEngineTests(ITestOutputHelper output) : IAsyncLifetime
     {
         using var http = _server.Client();
         var run = await new LoadEngine(http).RunAsync(Get("delay?ms=100", new ConstantArrivalRate(200, TimeSpan.FromSeconds(2), MaxConcurrent: 2)));
-        output.WriteLine($"200/s for 2 s with 2 users and 100 ms service: {run.Measurements.Dropped} dropped, {run.Measurements.Scenario.Ok} completed");
-        run.Measurements.Dropped.Should().BeInRange(340, 380);
-        run.Measurements.Scenario.Ok.Should().BeInRange(30, 45);
+        output.WriteLine($"200/s for 2 s with 2 users and 100 ms service: {run.Measurements.Dropped} dropped, {run.Measurements.Scenario.Ok} completed, service time p50 {run.Measurements.Scenario.ServiceTime.Percentile(50).TotalMilliseconds:0.0} ms, max {run.Measurements.Scenario.ServiceTime.Max.TotalMilliseconds:0.0} ms");
+        // Every one of the 400 arrivals either ran or was dropped. Two users can complete at most
+        // 2 x 2 s / 100 ms = 40 (plus the two in flight at the end); how many fewer depends on how
+        // slow the shared cores make the 100 ms service, so the lower bound only asks that users are reused.
+        run.Measurements.Scenario.Count.Should().Be(400);
+        run.Measurements.Scenario.Ok.Should().BeInRange(10, 42);
         run.Measurements.Scenario.Failures["dropped"].Should().Be(run.Measurements.Dropped);
         _server.PeakInFlight.Should().BeLessThanOrEqualTo(2);
     }

@@ -20,6 +20,7 @@ root.Subcommands.Add(RunCommand.Create());
 root.Subcommands.Add(EnvCommand.Create());
 root.Subcommands.Add(LoadCommand.Create());
 root.Subcommands.Add(ValidateCommand.Create());
+root.Subcommands.Add(SloCommand.Create());
 root.Subcommands.Add(SutCommand.Create());
 
 var result = root.Parse(args);

@@ -2,6 +2,7 @@ using System.CommandLine;
 using Reliability.Experiments.ChaosMesh;
 using Reliability.Experiments.Definitions;
 using Reliability.Experiments.Running;
+using Reliability.Slo.Specs;
 
 namespace Reliability.Cli.Commands;
 
@@ -14,7 +15,7 @@ internal static class ValidateCommand
     public static Command Create()
     {
         var paths = new Argument<string[]>("paths") { Description = "Files or folders (searched recursively for *.yaml and *.yml).", Arity = ArgumentArity.OneOrMore };
-        var command = new Command("validate", "Check experiment files and Chaos Mesh manifests (against the Chaos Mesh CRD schemas, v2.8).") { paths };
+        var command = new Command("validate", "Check experiment files, SLO specs and Chaos Mesh manifests (against the Chaos Mesh CRD schemas, v2.8).") { paths };
         command.SetAction(parse => Run(parse.GetValue(paths)!));
         return command;
     }
@@ -52,10 +53,24 @@ internal static class ValidateCommand
         var problems = 0;
         var checkedCount = 0;
         var experiments = 0;
+        var sloSpecs = 0;
         foreach (var file in files)
         {
-            IEnumerable<ManifestProblem> found;
-            if (ExperimentFile.IsExperimentFile(file))
+            IEnumerable<object> found;
+            if (SloSpecFile.IsSloSpec(file))
+            {
+                sloSpecs++;
+                try
+                {
+                    SloSpecFile.Load(file);
+                    found = [];
+                }
+                catch (SloSpecException ex)
+                {
+                    found = ex.Problems;
+                }
+            }
+            else if (ExperimentFile.IsExperimentFile(file))
             {
                 experiments++;
                 try
@@ -83,7 +98,7 @@ internal static class ValidateCommand
                 problems++;
             }
         }
-        Console.WriteLine($"{checkedCount - experiments} Chaos Mesh manifest file(s) and {experiments} experiment(s) checked, {problems} problem(s); {files.Count - checkedCount} other YAML file(s) skipped (SLO specs are checked once their format exists).");
+        Console.WriteLine($"{checkedCount - experiments - sloSpecs} Chaos Mesh manifest file(s) and {experiments} experiment(s) and {sloSpecs} SLO spec(s) checked, {problems} problem(s); {files.Count - checkedCount} other YAML file(s) skipped.");
         return problems == 0 ? ExitCodes.Passed : ExitCodes.InvalidInput;
     }
 }

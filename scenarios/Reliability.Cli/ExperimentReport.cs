@@ -26,6 +26,7 @@ internal static class ExperimentReport
             inconclusive = result.Inconclusive,
             verdicts = result.Verdicts,
             rpo = result.Rpo,
+            serverSli = result.ServerSli,
             load = result.Load is { } load ? new
             {
                 count = load.Measurements.Scenario.Count,
@@ -58,6 +59,17 @@ internal static class ExperimentReport
         {
             var status = v.Status switch { VerdictStatus.Passed => "passed", VerdictStatus.Failed => "**FAILED**", _ => "inconclusive" };
             text.AppendLine(CultureInfo.InvariantCulture, $"| {v.Hypothesis} | {status} | {v.Measured ?? "n/a"} | {v.Threshold} | {v.Evidence.Replace("|", "/", StringComparison.Ordinal)} |");
+        }
+        if (result.ServerSli.Count > 0)
+        {
+            text.AppendLine().AppendLine("| phase | SLO (server-side) | good | burn rate | 30-day budget spent |").AppendLine("| --- | --- | ---: | ---: | ---: |");
+            foreach (var sli in result.ServerSli)
+            {
+                var row = sli.GoodPercent is { } good
+                    ? string.Create(CultureInfo.InvariantCulture, $"| {sli.Phase.ToString().ToLowerInvariant()} | {sli.Slo} | {good:0.###} % | {sli.BurnRate:0.##}x | {sli.BudgetSpentPercent:0.####} % |")
+                    : $"| {sli.Phase.ToString().ToLowerInvariant()} | {sli.Slo} | n/a | n/a | {sli.Problem} |";
+                text.AppendLine(row);
+            }
         }
         if (result.Load is { } load)
         {

@@ -34,7 +34,44 @@ public sealed record Hypotheses(
     IReadOnlyList<AlertExpectation> Alerts,
     IReadOnlyList<string> QuietInSteadyState)
 {
-    public int Count => Objectives.Count + (Rto is null ? 0 : 1) + (Rpo is null ? 0 : 1) + Alerts.Count + (QuietInSteadyState.Count > 0 ? 1 : 0);
+    /// <summary>Server-side objectives: an SLO of slo/specs measured by Prometheus over a phase.</summary>
+    public IReadOnlyList<ServerObjective> ServerObjectives { get; init; } = [];
+
+    public int Count => Objectives.Count + ServerObjectives.Count + (Rto is null ? 0 : 1) + (Rpo is null ? 0 : 1) + Alerts.Count + (QuietInSteadyState.Count > 0 ? 1 : 0);
+}
+
+/// <summary>
+/// "sli:requests-availability >= 99%": the SLO's good-event ratio, as Prometheus measures it from the
+/// SLO spec's queries over the phase window, compared with a percentage. Its place in the file is kept
+/// so an SLO name the specs do not know is reported there.
+/// </summary>
+public sealed partial record ServerObjective(Phase Phase, string Expression, string Slo, string Operator, double Percent, long Line, long Column)
+{
+    public static ServerObjective? TryParse(Phase phase, string text, long line, long column)
+    {
+        var match = Grammar().Match(text.Trim());
+        if (!text.TrimStart().StartsWith("sli:", StringComparison.Ordinal))
+        {
+            return null;
+        }
+        if (!match.Success)
+        {
+            throw new FormatException($"'{text}' is not of the form 'sli:<slo name> <op> <percent>%', e.g. 'sli:requests-availability >= 99%'");
+        }
+        return new ServerObjective(phase, text.Trim(), match.Groups["slo"].Value, match.Groups["op"].Value,
+            double.Parse(match.Groups["value"].Value, System.Globalization.CultureInfo.InvariantCulture), line, column);
+    }
+
+    public bool Holds(double percent) => Operator switch
+    {
+        ">=" => percent >= Percent,
+        ">" => percent > Percent,
+        "<=" => percent <= Percent,
+        _ => percent < Percent,
+    };
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^sli:(?<slo>[A-Za-z0-9_.-]+)\s*(?<op>>=|>|<=|<)\s*(?<value>\d+(?:\.\d+)?)\s*%$")]
+    private static partial System.Text.RegularExpressions.Regex Grammar();
 }
 
 /// <summary>A client-side SLO objective over one phase, e.g. "fail_rate &lt; 5%" during the fault.</summary>

@@ -142,14 +142,24 @@ public static class ExperimentFile
         }
         y.Only(map, "hypotheses", "slo", "rto", "rpo", "alerts", "quietInSteadyState");
         var objectives = new List<PhaseObjective>();
+        var serverObjectives = new List<ServerObjective>();
         if (y.Map(map, "hypotheses", "slo") is { } slo)
         {
             y.Only(slo, "hypotheses.slo", "steady", "fault", "recovery");
             foreach (var phase in Enum.GetValues<Phase>())
             {
                 var key = phase.ToString().ToLowerInvariant();
-                objectives.AddRange(y.List(slo, "hypotheses.slo", key)
-                    .Select(e => new PhaseObjective(phase, y.Parse(e.Node, e.Path, ScenarioThreshold))));
+                foreach (var (node, field) in y.List(slo, "hypotheses.slo", key))
+                {
+                    if (y.Parse(node, field, t => ServerObjective.TryParse(phase, t, node.Start.Line, node.Start.Column)) is { } server)
+                    {
+                        serverObjectives.Add(server);
+                    }
+                    else if ((node as YamlScalarNode)?.Value?.TrimStart().StartsWith("sli:", StringComparison.Ordinal) != true)
+                    {
+                        objectives.Add(new PhaseObjective(phase, y.Parse(node, field, ScenarioThreshold)));
+                    }
+                }
             }
         }
         RtoHypothesis? rto = null;
@@ -182,7 +192,7 @@ public static class ExperimentFile
                 y.Duration(alert, field, "firesWithin", required: true) ?? TimeSpan.Zero, y.Duration(alert, field, "resolvesWithin")));
         }
         var quiet = y.List(map, "hypotheses", "quietInSteadyState").Select(e => (e.Node as YamlScalarNode)?.Value ?? "").ToList();
-        var hypotheses = new Hypotheses(objectives, rto, rpo, alerts, quiet);
+        var hypotheses = new Hypotheses(objectives, rto, rpo, alerts, quiet) { ServerObjectives = serverObjectives };
         if (hypotheses.Count == 0)
         {
             y.Problem(map, "hypotheses", "an experiment needs at least one hypothesis");

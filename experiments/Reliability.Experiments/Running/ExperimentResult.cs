@@ -15,6 +15,9 @@ public sealed record ExperimentResult(
     string JournalPath,
     string LedgerPath)
 {
+    /// <summary>Every SLO of slo/specs per phase, as Prometheus measured it.</summary>
+    public IReadOnlyList<PhaseSli> ServerSli { get; init; } = [];
+
     public bool Passed => Outcome == ExperimentOutcome.Completed && Verdicts.Count > 0 && Verdicts.All(v => v.Status == VerdictStatus.Passed);
 
     /// <summary>Nothing failed, but something could not be observed: never a pass.</summary>

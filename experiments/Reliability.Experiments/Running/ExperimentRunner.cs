@@ -42,6 +42,7 @@ public sealed partial class ExperimentRunner(RunTarget target, TextWriter consol
             load = definition.Load,
             faults = definition.Faults.Select(f => f.Path),
         });
+        CheckServerObjectives(definition);
         var plan = await target.Driver.PlanAsync(experiment.Faults, ct);
         journal.Write("plan", new { text = plan.Describe(), faults = plan.Leaves.Select(l => new { fault = l.Fault.Name, effect = l.Effect, pods = l.Pods, links = l.Links }) });
         await console.WriteLineAsync(plan.Describe());
@@ -69,14 +70,30 @@ public sealed partial class ExperimentRunner(RunTarget target, TextWriter consol
             }
         }
         var rpo = await ReconcileAsync(journal, ledgerPath, ct);
-        var verdicts = HypothesisEvaluator.Evaluate(definition, journal.Records, load, rpo, target);
+        var server = await ServerSli.MeasureAsync(target.Prometheus, target.Slos, HypothesisEvaluator.PhaseWindows(journal.Records), ct);
+        foreach (var sli in server)
+        {
+            journal.Write("sli", new { source = "server", sli.Phase, sli.Slo, sli.GoodPercent, sli.BurnRate, sli.BudgetSpentPercent, sli.Problem });
+        }
+        var verdicts = HypothesisEvaluator.Evaluate(definition, journal.Records, load, rpo, target, server);
         foreach (var verdict in verdicts)
         {
             journal.Write("verdict", verdict);
         }
-        var result = new ExperimentResult(definition, run.Outcome, verdicts, load, rpo, journal.Path!, ledgerPath);
+        var result = new ExperimentResult(definition, run.Outcome, verdicts, load, rpo, journal.Path!, ledgerPath) { ServerSli = server };
         journal.Write("experiment-end", new { outcome = run.Outcome, passed = result.Passed, inconclusive = result.Inconclusive });
         return result;
+    }
+
+    /// <summary>Every "sli:" objective must name an SLO of the specs; checked before anything starts.</summary>
+    private void CheckServerObjectives(ExperimentDefinition definition)
+    {
+        var unknown = definition.Hypotheses.ServerObjectives.Where(o => target.Slos.All(s => s.Name != o.Slo)).ToList();
+        if (unknown.Count > 0)
+        {
+            throw new ChaosMesh.ManifestException([.. unknown.Select(o => new ChaosMesh.ManifestProblem(definition.File, o.Line, o.Column, $"hypotheses.slo.{o.Phase.ToString().ToLowerInvariant()}",
+                $"no SLO named '{o.Slo}' in slo/specs (known: {string.Join(", ", target.Slos.Select(s => s.Name))})"))]);
+        }
     }
 
     private async Task<ScenarioRun> RunPhasesAsync(RunContext run, FaultPlan plan, WriteLedger ledger, CancellationToken ct)

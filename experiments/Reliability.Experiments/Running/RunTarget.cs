@@ -13,4 +13,8 @@ public sealed record RunTarget(
     IChaosDriver Driver,
     PrometheusClient? Prometheus,
     string? DatabaseConnectionString,
-    double AlertTimeScale = 1.0);
+    double AlertTimeScale = 1.0)
+{
+    /// <summary>The SLOs of slo/specs: measured per phase on the server side, and named by "sli:" objectives.</summary>
+    public IReadOnlyList<Slo.Specs.Slo> Slos { get; init; } = [];
+}

@@ -14,7 +14,8 @@ namespace Reliability.Experiments.Verdicts;
 /// </summary>
 public static partial class HypothesisEvaluator
 {
-    public static IReadOnlyList<Verdict> Evaluate(ExperimentDefinition definition, IReadOnlyList<JournalRecord> journal, ScenarioRun? load, RpoResult? rpo, RunTarget target)
+    public static IReadOnlyList<Verdict> Evaluate(ExperimentDefinition definition, IReadOnlyList<JournalRecord> journal, ScenarioRun? load, RpoResult? rpo, RunTarget target,
+        IReadOnlyList<PhaseSli>? server = null)
     {
         var phases = PhaseWindows(journal);
         var injectedAt = journal.FirstOrDefault(r => r.Type == "injected")?.At;
@@ -22,6 +23,10 @@ public static partial class HypothesisEvaluator
         foreach (var objective in definition.Hypotheses.Objectives)
         {
             verdicts.Add(Objective(objective, phases, load));
+        }
+        foreach (var objective in definition.Hypotheses.ServerObjectives)
+        {
+            verdicts.Add(Server(objective, server ?? []));
         }
         if (definition.Hypotheses.Rto is { } rto)
         {
@@ -61,6 +66,20 @@ public static partial class HypothesisEvaluator
         var status = verdict.Problem is not null ? VerdictStatus.Inconclusive : verdict.Passed ? VerdictStatus.Passed : VerdictStatus.Failed;
         return new Verdict(name, "slo", status, Verdict.Format(objective.Threshold.Metric, verdict.Measured), objective.Threshold.Expression,
             verdict.Problem ?? $"{stats.Count} iterations intended between {from:HH:mm:ss} and {to:HH:mm:ss} ({stats.Failed} failed{Reasons(stats)}), client-side");
+    }
+
+    private static Verdict Server(ServerObjective objective, IReadOnlyList<PhaseSli> server)
+    {
+        var name = $"{objective.Phase.ToString().ToLowerInvariant()}: {objective.Expression}";
+        var threshold = $"{objective.Operator} {objective.Percent.ToString(System.Globalization.CultureInfo.InvariantCulture)} %";
+        var sli = server.FirstOrDefault(s => s.Phase == objective.Phase && s.Slo == objective.Slo);
+        if (sli?.GoodPercent is not { } good)
+        {
+            return new Verdict(name, "sli", VerdictStatus.Inconclusive, null, threshold, sli?.Problem ?? $"the {objective.Phase.ToString().ToLowerInvariant()} phase was not measured");
+        }
+        return new Verdict(name, "sli", objective.Holds(good) ? VerdictStatus.Passed : VerdictStatus.Failed,
+            good.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture) + " %", threshold,
+            $"server-side, from Prometheus: burn rate {sli.BurnRate:0.##}x, {sli.BudgetSpentPercent:0.####} % of a 30-day error budget spent in the phase");
     }
 
     private static Verdict Rto(RtoHypothesis rto, DateTimeOffset? injectedAt, IReadOnlyDictionary<Phase, (DateTimeOffset Start, DateTimeOffset End)> phases, ScenarioRun? load, IReadOnlyList<JournalRecord> journal)

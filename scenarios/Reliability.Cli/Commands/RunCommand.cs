@@ -5,6 +5,7 @@ using Reliability.Experiments.Running;
 using Reliability.Experiments.Verdicts;
 using Reliability.Load.Engine;
 using Reliability.Slo.Prometheus;
+using Reliability.Slo.Specs;
 using Reliability.Sut.Local.Embedded;
 using Reliability.Sut.Local.Processes;
 using Reliability.Sut.Local.Setup;
@@ -54,6 +55,23 @@ internal static class RunCommand
             exit = ExitCodes.EnvironmentError;
         }
         return null;
+    }
+
+    /// <summary>The SLOs of the nearest slo/specs above the experiment file or the current folder (none if there is none).</summary>
+    private static IReadOnlyList<Reliability.Slo.Specs.Slo> FindSlos(string experimentFile)
+    {
+        foreach (var start in new[] { Path.GetDirectoryName(Path.GetFullPath(experimentFile))!, Directory.GetCurrentDirectory() })
+        {
+            for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
+            {
+                var specs = Path.Combine(dir.FullName, "slo", "specs");
+                if (Directory.Exists(specs))
+                {
+                    return [.. RulesFiles.LoadSpecs(specs).SelectMany(s => s.Slos)];
+                }
+            }
+        }
+        return [];
     }
 
     private static async Task<int> RunLocalAsync(string path, bool dryRun, string? outputDir, CancellationToken ct)
@@ -108,6 +126,18 @@ internal static class RunCommand
 
     internal static async Task<int> ExecuteAsync(LoadedExperiment experiment, RunTarget target, string folder, CancellationToken ct)
     {
+        try
+        {
+            target = target with { Slos = FindSlos(experiment.Definition.File) };
+        }
+        catch (SloSpecException ex)
+        {
+            foreach (var problem in ex.Problems)
+            {
+                await Console.Error.WriteLineAsync(problem);
+            }
+            return ExitCodes.InvalidInput;
+        }
         var runner = new ExperimentRunner(target, Console.Out, new Reliability.Load.Results.ConsoleProgress(Console.Out, interactive: false));
         ExperimentResult result;
         try

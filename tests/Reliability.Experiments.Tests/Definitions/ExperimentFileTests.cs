@@ -31,7 +31,7 @@ public sealed class ExperimentFileTests : IDisposable
             load: { scenario: crud, rate: 12.5, maxConcurrent: 40, timeout: 2s, warmUp: 1s }
             timeline: { steadyState: 10s, fault: 20s, recovery: 30s }
             hypotheses:
-              slo: { steady: ["fail_rate < 1%"], fault: ["p95 < 1s"], recovery: ["fail_rate < 2%"] }
+              slo: { steady: ["fail_rate < 1%", "sli:requests-availability >= 99.9%"], fault: ["p95 < 1s"], recovery: ["fail_rate < 2%"] }
               rto: { max: 15s, sli: "fail_rate < 5%", window: 2s, stableFor: 4s }
               rpo: { maxLostWrites: 3 }
               alerts: [{ name: HighErrorRate, firesWithin: 10m, resolvesWithin: 5m }]
@@ -44,6 +44,7 @@ public sealed class ExperimentFileTests : IDisposable
         definition.Load.Should().Be(new LoadSpec("crud", 12.5, null, 40, TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(1)));
         definition.Timeline.Total.Should().Be(TimeSpan.FromSeconds(60));
         definition.Hypotheses.Objectives.Select(o => o.Phase).Should().Equal(Phase.Steady, Phase.Fault, Phase.Recovery);
+        definition.Hypotheses.ServerObjectives.Should().ContainSingle().Which.Should().BeEquivalentTo(new { Phase = Phase.Steady, Slo = "requests-availability", Operator = ">=", Percent = 99.9, Line = 8L });
         definition.Hypotheses.Rto!.Max.Should().Be(TimeSpan.FromSeconds(15));
         definition.Hypotheses.Rto.StableFor.Should().Be(TimeSpan.FromSeconds(4));
         definition.Hypotheses.Rpo!.MaxLostWrites.Should().Be(3);
@@ -58,6 +59,7 @@ public sealed class ExperimentFileTests : IDisposable
     [InlineData("load: { scenario: crud, rate: 5, burst: 3 }", 5, "load.burst: unknown field")]
     [InlineData("timeline: { steadyState: 10s, fault: soon, recovery: 5s }", 6, "timeline.fault")]
     [InlineData("stopConditions: [\"fail_rate > 50%\"]", 8, "stopConditions[0]: stop condition 'fail_rate > 50%' is not of the form")]
+    [InlineData("hypotheses: { slo: { fault: [\"sli:availability at least 99\"] } }", 7, "hypotheses.slo.fault[0]: 'sli:availability at least 99' is not of the form")]
     public void Problems_name_file_line_and_field(string replacement, int line, string message)
     {
         var lines = Valid().Split('\n').ToList();

@@ -1,4 +1,5 @@
 using Reliability.Experiments.Journal;
+using Reliability.Slo.Alertmanager;
 using Reliability.Slo.Prometheus;
 
 namespace Reliability.Experiments.Running;
@@ -15,10 +16,14 @@ internal sealed class AlertWatcher : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _loop;
     private readonly Dictionary<string, string> _states = [];
+    private readonly AlertmanagerClient? _alertmanager;
+    private readonly HashSet<string> _inAlertmanager = [];
+    private bool _alertmanagerFailing;
 
-    public AlertWatcher(PrometheusClient prometheus, ExperimentJournal journal, TimeProvider time)
+    public AlertWatcher(PrometheusClient prometheus, AlertmanagerClient? alertmanager, ExperimentJournal journal, TimeProvider time)
     {
         _prometheus = prometheus;
+        _alertmanager = alertmanager;
         _journal = journal;
         _loop = LoopAsync(time);
     }
@@ -31,6 +36,7 @@ internal sealed class AlertWatcher : IAsyncDisposable
             do
             {
                 await PollAsync();
+                await PollAlertmanagerAsync();
             }
             while (await timer.WaitForNextTickAsync(_stop.Token));
         }
@@ -79,6 +85,47 @@ internal sealed class AlertWatcher : IAsyncDisposable
             _states.Remove(gone);
             _journal.Write("alert", new { name = gone, state = "resolved" });
         }
+    }
+
+    /// <summary>Journals each alert Alertmanager starts or stops holding as active (reached it, not silenced or inhibited).</summary>
+    private async Task PollAlertmanagerAsync()
+    {
+        if (_alertmanager is null)
+        {
+            return;
+        }
+        IReadOnlyList<AlertmanagerAlert> alerts;
+        try
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token);
+            timeout.CancelAfter(TimeSpan.FromSeconds(2));
+            alerts = await _alertmanager.AlertsAsync(timeout.Token);
+        }
+        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or System.Text.Json.JsonException && !_stop.IsCancellationRequested)
+        {
+            if (!_alertmanagerFailing)
+            {
+                _journal.Write("observation-gap", new { source = "alertmanager", error = ex.Message });
+                _alertmanagerFailing = true;
+            }
+            return;
+        }
+        if (_alertmanagerFailing)
+        {
+            _journal.Write("observation-restored", new { source = "alertmanager" });
+            _alertmanagerFailing = false;
+        }
+        var active = alerts.Where(a => a.State == "active").Select(a => a.Name).ToHashSet();
+        foreach (var name in active.Where(n => !_inAlertmanager.Contains(n)))
+        {
+            _journal.Write("alertmanager-alert", new { name, state = "active" });
+        }
+        foreach (var name in _inAlertmanager.Where(n => !active.Contains(n)))
+        {
+            _journal.Write("alertmanager-alert", new { name, state = "gone" });
+        }
+        _inAlertmanager.Clear();
+        _inAlertmanager.UnionWith(active);
     }
 
     public async ValueTask DisposeAsync()

@@ -51,7 +51,7 @@ public sealed partial class ExperimentRunner(RunTarget target, TextWriter consol
         var run = new RunContext(definition, journal);
         ScenarioRun? load = null;
         await using (var observing = target.Driver.Observe(journal))
-        await using (var alerts = target.Prometheus is { } prometheus ? new AlertWatcher(prometheus, journal, _time) : null)
+        await using (var alerts = target.Prometheus is { } prometheus ? new AlertWatcher(prometheus, target.Alertmanager, journal, _time) : null)
         {
             await using var ledger = new WriteLedger(ledgerPath, _time);
             try

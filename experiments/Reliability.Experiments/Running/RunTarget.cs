@@ -17,4 +17,7 @@ public sealed record RunTarget(
 {
     /// <summary>The SLOs of slo/specs: measured per phase on the server side, and named by "sli:" objectives.</summary>
     public IReadOnlyList<Slo.Specs.Slo> Slos { get; init; } = [];
+
+    /// <summary>Alertmanager, to check that firing alerts reach it (null: delivery is unchecked, so alert verdicts are inconclusive).</summary>
+    public Slo.Alertmanager.AlertmanagerClient? Alertmanager { get; init; }
 }

@@ -6,10 +6,11 @@ namespace Reliability.Experiments.Verdicts;
 public static partial class HypothesisEvaluator
 {
     /// <summary>
-    /// An expected alert: firing in Prometheus within its (scaled) deadline after injection and, when asked,
-    /// resolved within its deadline after recovery. A gap in observation inside a deadline makes it inconclusive.
+    /// An expected alert: firing in Prometheus within its (scaled) deadline after injection, delivered to
+    /// Alertmanager (held there as active, or posted to the receiver), and, when asked, resolved within its
+    /// deadline after recovery. A gap in observation inside a deadline makes it inconclusive.
     /// </summary>
-    private static Verdict Alert(AlertExpectation alert, bool observed, DateTimeOffset? injectedAt,
+    private static Verdict Alert(AlertExpectation alert, bool observed, bool deliveryObserved, DateTimeOffset? injectedAt,
         IReadOnlyDictionary<Phase, (DateTimeOffset Start, DateTimeOffset End)> phases, IReadOnlyList<JournalRecord> journal, double scale)
     {
         var fireDeadline = Scale(alert.FiresWithin, scale);
@@ -33,8 +34,16 @@ public static partial class HypothesisEvaluator
         }
         var activeAt = firing.Data["activeAt"]?.GetValue<DateTimeOffset>();
         var notified = journal.Any(x => x.Type == "alert-notification" && x.At >= injected && (x.Data["alerts"]?.AsArray().Any(a => a?["name"]?.ToString() == alert.Name) ?? false));
+        var held = journal.FirstOrDefault(x => x.Type == "alertmanager-alert" && x.Text("name") == alert.Name && x.Text("state") == "active" && x.At >= injected);
         var evidence = $"firing {Verdict.Seconds(firing.At - injected)} after injection" + (activeAt is { } a ? $" (pending since {Verdict.Seconds(a - injected)}, time to detect)" : "")
+            + (held is not null ? $"; in Alertmanager {Verdict.Seconds(held.At - injected)} after injection" : "")
             + (notified ? "; delivered by Alertmanager to the receiver" : "");
+        if (!notified && held is null)
+        {
+            return deliveryObserved
+                ? new Verdict(name, "alert", VerdictStatus.Failed, "not delivered", threshold, evidence + "; it never reached Alertmanager")
+                : new Verdict(name, "alert", VerdictStatus.Inconclusive, Verdict.Seconds(firing.At - injected), threshold, evidence + "; delivery to Alertmanager could not be checked (no Alertmanager given)");
+        }
         if (alert.ResolvesWithin is not { } resolveWithin)
         {
             return new Verdict(name, "alert", VerdictStatus.Passed, Verdict.Seconds(firing.At - injected), threshold, evidence);

@@ -39,7 +39,7 @@ public static partial class HypothesisEvaluator
         var alertsObserved = target.Prometheus is not null;
         foreach (var alert in definition.Hypotheses.Alerts)
         {
-            verdicts.Add(Alert(alert, alertsObserved, injectedAt, phases, journal, target.AlertTimeScale));
+            verdicts.Add(Alert(alert, alertsObserved, target.Alertmanager is not null, injectedAt, phases, journal, target.AlertTimeScale));
         }
         if (definition.Hypotheses.QuietInSteadyState.Count > 0)
         {

@@ -2,7 +2,10 @@ using System.CommandLine;
 
 namespace Reliability.Cli.Commands;
 
-internal sealed record KubernetesSettings(string? Kubeconfig, string? Context, IReadOnlyList<string> AllowedNamespaces, string? Prometheus, string? DatabaseUrlVariable, string? Url);
+internal sealed record KubernetesSettings(string? Kubeconfig, string? Context, IReadOnlyList<string> AllowedNamespaces, string? Prometheus, string? DatabaseUrlVariable, string? Url)
+{
+    public string? Alertmanager { get; init; }
+}
 
 /// <summary>The options only --target kubernetes uses.</summary>
 internal sealed class KubernetesOptions
@@ -12,6 +15,7 @@ internal sealed class KubernetesOptions
     private readonly Option<string[]> _allow = new("--allow-namespace") { Description = "Namespaces faults may touch (repeatable); anything else is refused. Default: task-manager." };
     private readonly Option<string?> _prometheus = new("--prometheus") { Description = "Prometheus base URL for alert and SLI evidence (without it those verdicts are inconclusive)." };
     private readonly Option<string?> _database = new("--database-url-env") { Description = "Name of the environment variable holding the database connection string for the RPO check." };
+    private readonly Option<string?> _alertmanager = new("--alertmanager") { Description = "Alertmanager base URL, to check that expected alerts reach it (without it those verdicts are inconclusive)." };
     private readonly Option<string?> _url = new("--url") { Description = "The service's user-facing base URL, where the load goes (required with --target kubernetes)." };
 
     public static KubernetesOptions Create() => new();
@@ -24,10 +28,11 @@ internal sealed class KubernetesOptions
         command.Options.Add(_prometheus);
         command.Options.Add(_database);
         command.Options.Add(_url);
+        command.Options.Add(_alertmanager);
     }
 
     public KubernetesSettings Read(ParseResult parse) => new(parse.GetValue(_kubeconfig), parse.GetValue(_context),
-        parse.GetValue(_allow) is { Length: > 0 } allowed ? allowed : ["task-manager"], parse.GetValue(_prometheus), parse.GetValue(_database), parse.GetValue(_url));
+        parse.GetValue(_allow) is { Length: > 0 } allowed ? allowed : ["task-manager"], parse.GetValue(_prometheus), parse.GetValue(_database), parse.GetValue(_url)) { Alertmanager = parse.GetValue(_alertmanager) };
 }
 
 /// <summary>`run --target kubernetes`: the same experiment against a cluster with Chaos Mesh.</summary>
@@ -86,9 +91,13 @@ internal static class KubernetesRun
                 return ExitCodes.EnvironmentError;
             }
             using var prometheusHttp = settings.Prometheus is { } p ? new HttpClient { BaseAddress = new Uri(p.EndsWith('/') ? p : p + "/"), Timeout = TimeSpan.FromSeconds(5) } : null;
+            using var alertmanagerHttp = settings.Alertmanager is { } am ? new HttpClient { BaseAddress = new Uri(am.EndsWith('/') ? am : am + "/"), Timeout = TimeSpan.FromSeconds(5) } : null;
             var database = settings.DatabaseUrlVariable is { } variable ? Environment.GetEnvironmentVariable(variable) : null;
             var target = new Reliability.Experiments.Running.RunTarget(new Uri(settings.Url!.EndsWith('/') ? settings.Url : settings.Url + "/"), driver,
-                prometheusHttp is null ? null : new Reliability.Slo.Prometheus.PrometheusClient(prometheusHttp), database);
+                prometheusHttp is null ? null : new Reliability.Slo.Prometheus.PrometheusClient(prometheusHttp), database)
+            {
+                Alertmanager = alertmanagerHttp is null ? null : new Reliability.Slo.Alertmanager.AlertmanagerClient(alertmanagerHttp),
+            };
             var folder = output ?? Path.Combine("artifacts", $"{DateTime.UtcNow:yyyyMMdd-HHmmss}-{experiment.Definition.Name}");
             return await RunCommand.ExecuteAsync(experiment, target, folder, ct);
         }

@@ -118,8 +118,12 @@ internal static class RunCommand
         {
             Console.WriteLine($"environment ready in {environment.StartupTime.TotalSeconds:0.0} s at {environment.EntryPoint}");
             using var prometheusHttp = new HttpClient { BaseAddress = environment.Prometheus!.Address, Timeout = TimeSpan.FromSeconds(3) };
+            using var alertmanagerHttp = new HttpClient { BaseAddress = environment.Alertmanager!.Address, Timeout = TimeSpan.FromSeconds(3) };
             var driver = new LocalChaosDriver(environment, experiment.Definition.Seed);
-            var target = new RunTarget(environment.EntryPoint, driver, new PrometheusClient(prometheusHttp), environment.Postgres.AdminConnectionString, options.Monitoring.RuleTimeScale);
+            var target = new RunTarget(environment.EntryPoint, driver, new PrometheusClient(prometheusHttp), environment.Postgres.AdminConnectionString, options.Monitoring.RuleTimeScale)
+            {
+                Alertmanager = new Reliability.Slo.Alertmanager.AlertmanagerClient(alertmanagerHttp),
+            };
             return await ExecuteAsync(experiment, target, folder, ct);
         }
     }

@@ -17,13 +17,27 @@ public sealed class HypothesisEvaluatorTests
     [Fact]
     public void An_alert_firing_and_resolving_within_the_scaled_deadlines_passes()
     {
-        var journal = Timeline([Record(25, "alert", new { name = "HighErrorRate", state = "firing" }), Record(45, "alert", new { name = "HighErrorRate", state = "resolved" })]);
+        var journal = Timeline([Record(25, "alert", new { name = "HighErrorRate", state = "firing" }), Record(26, "alertmanager-alert", new { name = "HighErrorRate", state = "active" }),
+            Record(45, "alert", new { name = "HighErrorRate", state = "resolved" })]);
 
         var verdict = Evaluate(journal, observed: true).Single(v => v.Hypothesis.StartsWith("alert ", StringComparison.Ordinal));
 
         verdict.Status.Should().Be(VerdictStatus.Passed, verdict.Evidence);
         verdict.Measured.Should().Be("15.0 s, resolved 5.0 s after recovery");
         verdict.Threshold.Should().StartWith("fire ≤ 20.0 s, resolve ≤ 20.0 s");
+    }
+
+    [Fact]
+    public void An_alert_that_never_reaches_Alertmanager_fails_and_is_inconclusive_when_Alertmanager_is_not_watched()
+    {
+        var journal = Timeline([Record(25, "alert", new { name = "HighErrorRate", state = "firing" }), Record(45, "alert", new { name = "HighErrorRate", state = "resolved" })]);
+
+        var watched = Evaluate(journal, observed: true).Single(v => v.Hypothesis.StartsWith("alert ", StringComparison.Ordinal));
+        var unwatched = Evaluate(journal, observed: true, alertmanager: false).Single(v => v.Hypothesis.StartsWith("alert ", StringComparison.Ordinal));
+
+        watched.Status.Should().Be(VerdictStatus.Failed);
+        watched.Measured.Should().Be("not delivered");
+        unwatched.Status.Should().Be(VerdictStatus.Inconclusive);
     }
 
     [Fact]
@@ -73,13 +87,16 @@ public sealed class HypothesisEvaluatorTests
     private static JournalRecord Record(int second, string type, object data) =>
         new(T0.AddSeconds(second), type, (JsonObject)System.Text.Json.JsonSerializer.SerializeToNode(data, ExperimentJournal.Json)!);
 
-    private static IReadOnlyList<Verdict> Evaluate(IReadOnlyList<JournalRecord> journal, bool observed)
+    private static IReadOnlyList<Verdict> Evaluate(IReadOnlyList<JournalRecord> journal, bool observed, bool alertmanager = true)
     {
         var definition = new ExperimentDefinition("x.yaml", "x", null, [], new LoadSpec("browse", 1, null, 10, TimeSpan.FromSeconds(1), TimeSpan.Zero),
             new Timeline(TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(30)),
             new Hypotheses([], null, null, [HighErrorRate], ["HighErrorRate", "HighLatency"]), [], 1);
         using var http = new HttpClient { BaseAddress = new Uri("http://127.0.0.1:9/") };
-        var target = new RunTarget(new Uri("http://127.0.0.1:9/"), new NoDriver(), observed ? new PrometheusClient(http) : null, null, AlertTimeScale: 1.0 / 30);
+        var target = new RunTarget(new Uri("http://127.0.0.1:9/"), new NoDriver(), observed ? new PrometheusClient(http) : null, null, AlertTimeScale: 1.0 / 30)
+        {
+            Alertmanager = alertmanager ? new Slo.Alertmanager.AlertmanagerClient(http) : null,
+        };
         return HypothesisEvaluator.Evaluate(definition, journal, load: null, rpo: null, target);
     }
 

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Reliability.Slo.Reports;
 using Reliability.Slo.Specs;
 
 namespace Reliability.Cli.Commands;
@@ -12,7 +13,66 @@ internal static class SloCommand
         var check = new Option<bool>("--check") { Description = "Write nothing; exit 1 when the checked-in rules differ from what the specs generate." };
         var generate = new Command("generate", "Write recording rules and multi-window multi-burn-rate alerts from slo/specs/*.yaml into sut/deploy.") { root, check };
         generate.SetAction(parse => Generate(parse.GetValue(root)!, parse.GetValue(check)));
-        return new Command("slo", "SLO specs and their rules.") { generate };
+        return new Command("slo", "SLO specs, their rules, and the SLO report.") { generate, Report(root) };
+    }
+
+    private static Command Report(Option<string> root)
+    {
+        var prometheus = new Option<string>("--prometheus") { Description = "Prometheus base URL.", Required = true };
+        var window = new Option<string>("--window") { Description = "Report window, e.g. 30d or 7d.", DefaultValueFactory = _ => "30d" };
+        var at = new Option<string?>("--at") { Description = "End of the window, ISO 8601 (default now)." };
+        var output = new Option<string?>("--output") { Description = "Folder for slo-report.json and slo-report.md (default artifacts/<timestamp>-slo-report)." };
+        var report = new Command("report", "Per SLO over the window: target, SLI achieved, error budget left, burn rates over 1h/6h/1d/3d, time to exhaustion and page-level burn periods.")
+        {
+            root, prometheus, window, at, output,
+        };
+        report.SetAction((parse, ct) => ReportAsync(parse.GetValue(root)!, parse.GetValue(prometheus)!, parse.GetValue(window)!, parse.GetValue(at), parse.GetValue(output), ct));
+        return report;
+    }
+
+    private static async Task<int> ReportAsync(string root, string prometheusUrl, string windowText, string? atText, string? outputDir, CancellationToken ct)
+    {
+        IReadOnlyList<SloSpec> specs;
+        TimeSpan window;
+        DateTimeOffset at;
+        try
+        {
+            specs = RulesFiles.LoadSpecs(Path.Combine(root, "slo", "specs"));
+            window = Reliability.Sut.Local.Monitoring.PromDuration.Parse(windowText);
+            at = atText is null ? DateTimeOffset.UtcNow : DateTimeOffset.Parse(atText, System.Globalization.CultureInfo.InvariantCulture);
+            if (!Uri.TryCreate(prometheusUrl.EndsWith('/') ? prometheusUrl : prometheusUrl + "/", UriKind.Absolute, out _))
+            {
+                throw new FormatException($"--prometheus '{prometheusUrl}' is not an absolute URL");
+            }
+        }
+        catch (SloSpecException ex)
+        {
+            foreach (var problem in ex.Problems)
+            {
+                await Console.Error.WriteLineAsync(problem);
+            }
+            return ExitCodes.InvalidInput;
+        }
+        catch (Exception ex) when (ex is FormatException or DirectoryNotFoundException)
+        {
+            await Console.Error.WriteLineAsync($"error: {ex.Message}");
+            return ExitCodes.InvalidInput;
+        }
+        using var http = new HttpClient { BaseAddress = new Uri(prometheusUrl.EndsWith('/') ? prometheusUrl : prometheusUrl + "/"), Timeout = TimeSpan.FromSeconds(30) };
+        var report = await SloReportBuilder.BuildAsync(new Reliability.Slo.Prometheus.PrometheusClient(http), specs, at, window, ct: ct);
+        var markdown = SloReportWriter.Markdown(report);
+        var folder = outputDir ?? Path.Combine("artifacts", $"{DateTime.UtcNow:yyyyMMdd-HHmmss}-slo-report");
+        Directory.CreateDirectory(folder);
+        await File.WriteAllTextAsync(Path.Combine(folder, "slo-report.json"), SloReportWriter.Json(report), ct);
+        await File.WriteAllTextAsync(Path.Combine(folder, "slo-report.md"), markdown, ct);
+        if (Environment.GetEnvironmentVariable("GITHUB_STEP_SUMMARY") is { Length: > 0 } summary)
+        {
+            await File.AppendAllTextAsync(summary, markdown, ct);
+        }
+        Console.WriteLine(markdown);
+        Console.WriteLine($"report: {Path.GetFullPath(folder)}");
+        // An SLO that could not be measured is an observation error, never a quiet pass.
+        return report.Slos.Any(s => s.Problem is not null) ? ExitCodes.EnvironmentError : ExitCodes.Passed;
     }
 
     private static int Generate(string root, bool check)

@@ -43,6 +43,24 @@ public sealed class PrometheusServer : IAsyncDisposable
         await WriteTargetsAsync(home, targets, ct);
         await File.WriteAllTextAsync(Path.Combine(home, "prometheus.yml"), Config(home, alertmanager, timings), ct);
 
+        return await LaunchAsync(run, binary, home, [$"--config.file={Path.Combine(home, "prometheus.yml")}", $"--storage.tsdb.path={Path.Combine(home, "data")}", "--storage.tsdb.retention.time=1d"], ct);
+    }
+
+    /// <summary>
+    /// Prometheus over an existing TSDB (for instance blocks backfilled with promtool), scraping nothing:
+    /// what `slo report` is tested and benchmarked against. Retention is long, so old blocks stay.
+    /// </summary>
+    public static async Task<PrometheusServer> StartOnDataAsync(RunDirectory run, string dataDirectory, CancellationToken ct = default)
+    {
+        var binary = Prerequisite.Prometheus.Locate();
+        var home = run.Folder("prometheus");
+        Directory.CreateDirectory(home);
+        await File.WriteAllTextAsync(Path.Combine(home, "prometheus.yml"), "global:\n  scrape_interval: 15s\n", ct);
+        return await LaunchAsync(run, binary, home, [$"--config.file={Path.Combine(home, "prometheus.yml")}", $"--storage.tsdb.path={dataDirectory}", "--storage.tsdb.retention.time=3650d"], ct);
+    }
+
+    private static async Task<PrometheusServer> LaunchAsync(RunDirectory run, string binary, string home, string[] arguments, CancellationToken ct)
+    {
         for (var attempt = 1; ; attempt++)
         {
             var port = FreePort.Next();
@@ -50,14 +68,7 @@ public sealed class PrometheusServer : IAsyncDisposable
             {
                 Name = "prometheus",
                 FileName = binary,
-                Arguments =
-                [
-                    $"--config.file={Path.Combine(home, "prometheus.yml")}",
-                    $"--storage.tsdb.path={Path.Combine(home, "data")}",
-                    $"--web.listen-address=127.0.0.1:{port}",
-                    "--web.enable-lifecycle",
-                    "--storage.tsdb.retention.time=1d",
-                ],
+                Arguments = [.. arguments, $"--web.listen-address=127.0.0.1:{port}", "--web.enable-lifecycle"],
                 LogFile = Path.Combine(home, "prometheus.log"),
             }, run);
             try

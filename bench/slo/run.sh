@@ -23,5 +23,5 @@ dotnet build -c Release scenarios/Reliability.Cli -v q -nologo >/dev/null
 at=$(date -u -d "@$end" +%Y-%m-%dT%H:%M:%SZ)
 for i in $(seq 1 "${1:-5}"); do
   dotnet scenarios/Reliability.Cli/bin/Release/net10.0/reliability.dll slo report --prometheus "http://127.0.0.1:$port" --at "$at" --output "$work/report" \
-    | grep -E "Computed from Prometheus" | sed "s/^/run $i: /"
+    | grep -E "Computed in" | sed "s/^/run $i: /"
 done

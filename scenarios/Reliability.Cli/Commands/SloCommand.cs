@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Reliability.Slo.CloudWatch;
 using Reliability.Slo.Reports;
 using Reliability.Slo.Specs;
 
@@ -18,29 +19,39 @@ internal static class SloCommand
 
     private static Command Report(Option<string> root)
     {
-        var prometheus = new Option<string>("--prometheus") { Description = "Prometheus base URL.", Required = true };
+        var prometheus = new Option<string?>("--prometheus") { Description = "Prometheus base URL, for the prometheus/v1 specs." };
+        var cloudWatch = new Option<bool>("--cloudwatch") { Description = "Also report the cloudwatch/v1 specs, from CloudWatch (credentials and region as the AWS SDK finds them)." };
+        var cloudWatchEndpoint = new Option<string?>("--cloudwatch-endpoint") { Description = "CloudWatch endpoint override (a VPC endpoint); default https://monitoring.<region>.amazonaws.com/." };
         var window = new Option<string>("--window") { Description = "Report window, e.g. 30d or 7d.", DefaultValueFactory = _ => "30d" };
         var at = new Option<string?>("--at") { Description = "End of the window, ISO 8601 (default now)." };
         var output = new Option<string?>("--output") { Description = "Folder for slo-report.json and slo-report.md (default artifacts/<timestamp>-slo-report)." };
         var report = new Command("report", "Per SLO over the window: target, SLI achieved, error budget left, burn rates over 1h/6h/1d/3d, time to exhaustion and page-level burn periods.")
         {
-            root, prometheus, window, at, output,
+            root, prometheus, cloudWatch, cloudWatchEndpoint, window, at, output,
         };
-        report.SetAction((parse, ct) => ReportAsync(parse.GetValue(root)!, parse.GetValue(prometheus)!, parse.GetValue(window)!, parse.GetValue(at), parse.GetValue(output), ct));
+        report.SetAction((parse, ct) => ReportAsync(parse.GetValue(root)!, parse.GetValue(prometheus), parse.GetValue(cloudWatch), parse.GetValue(cloudWatchEndpoint),
+            parse.GetValue(window)!, parse.GetValue(at), parse.GetValue(output), ct));
         return report;
     }
 
-    private static async Task<int> ReportAsync(string root, string prometheusUrl, string windowText, string? atText, string? outputDir, CancellationToken ct)
+    private static async Task<int> ReportAsync(string root, string? prometheusUrl, bool cloudWatch, string? cloudWatchEndpoint, string windowText, string? atText, string? outputDir, CancellationToken ct)
     {
+        if (prometheusUrl is null && !cloudWatch)
+        {
+            await Console.Error.WriteLineAsync("error: give --prometheus URL, --cloudwatch, or both");
+            return ExitCodes.InvalidInput;
+        }
         IReadOnlyList<SloSpec> specs;
+        IReadOnlyList<CloudWatchSloSpec> cloudWatchSpecs;
         TimeSpan window;
         DateTimeOffset at;
         try
         {
-            specs = RulesFiles.LoadSpecs(Path.Combine(root, "slo", "specs"));
+            specs = prometheusUrl is null ? [] : RulesFiles.LoadSpecs(Path.Combine(root, "slo", "specs"));
+            cloudWatchSpecs = !cloudWatch ? [] : [.. Directory.EnumerateFiles(Path.Combine(root, "slo", "specs"), "*.yaml").Where(CloudWatchSloSpecFile.IsSpec).Order().Select(CloudWatchSloSpecFile.Load)];
             window = Reliability.Sut.Local.Monitoring.PromDuration.Parse(windowText);
             at = atText is null ? DateTimeOffset.UtcNow : DateTimeOffset.Parse(atText, System.Globalization.CultureInfo.InvariantCulture);
-            if (!Uri.TryCreate(prometheusUrl.EndsWith('/') ? prometheusUrl : prometheusUrl + "/", UriKind.Absolute, out _))
+            if (prometheusUrl is not null && !Uri.TryCreate(prometheusUrl.EndsWith('/') ? prometheusUrl : prometheusUrl + "/", UriKind.Absolute, out _))
             {
                 throw new FormatException($"--prometheus '{prometheusUrl}' is not an absolute URL");
             }
@@ -53,13 +64,33 @@ internal static class SloCommand
             }
             return ExitCodes.InvalidInput;
         }
-        catch (Exception ex) when (ex is FormatException or DirectoryNotFoundException)
+        catch (Exception ex) when (ex is FormatException or DirectoryNotFoundException or IOException)
         {
             await Console.Error.WriteLineAsync($"error: {ex.Message}");
             return ExitCodes.InvalidInput;
         }
-        using var http = new HttpClient { BaseAddress = new Uri(prometheusUrl.EndsWith('/') ? prometheusUrl : prometheusUrl + "/"), Timeout = TimeSpan.FromSeconds(30) };
-        var report = await SloReportBuilder.BuildAsync(new Reliability.Slo.Prometheus.PrometheusClient(http), specs, at, window, ct: ct);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var entries = new List<SloReportEntry>();
+        if (prometheusUrl is not null)
+        {
+            using var http = new HttpClient { BaseAddress = new Uri(prometheusUrl.EndsWith('/') ? prometheusUrl : prometheusUrl + "/"), Timeout = TimeSpan.FromSeconds(30) };
+            entries.AddRange((await SloReportBuilder.BuildAsync(new Reliability.Slo.Prometheus.PrometheusClient(http), specs, at, window, ct: ct)).Slos);
+        }
+        if (cloudWatchSpecs.Count > 0)
+        {
+            using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
+            try
+            {
+                var client = CloudWatchClient.FromEnvironment(http, cloudWatchEndpoint is null ? null : new Uri(cloudWatchEndpoint));
+                entries.AddRange(await CloudWatchSloReportBuilder.BuildAsync(client, cloudWatchSpecs, at, window, ct));
+            }
+            catch (Exception ex) when (ex is InvalidOperationException or Amazon.Runtime.AmazonClientException)
+            {
+                await Console.Error.WriteLineAsync($"error: CloudWatch: {ex.Message}");
+                return ExitCodes.EnvironmentError;
+            }
+        }
+        var report = new SloReport(at - window, at, entries, clock.Elapsed);
         var markdown = SloReportWriter.Markdown(report);
         var folder = outputDir ?? Path.Combine("artifacts", $"{DateTime.UtcNow:yyyyMMdd-HHmmss}-slo-report");
         Directory.CreateDirectory(folder);

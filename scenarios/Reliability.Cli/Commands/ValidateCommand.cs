@@ -57,7 +57,20 @@ internal static class ValidateCommand
         foreach (var file in files)
         {
             IEnumerable<object> found;
-            if (SloSpecFile.IsSloSpec(file))
+            if (Reliability.Slo.CloudWatch.CloudWatchSloSpecFile.IsSpec(file))
+            {
+                sloSpecs++;
+                try
+                {
+                    Reliability.Slo.CloudWatch.CloudWatchSloSpecFile.Load(file);
+                    found = [];
+                }
+                catch (SloSpecException ex)
+                {
+                    found = ex.Problems;
+                }
+            }
+            else if (SloSpecFile.IsSloSpec(file))
             {
                 sloSpecs++;
                 try

@@ -53,7 +53,7 @@ public static class SloReportWriter
             text.AppendLine(CultureInfo.InvariantCulture,
                 $"| {s.Service} | {s.Slo} | {s.ObjectivePercent:0.###} % | {s.SliPercent:0.####} % | {s.BudgetRemainingPercent:0.#} % | {burns} | {exhaustion} | {pages} |");
         }
-        text.AppendLine().AppendLine(CultureInfo.InvariantCulture, $"Computed from Prometheus in {report.Took.TotalSeconds:0.00} s.");
+        text.AppendLine().AppendLine(CultureInfo.InvariantCulture, $"Computed in {report.Took.TotalSeconds:0.00} s.");
         return text.ToString();
     }
 }

@@ -31,6 +31,12 @@ internal sealed class CloudWatchStandIn : IAsyncDisposable
     public Uri Address { get; private set; } = null!;
     public string? ExpectedToken { get; set; }
 
+    /// <summary>
+    /// When set, GetMetricData serves this metric data (by metric name, per period start; null: no datapoint)
+    /// for every period of the requested range, 5,000 datapoints a page.
+    /// </summary>
+    public Func<string, DateTimeOffset, double?>? Data { get; set; }
+
     private CloudWatchStandIn(WebApplication app) => _app = app;
 
     public static async Task<CloudWatchStandIn> StartAsync()
@@ -98,7 +104,43 @@ internal sealed class CloudWatchStandIn : IAsyncDisposable
         return expected == parts["Signature"] ? null : "The request signature we calculated does not match the signature you provided.";
     }
 
-    private static JsonObject GetMetricData(JsonObject request)
+    private JsonObject GetMetricData(JsonObject request) => Data is null ? CannedMetricData(request) : GeneratedMetricData(request, Data);
+
+    private static JsonObject GeneratedMetricData(JsonObject request, Func<string, DateTimeOffset, double?> data)
+    {
+        var start = request["StartTime"]!.GetValue<long>();
+        var end = request["EndTime"]!.GetValue<long>();
+        var points = new List<(string Id, long At, double Value)>();
+        foreach (var query in request["MetricDataQueries"]!.AsArray())
+        {
+            var stat = query!["MetricStat"]!;
+            var period = stat["Period"]!.GetValue<int>();
+            for (var t = start / period * period; t < end; t += period)
+            {
+                if (data(stat["Metric"]!["MetricName"]!.GetValue<string>(), DateTimeOffset.FromUnixTimeSeconds(t)) is { } value)
+                {
+                    points.Add((query["Id"]!.GetValue<string>(), t, value));
+                }
+            }
+        }
+        var offset = request["NextToken"] is { } token ? int.Parse(token.GetValue<string>()[7..], System.Globalization.CultureInfo.InvariantCulture) : 0;
+        var page = points.Skip(offset).Take(5000).ToList();
+        var results = new JsonArray([.. page.GroupBy(p => p.Id).Select(g => (JsonNode)new JsonObject
+        {
+            ["Id"] = g.Key,
+            ["Timestamps"] = new JsonArray([.. g.Select(p => (JsonNode)p.At)]),
+            ["Values"] = new JsonArray([.. g.Select(p => (JsonNode)p.Value)]),
+            ["StatusCode"] = offset + page.Count < points.Count ? "PartialData" : "Complete",
+        })]);
+        var answer = new JsonObject { ["MetricDataResults"] = results, ["Messages"] = new JsonArray() };
+        if (offset + page.Count < points.Count)
+        {
+            answer["NextToken"] = $"offset:{offset + page.Count}";
+        }
+        return answer;
+    }
+
+    private static JsonObject CannedMetricData(JsonObject request)
     {
         var ids = request["MetricDataQueries"]!.AsArray().Select(q => q!["Id"]!.GetValue<string>()).ToList();
         var secondPage = request["NextToken"]?.GetValue<string>() == "page-2";

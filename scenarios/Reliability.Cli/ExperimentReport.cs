@@ -27,6 +27,7 @@ internal static class ExperimentReport
             verdicts = result.Verdicts,
             rpo = result.Rpo,
             serverSli = result.ServerSli,
+            clientSli = result.ClientSli,
             load = result.Load is { } load ? new
             {
                 count = load.Measurements.Scenario.Count,
@@ -60,14 +61,19 @@ internal static class ExperimentReport
             var status = v.Status switch { VerdictStatus.Passed => "passed", VerdictStatus.Failed => "**FAILED**", _ => "inconclusive" };
             text.AppendLine(CultureInfo.InvariantCulture, $"| {v.Hypothesis} | {status} | {v.Measured ?? "n/a"} | {v.Threshold} | {v.Evidence.Replace("|", "/", StringComparison.Ordinal)} |");
         }
-        if (result.ServerSli.Count > 0)
+        if (result.ClientSli.Count > 0 || result.ServerSli.Count > 0)
         {
-            text.AppendLine().AppendLine("| phase | SLO (server-side) | good | burn rate | 30-day budget spent |").AppendLine("| --- | --- | ---: | ---: | ---: |");
+            text.AppendLine().AppendLine("| phase | SLI | good | burn rate | 30-day budget spent |").AppendLine("| --- | --- | ---: | ---: | ---: |");
+            foreach (var sli in result.ClientSli)
+            {
+                text.AppendLine(string.Create(CultureInfo.InvariantCulture,
+                    $"| {sli.Phase.ToString().ToLowerInvariant()} | client: success ({sli.Iterations} iterations, p95 {sli.P95Ms:0.0} ms) against {sli.Slo ?? "no SLO"} | {sli.SuccessPercent:0.###} % | {(sli.BurnRate is { } b ? $"{b:0.##}x" : "n/a")} | {(sli.BudgetSpentPercent is { } p ? $"{p:0.####} %" : "n/a")} |"));
+            }
             foreach (var sli in result.ServerSli)
             {
                 var row = sli.GoodPercent is { } good
-                    ? string.Create(CultureInfo.InvariantCulture, $"| {sli.Phase.ToString().ToLowerInvariant()} | {sli.Slo} | {good:0.###} % | {sli.BurnRate:0.##}x | {sli.BudgetSpentPercent:0.####} % |")
-                    : $"| {sli.Phase.ToString().ToLowerInvariant()} | {sli.Slo} | n/a | n/a | {sli.Problem} |";
+                    ? string.Create(CultureInfo.InvariantCulture, $"| {sli.Phase.ToString().ToLowerInvariant()} | server: {sli.Slo} | {good:0.###} % | {sli.BurnRate:0.##}x | {sli.BudgetSpentPercent:0.####} % |")
+                    : $"| {sli.Phase.ToString().ToLowerInvariant()} | server: {sli.Slo} | n/a | n/a | {sli.Problem} |";
                 text.AppendLine(row);
             }
         }

@@ -18,6 +18,9 @@ public sealed record ExperimentResult(
     /// <summary>Every SLO of slo/specs per phase, as Prometheus measured it.</summary>
     public IReadOnlyList<PhaseSli> ServerSli { get; init; } = [];
 
+    /// <summary>What users saw per phase, from the load generator, with the availability budget it spent.</summary>
+    public IReadOnlyList<PhaseClientSli> ClientSli { get; init; } = [];
+
     public bool Passed => Outcome == ExperimentOutcome.Completed && Verdicts.Count > 0 && Verdicts.All(v => v.Status == VerdictStatus.Passed);
 
     /// <summary>Nothing failed, but something could not be observed: never a pass.</summary>

@@ -70,17 +70,38 @@ public sealed partial class ExperimentRunner(RunTarget target, TextWriter consol
             }
         }
         var rpo = await ReconcileAsync(journal, ledgerPath, ct);
-        var server = await ServerSli.MeasureAsync(target.Prometheus, target.Slos, HypothesisEvaluator.PhaseWindows(journal.Records), ct);
+        void Warn(string warning) => journal.Write("observation-warning", new { source = "prometheus", warning });
+        if (target.Prometheus is { } p)
+        {
+            p.WarningReceived += Warn;
+        }
+        IReadOnlyList<PhaseSli> server;
+        try
+        {
+            server = await ServerSli.MeasureAsync(target.Prometheus, target.Slos, HypothesisEvaluator.PhaseWindows(journal.Records), ct);
+        }
+        finally
+        {
+            if (target.Prometheus is { } q)
+            {
+                q.WarningReceived -= Warn;
+            }
+        }
         foreach (var sli in server)
         {
             journal.Write("sli", new { source = "server", sli.Phase, sli.Slo, sli.GoodPercent, sli.BurnRate, sli.BudgetSpentPercent, sli.Problem });
+        }
+        var client = ClientSli.Measure(load, target.Slos, HypothesisEvaluator.PhaseWindows(journal.Records));
+        foreach (var sli in client)
+        {
+            journal.Write("sli", new { source = "client", sli.Phase, sli.Iterations, sli.SuccessPercent, sli.P95Ms, sli.Slo, sli.BurnRate, sli.BudgetSpentPercent });
         }
         var verdicts = HypothesisEvaluator.Evaluate(definition, journal.Records, load, rpo, target, server);
         foreach (var verdict in verdicts)
         {
             journal.Write("verdict", verdict);
         }
-        var result = new ExperimentResult(definition, run.Outcome, verdicts, load, rpo, journal.Path!, ledgerPath) { ServerSli = server };
+        var result = new ExperimentResult(definition, run.Outcome, verdicts, load, rpo, journal.Path!, ledgerPath) { ServerSli = server, ClientSli = client };
         journal.Write("experiment-end", new { outcome = run.Outcome, passed = result.Passed, inconclusive = result.Inconclusive });
         return result;
     }

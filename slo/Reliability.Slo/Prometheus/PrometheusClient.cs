@@ -31,6 +31,9 @@ public sealed class PrometheusClient
 
     public Uri? BaseAddress => _http.BaseAddress;
 
+    /// <summary>Raised for every warning in a successful answer (e.g. a query that hit partial data): evidence, not an error.</summary>
+    public event Action<string>? WarningReceived;
+
     public async Task<IReadOnlyList<Sample>> QueryAsync(string promql, DateTimeOffset? at = null, CancellationToken ct = default)
     {
         var query = $"api/v1/query?query={Uri.EscapeDataString(promql)}" + (at is { } t ? $"&time={Seconds(t)}" : "");
@@ -82,6 +85,13 @@ public sealed class PrometheusClient
             {
                 throw new PrometheusException(envelope.TryGetProperty("errorType", out var type) ? type.GetString() ?? "" : "",
                     envelope.TryGetProperty("error", out var error) ? error.GetString() ?? "" : "", Transient(response.StatusCode));
+            }
+            if (envelope.TryGetProperty("warnings", out var warnings) && warnings.ValueKind == JsonValueKind.Array)
+            {
+                foreach (var warning in warnings.EnumerateArray())
+                {
+                    WarningReceived?.Invoke(warning.GetString() ?? "");
+                }
             }
             return envelope.GetProperty("data").Clone();
         }, ct);

@@ -32,6 +32,11 @@ public sealed class RunCommandTests : IDisposable
         journal.Should().Contain(r => r["type"]!.ToString() == "rollback");
         journal.Where(r => r["type"]!.ToString() == "verdict").Should().OnlyContain(r => r["status"]!.ToString() == "passed");
         File.ReadAllText(Path.Combine(output, "summary.md")).Should().Contain("PASSED").And.Contain("RTO");
+        var schema = await NJsonSchema.JsonSchema.FromFileAsync(Path.Combine(Repository.Experiments, "..", "reports", "schema", "result-v1.schema.json"));
+        schema.Validate(File.ReadAllText(Path.Combine(output, "result.json"))).Should().BeEmpty("result.json follows reports/schema/result-v1.schema.json");
+        var junit = System.Xml.Linq.XDocument.Load(Path.Combine(output, "junit.xml"));
+        junit.Descendants("testcase").Should().HaveCount(journal.Count(r => r["type"]!.ToString() == "verdict"));
+        junit.Descendants("failure").Should().BeEmpty();
         File.Exists(Path.Combine(output, "write-ledger.jsonl")).Should().BeTrue();
         Directory.Exists(_runs).Should().BeTrue();
         Directory.EnumerateDirectories(_runs).Should().BeEmpty("the environment is stopped and its run directory removed");

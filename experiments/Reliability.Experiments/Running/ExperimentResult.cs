@@ -21,6 +21,12 @@ public sealed record ExperimentResult(
     /// <summary>What users saw per phase, from the load generator, with the availability budget it spent.</summary>
     public IReadOnlyList<PhaseClientSli> ClientSli { get; init; } = [];
 
+    /// <summary>Every journal record, in order: what reports draw the timeline from.</summary>
+    public IReadOnlyList<Journal.JournalRecord> Journal { get; init; } = [];
+
+    /// <summary>"local" or "kubernetes".</summary>
+    public string Target { get; init; } = "local";
+
     public bool Passed => Outcome == ExperimentOutcome.Completed && Verdicts.Count > 0 && Verdicts.All(v => v.Status == VerdictStatus.Passed);
 
     /// <summary>Nothing failed, but something could not be observed: never a pass.</summary>

@@ -103,7 +103,7 @@ public sealed partial class ExperimentRunner(RunTarget target, TextWriter consol
         }
         var result = new ExperimentResult(definition, run.Outcome, verdicts, load, rpo, journal.Path!, ledgerPath) { ServerSli = server, ClientSli = client };
         journal.Write("experiment-end", new { outcome = run.Outcome, passed = result.Passed, inconclusive = result.Inconclusive });
-        return result;
+        return result with { Journal = journal.Records, Target = target.Driver.Name };
     }
 
     /// <summary>Every "sli:" objective must name an SLO of the specs; checked before anything starts.</summary>

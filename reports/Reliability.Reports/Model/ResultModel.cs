@@ -1,0 +1,52 @@
+namespace Reliability.Reports.Model;
+
+/// <summary>
+/// The one versioned result every report renders from (schema "reliability.result/v1", documented by
+/// reports/schema/result-v1.schema.json). Times are UTC ISO 8601, durations in seconds, latencies in ms.
+/// </summary>
+public sealed record ResultModel(
+    string Schema,
+    ExperimentInfo Experiment,
+    string Target,
+    string Outcome,
+    bool Passed,
+    bool Inconclusive,
+    IReadOnlyList<PhaseWindow> Phases,
+    IReadOnlyList<Injection> Injections,
+    IReadOnlyList<VerdictModel> Verdicts,
+    RpoModel? Rpo,
+    IReadOnlyList<AlertTransition> Alerts,
+    IReadOnlyList<SliModel> Sli,
+    LoadModel? Load)
+{
+    public const string Version = "reliability.result/v1";
+}
+
+public sealed record ExperimentInfo(string Name, string? Description, string File, int Seed);
+
+public sealed record PhaseWindow(string Phase, DateTimeOffset Start, DateTimeOffset End);
+
+public sealed record Injection(string Fault, string? Kind, string? Action, DateTimeOffset At, DateTimeOffset? RecoveredAt, IReadOnlyList<string> Pods, IReadOnlyList<string> Links);
+
+public sealed record VerdictModel(string Hypothesis, string Kind, string Status, string? Measured, string Threshold, string Evidence);
+
+public sealed record RpoModel(long Checked, long Lost, long Missing, long Stale, long Ambiguous, double LossWindowSeconds);
+
+/// <summary>An alert changing state: pending, firing, resolved (Prometheus), or delivered (Alertmanager's receiver).</summary>
+public sealed record AlertTransition(string Name, string State, DateTimeOffset At);
+
+public sealed record SliModel(string Source, string Phase, string Slo, double? GoodPercent, double? BurnRate, double? BudgetSpentPercent, string? Problem);
+
+public sealed record LoadModel(
+    string Scenario,
+    DateTimeOffset StartedAt,
+    long Count,
+    long Ok,
+    long Failed,
+    IReadOnlyDictionary<string, long> Failures,
+    double Rps,
+    long Dropped,
+    IReadOnlyDictionary<string, double> LatencyMs,
+    IReadOnlyList<LoadBucket> Series);
+
+public sealed record LoadBucket(DateTimeOffset Start, long Ok, long Failed, double P50Ms, double P95Ms, double P99Ms);

@@ -6,24 +6,45 @@ namespace Reliability.Cli.Tests;
 public sealed partial class CommandLineTests
 {
     [Fact]
-    public async Task Gameday_runs_the_journey_on_an_embedded_postgres_and_exits_0()
+    public async Task Gameday_runs_a_plan_on_one_environment_and_writes_the_consolidated_reports()
     {
-        var reports = Path.Combine(Path.GetTempPath(), $"gameday-{Guid.NewGuid():N}");
-        using var cli = new CliProcess("gameday", "--output", reports);
+        var work = Directory.CreateTempSubdirectory("gameday-").FullName;
+        var experiments = Path.Combine(Repository.Experiments);
+        File.WriteAllText(Path.Combine(work, "short.yaml"), $"""
+            apiVersion: reliability.dev/v1alpha1
+            kind: Experiment
+            metadata: {"{"} name: short-pod-kill {"}"}
+            faults: ["{Path.Combine(experiments, "chaos", "pod-kill.yaml")}"]
+            load: {"{"} scenario: browse, rate: 5, warmUp: 1s {"}"}
+            timeline: {"{"} steadyState: 3s, fault: 4s, recovery: 4s {"}"}
+            hypotheses: {"{"} slo: {"{"} steady: ["fail_rate < 5%"], recovery: ["fail_rate < 5%"] {"}"} {"}"}
+            seed: 3
+            """);
+        File.WriteAllText(Path.Combine(work, "plan.yaml"), """
+            apiVersion: reliability.dev/v1alpha1
+            kind: GameDay
+            metadata: { name: short }
+            coolDown: 1s
+            experiments:
+              - path: short.yaml
+              - path: short.yaml
+                weight: 3
+            """);
+        var reports = Path.Combine(work, "reports");
+        using var cli = new CliProcess(new Dictionary<string, string> { ["CI"] = "true" }, "gameday", "--plan", Path.Combine(work, "plan.yaml"), "--output", reports);
         try
         {
-            var exit = await cli.WaitAsync(TimeSpan.FromMinutes(2));
+            var exit = await cli.WaitAsync(TimeSpan.FromMinutes(3));
             exit.Should().Be(0, cli.Output);
-            cli.Output.Should().Contain("All 12 steps passed.").And.Contain("experiment runner is not built yet");
-            File.ReadAllText(Path.Combine(reports, "summary.md")).Should().Contain("| POST /api/auth/login | 200 | 200 |");
-            File.ReadAllText(Path.Combine(reports, "result.json")).Should().Contain("\"passed\": true");
+            cli.Output.Should().Contain("resilience score 100.0 / 100");
+            File.ReadAllText(Path.Combine(reports, "gameday.json")).Should().Contain("\"resilienceScore\": 100").And.Contain("\"schema\": \"reliability.gameday/v1\"");
+            File.ReadAllText(Path.Combine(reports, "summary.md")).Should().Contain("| short-pod-kill | 3 | passed | 2 / 2 |");
+            System.Xml.Linq.XDocument.Load(Path.Combine(reports, "junit.xml")).Descendants("testsuite").Should().HaveCount(2);
+            File.Exists(Path.Combine(reports, "02-short-pod-kill", "result.json")).Should().BeTrue();
         }
         finally
         {
-            if (Directory.Exists(reports))
-            {
-                Directory.Delete(reports, recursive: true);
-            }
+            Directory.Delete(work, recursive: true);
         }
     }
 
@@ -44,11 +65,11 @@ public sealed partial class CommandLineTests
     }
 
     [Fact]
-    public async Task Kubernetes_target_is_refused_until_its_driver_exists_exit_3()
+    public async Task A_game_day_on_kubernetes_is_refused_with_exit_3_and_points_to_run()
     {
         using var cli = new CliProcess("gameday", "--target", "kubernetes");
         (await cli.WaitAsync(TimeSpan.FromSeconds(60))).Should().Be(3);
-        cli.Output.Should().Contain("not built yet");
+        cli.Output.Should().Contain("run <experiment> --target kubernetes");
     }
 
     [Fact]

@@ -1,85 +1,131 @@
 using System.CommandLine;
-using System.Globalization;
-using System.Text;
-using System.Text.Json;
+using Reliability.Experiments.ChaosMesh;
+using Reliability.Experiments.Drivers.Local;
+using Reliability.Experiments.GameDays;
+using Reliability.Experiments.Running;
+using Reliability.Load.Engine;
+using Reliability.Reports;
+using Reliability.Slo.Specs;
+using Reliability.Sut.Local.Embedded;
+using Reliability.Sut.Local.Processes;
+using Reliability.Sut.Local.Setup;
 
 namespace Reliability.Cli.Commands;
 
 /// <summary>
-/// The README's main job. Until the experiment runner exists it runs the SUT against an embedded
-/// PostgreSQL, drives one user journey through it, writes what it saw and says so plainly.
+/// `gameday`: the README's main job. Runs a game-day plan (default experiments/gamedays/default.yaml) on one
+/// embedded environment and writes a report per experiment plus the consolidated one with the resilience score.
 /// </summary>
 internal static class GameDayCommand
 {
+    public const string DefaultPlan = "experiments/gamedays/default.yaml";
+
     public static Command Create()
     {
+        var plan = new Option<string>("--plan") { Description = "The game-day plan.", DefaultValueFactory = _ => DefaultPlan };
         var target = new Option<string>("--target") { Description = "Where to run: local (the embedded environment) or kubernetes.", DefaultValueFactory = _ => "local" };
         target.AcceptOnlyFromAmong("local", "kubernetes");
-        var output = new Option<string?>("--output") { Description = "Folder for the reports (default artifacts/<timestamp>-gameday)." };
-        var command = new Command("gameday", "Run the default game day.\n" +
-            "Today: starts PostgreSQL and one SUT replica, runs a smoke journey through the API, writes summary.md and result.json, stops.")
+        var output = new Option<string?>("--output") { Description = "Folder for the reports (default artifacts/<timestamp>-gameday-<name>)." };
+        var command = new Command("gameday", "Run a game day: its experiments in order on one environment, with steady-state checks and cool-downs, and one consolidated report.")
         {
-            target, output,
+            plan, target, output,
         };
-        command.SetAction((parse, ct) => RunAsync(parse.GetValue(target)!, parse.GetValue(output), Console.Out, ct));
+        command.SetAction((parse, ct) => RunAsync(parse.GetValue(plan)!, parse.GetValue(target)!, parse.GetValue(output), ct));
         return command;
     }
 
-    private static async Task<int> RunAsync(string target, string? outputDir, TextWriter output, CancellationToken ct)
+    private static async Task<int> RunAsync(string planPath, string target, string? outputDir, CancellationToken ct)
     {
         if (target == "kubernetes")
         {
-            await Console.Error.WriteLineAsync("error: the Kubernetes driver is not built yet; only --target local runs today.");
+            await Console.Error.WriteLineAsync("error: game days run on the embedded environment for now; against a cluster, run each experiment with `run <experiment> --target kubernetes`.");
             return ExitCodes.EnvironmentError;
         }
-        await output.WriteLineAsync("The experiment runner is not built yet, so this game day has no faults to inject:");
-        await output.WriteLineAsync("it runs the SUT against an embedded PostgreSQL and checks one user journey end to end.");
-        await using var local = await CommandErrors.StartLocalSutAsync(output, ct);
-        if (local is null)
+        GameDayPlan plan;
+        IReadOnlyList<LoadedExperiment> experiments;
+        var options = new EnvironmentOptions();
+        try
         {
+            plan = GameDayPlan.Load(planPath);
+            experiments = GameDayRunner.LoadAll(plan, ChaosMeshSchemas.Load(), strict: true);
+            foreach (var experiment in experiments)
+            {
+                await LocalChaosDriver.ForPlanning(options, experiment.Definition.Seed).PlanAsync(experiment.Faults, ct);
+            }
+        }
+        catch (ManifestException ex)
+        {
+            foreach (var problem in ex.Problems)
+            {
+                await Console.Error.WriteLineAsync(problem.ToString());
+            }
+            return ExitCodes.InvalidInput;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            await Console.Error.WriteLineAsync($"error: {ex.Message}");
             return ExitCodes.EnvironmentError;
         }
-        await output.WriteLineAsync($"PostgreSQL ready in {local.PostgresStartTime.TotalSeconds:0.00} s; SUT ready in {local.SutStartTime.TotalSeconds:0.00} s at {local.Sut.BaseAddress}");
-        var steps = await SmokeJourney.RunAsync(local.Sut.BaseAddress, ct);
-        var rss = local.SutRssBytes();
-        var failed = steps.Count(s => !s.Ok);
-        var markdown = Summary(steps, local, rss);
-        await output.WriteLineAsync();
-        await output.WriteLineAsync(markdown);
+        IReadOnlyList<Reliability.Slo.Specs.Slo> slos;
+        try
+        {
+            slos = RunCommand.FindSlos(plan.File);
+        }
+        catch (SloSpecException ex)
+        {
+            foreach (var problem in ex.Problems)
+            {
+                await Console.Error.WriteLineAsync(problem);
+            }
+            return ExitCodes.InvalidInput;
+        }
 
-        var folder = outputDir ?? Path.Combine("artifacts", $"{DateTime.UtcNow:yyyyMMdd-HHmmss}-gameday");
+        LoadHttpClient.UseInlineSocketCompletions();
+        var folder = outputDir ?? Path.Combine("artifacts", $"{DateTime.UtcNow:yyyyMMdd-HHmmss}-gameday-{plan.Name}");
         Directory.CreateDirectory(folder);
-        await File.WriteAllTextAsync(Path.Combine(folder, "summary.md"), markdown, ct);
-        await File.WriteAllTextAsync(Path.Combine(folder, "result.json"), JsonSerializer.Serialize(new
+        LocalEnvironment environment;
+        try
         {
-            kind = "smoke-journey",
-            passed = failed == 0,
-            postgresStartSeconds = local.PostgresStartTime.TotalSeconds,
-            sutReadySeconds = local.SutStartTime.TotalSeconds,
-            sutRssBytes = rss,
-            steps = steps.Select(s => new { s.Name, s.Status, s.Expected, elapsedMs = s.Elapsed.TotalMilliseconds, s.Ok }),
-        }, new JsonSerializerOptions { WriteIndented = true }), ct);
-        if (Environment.GetEnvironmentVariable("GITHUB_STEP_SUMMARY") is { Length: > 0 } stepSummary)
-        {
-            await File.AppendAllTextAsync(stepSummary, markdown, ct);
+            environment = await LocalEnvironment.StartAsync(options, Console.Out, ct);
         }
-        await output.WriteLineAsync($"Reports: {Path.GetFullPath(folder)}");
-        return failed == 0 ? ExitCodes.Passed : ExitCodes.HypothesisFailed;
-    }
-
-    private static string Summary(IReadOnlyList<JourneyStep> steps, LocalSut local, long? rss)
-    {
-        var text = new StringBuilder();
-        text.AppendLine("## Smoke journey on the embedded environment").AppendLine();
-        text.AppendLine("| step | status | expected | ms | result |").AppendLine("| --- | ---: | ---: | ---: | --- |");
-        foreach (var step in steps)
+        catch (Exception ex) when (ex is PrerequisiteException or ComponentStartException or InvalidOperationException)
         {
-            text.AppendLine(CultureInfo.InvariantCulture, $"| {step.Name} | {step.Status} | {step.Expected} | {step.Elapsed.TotalMilliseconds:0.0} | {(step.Ok ? "ok" : "FAILED")} |");
+            await Console.Error.WriteLineAsync($"error: {ex.Message}");
+            return ExitCodes.EnvironmentError;
         }
-        text.AppendLine();
-        text.AppendLine(CultureInfo.InvariantCulture, $"PostgreSQL ready in {local.PostgresStartTime.TotalSeconds:0.00} s, SUT ready in {local.SutStartTime.TotalSeconds:0.00} s, SUT resident memory {(rss is { } r ? $"{r / (1024.0 * 1024):0.0} MiB" : "unknown")}.");
-        var failed = steps.Count(s => !s.Ok);
-        text.AppendLine(failed == 0 ? $"All {steps.Count} steps passed." : $"{failed} of {steps.Count} steps failed.");
-        return text.ToString();
+        await using (environment)
+        {
+            Console.WriteLine($"environment ready in {environment.StartupTime.TotalSeconds:0.0} s; game day {plan.Name}: {plan.Steps.Count} experiment(s)");
+            using var local = new LocalRun(environment);
+            var loadConsole = new Reliability.Load.Results.ConsoleProgress(Console.Out, interactive: false);
+            var runner = new GameDayRunner(async (experiment, path, token) =>
+            {
+                var result = await new ExperimentRunner(local.Target(experiment.Definition.Seed, slos), Console.Out, loadConsole).RunAsync(experiment, path, token);
+                await ExperimentReport.WriteAsync(result, path, Console.Out);
+                return result;
+            }, local.SteadyStateProblemAsync, Console.Out);
+            GameDayResult day;
+            try
+            {
+                day = await runner.RunAsync(plan, experiments, folder, ct);
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                await Console.Error.WriteLineAsync($"interrupted: faults rolled back; what ran is in {Path.GetFullPath(folder)}");
+                return ExitCodes.Interrupted;
+            }
+            catch (Exception ex) when (ex is HttpRequestException or InvalidOperationException)
+            {
+                await Console.Error.WriteLineAsync($"error: {ex.Message}; faults rolled back");
+                return ExitCodes.EnvironmentError;
+            }
+            var markdown = await GameDayReport.WriteAsync(day, folder, CancellationToken.None);
+            Console.WriteLine();
+            Console.WriteLine(markdown.Split("\n### ")[0]);
+            Console.WriteLine($"reports: {Path.GetFullPath(folder)} (gameday.json, summary.md, junit.xml, one folder per experiment); took {day.Took.TotalMinutes:0.0} min");
+            return day.Passed ? ExitCodes.Passed
+                : day.Entries.Any(e => e.Skipped is not null || e.Result is { Passed: false, Inconclusive: false }) || day.Entries.Count < plan.Steps.Count
+                    ? ExitCodes.HypothesisFailed : ExitCodes.EnvironmentError;
+        }
     }
 }

@@ -58,7 +58,7 @@ internal static class RunCommand
     }
 
     /// <summary>The SLOs of the nearest slo/specs above the experiment file or the current folder (none if there is none).</summary>
-    private static IReadOnlyList<Reliability.Slo.Specs.Slo> FindSlos(string experimentFile)
+    internal static IReadOnlyList<Reliability.Slo.Specs.Slo> FindSlos(string experimentFile)
     {
         foreach (var start in new[] { Path.GetDirectoryName(Path.GetFullPath(experimentFile))!, Directory.GetCurrentDirectory() })
         {
@@ -117,13 +117,8 @@ internal static class RunCommand
         await using (environment)
         {
             Console.WriteLine($"environment ready in {environment.StartupTime.TotalSeconds:0.0} s at {environment.EntryPoint}");
-            using var prometheusHttp = new HttpClient { BaseAddress = environment.Prometheus!.Address, Timeout = TimeSpan.FromSeconds(3) };
-            using var alertmanagerHttp = new HttpClient { BaseAddress = environment.Alertmanager!.Address, Timeout = TimeSpan.FromSeconds(3) };
-            var driver = new LocalChaosDriver(environment, experiment.Definition.Seed);
-            var target = new RunTarget(environment.EntryPoint, driver, new PrometheusClient(prometheusHttp), environment.Postgres.AdminConnectionString, options.Monitoring.RuleTimeScale)
-            {
-                Alertmanager = new Reliability.Slo.Alertmanager.AlertmanagerClient(alertmanagerHttp),
-            };
+            using var local = new LocalRun(environment);
+            var target = local.Target(experiment.Definition.Seed, []);
             return await ExecuteAsync(experiment, target, folder, ct);
         }
     }

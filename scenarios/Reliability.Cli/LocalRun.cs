@@ -1,0 +1,50 @@
+using Reliability.Experiments.Drivers.Local;
+using Reliability.Experiments.Running;
+using Reliability.Slo.Alertmanager;
+using Reliability.Slo.Prometheus;
+using Reliability.Sut.Local.Embedded;
+using Reliability.Sut.Local.Supervision;
+
+namespace Reliability.Cli;
+
+/// <summary>What `run` and `gameday` share on the embedded environment: the target and its steady-state check.</summary>
+internal sealed class LocalRun(LocalEnvironment environment) : IDisposable
+{
+    private readonly HttpClient _prometheus = new() { BaseAddress = environment.Prometheus!.Address, Timeout = TimeSpan.FromSeconds(3) };
+    private readonly HttpClient _alertmanager = new() { BaseAddress = environment.Alertmanager!.Address, Timeout = TimeSpan.FromSeconds(3) };
+
+    public RunTarget Target(int seed, IReadOnlyList<Reliability.Slo.Specs.Slo> slos) =>
+        new(environment.EntryPoint, new LocalChaosDriver(environment, seed), new PrometheusClient(_prometheus),
+            environment.Postgres.AdminConnectionString, environment.Options.Monitoring.RuleTimeScale)
+        {
+            Alertmanager = new AlertmanagerClient(_alertmanager),
+            Slos = slos,
+        };
+
+    /// <summary>Steady state between experiments: every replica running and ready, the balancer sending to all of them.</summary>
+    public async Task<string?> SteadyStateProblemAsync(CancellationToken ct)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (true)
+        {
+            var replicas = environment.Supervisor.Replicas;
+            var down = replicas.Where(r => r.State != ReplicaState.Running).Select(r => r.Pod).ToList();
+            var healthy = environment.LoadBalancer.HealthyTargets().Count;
+            if (down.Count == 0 && healthy == replicas.Count)
+            {
+                return null;
+            }
+            if (DateTime.UtcNow > deadline)
+            {
+                return $"after 60 s, replicas not running: [{string.Join(", ", down)}], balancer healthy {healthy} of {replicas.Count}";
+            }
+            await Task.Delay(250, ct);
+        }
+    }
+
+    public void Dispose()
+    {
+        _prometheus.Dispose();
+        _alertmanager.Dispose();
+    }
+}

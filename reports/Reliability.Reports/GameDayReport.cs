@@ -39,11 +39,33 @@ public static class GameDayReport
         }, ResultJson.Options), ct);
         await File.WriteAllTextAsync(Path.Combine(folder, "summary.md"), markdown, ct);
         await File.WriteAllTextAsync(Path.Combine(folder, "junit.xml"), JUnitWriter.Write(models.Select(m => m.Model)), ct);
+        await File.WriteAllTextAsync(Path.Combine(folder, "report.html"), Html(day, models), ct);
         if (Environment.GetEnvironmentVariable("GITHUB_STEP_SUMMARY") is { Length: > 0 } stepSummary)
         {
             await File.AppendAllTextAsync(stepSummary, markdown, ct);
         }
         return markdown;
+    }
+
+    private static string Html(GameDayResult day, IReadOnlyList<(GameDayEntry Entry, ResultModel Model)> models)
+    {
+        var html = new StringBuilder();
+        html.Append(CultureInfo.InvariantCulture, $"<h1>Game day {System.Net.WebUtility.HtmlEncode(day.Plan.Name)} <span class=\"badge {(day.Passed ? "passed" : "failed")}\">{(day.Passed ? "PASSED" : "NOT PASSED")}</span></h1>");
+        html.Append(CultureInfo.InvariantCulture, $"<p class=\"score\">Resilience score <strong>{day.Score:0.0} / 100</strong> · started {day.StartedAt:yyyy-MM-dd HH:mm} UTC · took {day.Took.TotalMinutes:0.0} min</p>");
+        html.Append("<table><thead><tr><th>experiment</th><th>weight</th><th>verdict</th><th>hypotheses passed</th></tr></thead><tbody>");
+        foreach (var step in day.Plan.Steps)
+        {
+            var entry = day.Entries.FirstOrDefault(e => e.Step == step);
+            var model = models.FirstOrDefault(m => m.Entry == entry).Model;
+            var verdict = entry is null ? "not run" : entry.Skipped is not null ? "skipped" : model!.Passed ? "passed" : model.Inconclusive ? "inconclusive" : "failed";
+            html.Append(CultureInfo.InvariantCulture, $"<tr class=\"{verdict}\"><td><a href=\"#{System.Net.WebUtility.HtmlEncode(entry?.Name ?? "")}\">{System.Net.WebUtility.HtmlEncode(entry?.Name ?? step.Path)}</a></td><td>{step.Weight:0.##}</td><td>{verdict}</td><td>{(model is null ? "" : $"{model.Verdicts.Count(v => v.Status == "passed")} / {model.Verdicts.Count}")}</td></tr>");
+        }
+        html.Append("</tbody></table>");
+        foreach (var (_, model) in models)
+        {
+            html.Append(HtmlWriter.Section(model, level: 2));
+        }
+        return HtmlWriter.Page($"Game day {day.Plan.Name}", html.ToString());
     }
 
     private static string Markdown(GameDayResult day, IReadOnlyList<(GameDayEntry Entry, ResultModel Model)> models)

@@ -82,7 +82,7 @@ public static partial class HtmlWriter
         {
             return "<p class=\"empty alerts\">No alert was pending or firing.</p>";
         }
-        const int width = 960, left = 56, right = 16, row = 22;
+        const int width = 960, left = 76, right = 40, row = 22;
         double X(DateTimeOffset at) => left + (width - left - right) * Math.Clamp((at - from) / (to - from), 0, 1);
         var svg = new StringBuilder();
         var height = 24 + row * names.Count;

@@ -7,7 +7,7 @@ namespace Reliability.Reports.Writers;
 /// <summary>A small inline-SVG time chart: line series over a shared time axis, shaded windows and vertical markers.</summary>
 internal sealed class SvgChart(DateTimeOffset from, DateTimeOffset to, string title, string unit, int width = 960, int height = 220)
 {
-    private const int Left = 56, Right = 16, Top = 28, Bottom = 28;
+    private const int Left = 76, Right = 40, Top = 28, Bottom = 28;
     private readonly StringBuilder _layers = new();
     private readonly List<(string Name, string Color)> _legend = [];
     private double _max = 1;
@@ -44,7 +44,7 @@ internal sealed class SvgChart(DateTimeOffset from, DateTimeOffset to, string ti
         {
             var value = _max * i / 4;
             var y = Y(value);
-            svg.Append(CultureInfo.InvariantCulture, $"<line class=\"grid\" x1=\"{Left}\" x2=\"{width - Right}\" y1=\"{y:0.#}\" y2=\"{y:0.#}\"/><text class=\"axis\" x=\"{Left - 6}\" y=\"{y + 4:0.#}\" text-anchor=\"end\">{value:0.##}{unit}</text>");
+            svg.Append(CultureInfo.InvariantCulture, $"<line class=\"grid\" x1=\"{Left}\" x2=\"{width - Right}\" y1=\"{y:0.#}\" y2=\"{y:0.#}\"/><text class=\"axis\" x=\"{Left - 6}\" y=\"{y + 4:0.#}\" text-anchor=\"end\">{(value >= 100 ? value.ToString("0", CultureInfo.InvariantCulture) : value.ToString("0.##", CultureInfo.InvariantCulture))}{unit}</text>");
         }
         var span = to - from;
         for (var i = 0; i <= 6; i++)

@@ -127,7 +127,8 @@ public sealed class CloudWatchClientTests : IAsyncLifetime
             except urllib.error.HTTPError as e:
                 print(e.code, e.read().decode())
             """;
-        var info = new ProcessStartInfo("python3") { RedirectStandardOutput = true, RedirectStandardError = true };
+        // Debian's python3 with python3-botocore (what scripts/test.sh installs), whatever python3 comes first on PATH.
+        var info = new ProcessStartInfo(File.Exists("/usr/bin/python3") ? "/usr/bin/python3" : "python3") { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var arg in new[] { "-c", script, _aws.Address.ToString(), CloudWatchStandIn.SecretKey, tamper ? "1" : "0" })
         {
             info.ArgumentList.Add(arg);

@@ -19,6 +19,9 @@ internal sealed class LocalRun(LocalEnvironment environment) : IDisposable
         {
             Alertmanager = new AlertmanagerClient(_alertmanager),
             Slos = slos,
+            // The hand-written alerts look back 5 minutes, compressed locally (10 s at 1/30), plus a scrape and an evaluation.
+            MinimumWarmUp = TimeSpan.FromMinutes(5) * environment.Options.Monitoring.RuleTimeScale
+                + environment.Options.Monitoring.ScrapeInterval + environment.Options.Monitoring.EvaluationInterval,
         };
 
     /// <summary>Steady state between experiments: every replica running and ready, the balancer sending to all of them.</summary>

@@ -120,7 +120,12 @@ public sealed partial class ExperimentRunner(RunTarget target, TextWriter consol
     private async Task<ScenarioRun> RunPhasesAsync(RunContext run, FaultPlan plan, WriteLedger ledger, CancellationToken ct)
     {
         var definition = run.Definition;
-        var spec = definition.Load;
+        // The warm-up also lets the target's alert windows forget the virtual users' set-up storm.
+        var spec = definition.Load with { WarmUp = definition.Load.WarmUp > target.MinimumWarmUp ? definition.Load.WarmUp : target.MinimumWarmUp };
+        if (spec.WarmUp != definition.Load.WarmUp)
+        {
+            run.Journal.Write("warm-up", new { seconds = spec.WarmUp.TotalSeconds, reason = "raised to the target's minimum, so that its alert windows start clean" });
+        }
         var total = spec.WarmUp + definition.Timeline.Total;
         LoadSimulation simulation = spec.Rate is { } rate
             ? new ConstantArrivalRate(rate, total, spec.MaxConcurrent)

@@ -20,4 +20,11 @@ public sealed record RunTarget(
 
     /// <summary>Alertmanager, to check that firing alerts reach it (null: delivery is unchecked, so alert verdicts are inconclusive).</summary>
     public Slo.Alertmanager.AlertmanagerClient? Alertmanager { get; init; }
+
+    /// <summary>
+    /// The shortest warm-up that lets the target's alert windows forget the set-up traffic (the virtual
+    /// users' sign-up and login storm) before the steady state is judged; the experiment's own warm-up
+    /// is raised to it. Zero by default.
+    /// </summary>
+    public TimeSpan MinimumWarmUp { get; init; }
 }

@@ -122,7 +122,7 @@ internal static class GameDayCommand
             var markdown = await GameDayReport.WriteAsync(day, folder, CancellationToken.None);
             Console.WriteLine();
             Console.WriteLine(markdown.Split("\n### ")[0]);
-            Console.WriteLine($"reports: {Path.GetFullPath(folder)} (gameday.json, summary.md, junit.xml, one folder per experiment); took {day.Took.TotalMinutes:0.0} min");
+            Console.WriteLine($"reports: {Path.GetFullPath(folder)} (report.html, summary.md, gameday.json, junit.xml, one folder per experiment); took {day.Took.TotalMinutes:0.0} min");
             return day.Passed ? ExitCodes.Passed
                 : day.Entries.Any(e => e.Skipped is not null || e.Result is { Passed: false, Inconclusive: false }) || day.Entries.Count < plan.Steps.Count
                     ? ExitCodes.HypothesisFailed : ExitCodes.EnvironmentError;

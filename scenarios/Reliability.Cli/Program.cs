@@ -3,26 +3,7 @@ using System.Runtime.InteropServices;
 using Reliability.Cli;
 using Reliability.Cli.Commands;
 
-var root = new RootCommand("""
-    Reliability: prove with evidence that a service survives failure.
-
-    Examples:
-      reliability gameday      run the default game day on the embedded environment
-      reliability load crud --target http://127.0.0.1:8080 --rate 50 --duration 30s --threshold "p95 < 500ms"
-      reliability validate experiments/   lint every Chaos Mesh manifest against the CRD schemas
-      reliability env up       start the embedded environment (3 zones, 6 replicas, load balancer, monitoring) until Ctrl-C
-      reliability sut up       start one SUT replica on an embedded PostgreSQL until Ctrl-C
-
-    Exit codes: 0 passed, 1 a hypothesis failed, 2 invalid input, 3 environment or observation error.
-    """);
-root.Subcommands.Add(GameDayCommand.Create());
-root.Subcommands.Add(RunCommand.Create());
-root.Subcommands.Add(EnvCommand.Create());
-root.Subcommands.Add(LoadCommand.Create());
-root.Subcommands.Add(ValidateCommand.Create());
-root.Subcommands.Add(SloCommand.Create());
-root.Subcommands.Add(SutCommand.Create());
-
+var root = CommandLine.Build();
 var result = root.Parse(args);
 if (result.Errors.Count > 0)
 {

@@ -4,7 +4,7 @@ using Reliability.Sut.Local.Processes;
 namespace Reliability.Cli.Tests;
 
 /// <summary>`run` as users start it: a real process, the embedded environment, real faults and signals.</summary>
-public sealed class RunCommandTests : IDisposable
+public sealed partial class RunCommandTests : IDisposable
 {
     private readonly string _runs = Path.Combine(Path.GetTempPath(), $"run-cli-{Guid.NewGuid():N}");
     private readonly string _work = Path.Combine(Path.GetTempPath(), $"run-work-{Guid.NewGuid():N}");
@@ -40,6 +40,27 @@ public sealed class RunCommandTests : IDisposable
         File.Exists(Path.Combine(output, "write-ledger.jsonl")).Should().BeTrue();
         Directory.Exists(_runs).Should().BeTrue();
         Directory.EnumerateDirectories(_runs).Should().BeEmpty("the environment is stopped and its run directory removed");
+    }
+
+    [Fact]
+    public async Task The_failing_example_exits_1_and_its_junit_shows_the_failed_hypothesis_with_the_measured_value()
+    {
+        var output = Path.Combine(_work, "failing");
+        using var cli = Cli("run", Path.Combine(Repository.Experiments, "examples", "failing-latency.yaml"), "--output", output);
+
+        var exit = await cli.WaitAsync(TimeSpan.FromMinutes(3));
+
+        exit.Should().Be(1, cli.Output);
+        var junit = System.Xml.Linq.XDocument.Load(Path.Combine(output, "junit.xml"));
+        var failed = junit.Descendants("testcase").Where(c => c.Element("failure") is not null).ToList();
+        var failure = failed.Should().ContainSingle("only the fault-phase latency objective fails").Which;
+        failure.Attribute("name")!.Value.Should().Contain("p95 < 500ms");
+        var measured = MeasuredMilliseconds().Match(failure.Element("failure")!.Attribute("message")!.Value);
+        measured.Success.Should().BeTrue($"the message carries the measured value: {failure.Element("failure")!.Attribute("message")!.Value}");
+        double.Parse(measured.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture).Should().BeGreaterThan(1500, "the database answers 2 s late");
+        failure.Element("failure")!.Attribute("message")!.Value.Should().Contain("threshold");
+        File.ReadAllText(Path.Combine(output, "summary.md")).Should().Contain("FAILED");
+        Directory.EnumerateDirectories(_runs).Should().BeEmpty("the environment is stopped on a red run too");
     }
 
     [Fact]
@@ -168,6 +189,9 @@ public sealed class RunCommandTests : IDisposable
         Directory.EnumerateDirectories(_runs).SelectMany(run => Directory.EnumerateFiles(Path.Combine(run, "processes")))
             .Select(f => int.Parse(Path.GetFileName(f), System.Globalization.CultureInfo.InvariantCulture)).ToList();
 
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"measured ([0-9.]+) ?ms")]
+    private static partial System.Text.RegularExpressions.Regex MeasuredMilliseconds();
 
     public void Dispose()
     {

@@ -14,43 +14,86 @@ namespace Reliability.Cli.Commands;
 
 /// <summary>
 /// `gameday`: the README's main job. Runs a game-day plan (default experiments/gamedays/default.yaml) on one
-/// embedded environment and writes a report per experiment plus the consolidated one with the resilience score.
+/// embedded environment, or against a cluster with Chaos Mesh, and writes a report per experiment plus the
+/// consolidated one with the resilience score.
 /// </summary>
 internal static class GameDayCommand
 {
     public const string DefaultPlan = "experiments/gamedays/default.yaml";
+
+    /// <summary>A plan with its experiments read and validated, and the SLOs they are judged against.</summary>
+    internal sealed record LoadedPlan(GameDayPlan Plan, IReadOnlyList<LoadedExperiment> Experiments, IReadOnlyList<Reliability.Slo.Specs.Slo> Slos);
 
     public static Command Create()
     {
         var plan = new Option<string>("--plan") { Description = "The game-day plan.", DefaultValueFactory = _ => DefaultPlan };
         var target = new Option<string>("--target") { Description = "Where to run: local (the embedded environment) or kubernetes.", DefaultValueFactory = _ => "local" };
         target.AcceptOnlyFromAmong("local", "kubernetes");
+        var dryRun = new Option<bool>("--dry-run") { Description = "Read and plan every experiment, print what would be injected where, and touch nothing." };
         var output = new Option<string?>("--output") { Description = "Folder for the reports (default artifacts/<timestamp>-gameday-<name>)." };
+        var kubernetes = KubernetesOptions.Create();
         var command = new Command("gameday", "Run a game day: its experiments in order on one environment, with steady-state checks and cool-downs, and one consolidated report.")
         {
-            plan, target, output,
+            plan, target, dryRun, output,
         };
-        command.SetAction((parse, ct) => RunAsync(parse.GetValue(plan)!, parse.GetValue(target)!, parse.GetValue(output), ct));
+        kubernetes.AddTo(command);
+        command.SetAction((parse, ct) => parse.GetValue(target) == "kubernetes"
+            ? KubernetesGameDay.RunAsync(parse.GetValue(plan)!, parse.GetValue(dryRun), parse.GetValue(output), kubernetes.Read(parse), ct)
+            : RunLocalAsync(parse.GetValue(plan)!, parse.GetValue(dryRun), parse.GetValue(output), ct));
         return command;
     }
 
-    private static async Task<int> RunAsync(string planPath, string target, string? outputDir, CancellationToken ct)
+    /// <summary>Reads the plan, its experiments and the SLOs; on failure prints why and gives the exit code.</summary>
+    internal static LoadedPlan? TryLoad(string planPath, bool strict, out int exit)
     {
-        if (target == "kubernetes")
+        exit = ExitCodes.InvalidInput;
+        try
         {
-            await Console.Error.WriteLineAsync("error: game days run on the embedded environment for now; against a cluster, run each experiment with `run <experiment> --target kubernetes`.");
-            return ExitCodes.EnvironmentError;
+            var plan = GameDayPlan.Load(planPath);
+            var experiments = GameDayRunner.LoadAll(plan, ChaosMeshSchemas.Load(), strict);
+            return new LoadedPlan(plan, experiments, RunCommand.FindSlos(plan.File));
         }
-        GameDayPlan plan;
-        IReadOnlyList<LoadedExperiment> experiments;
+        catch (ManifestException ex)
+        {
+            foreach (var problem in ex.Problems)
+            {
+                Console.Error.WriteLine(problem);
+            }
+        }
+        catch (SloSpecException ex)
+        {
+            foreach (var problem in ex.Problems)
+            {
+                Console.Error.WriteLine(problem);
+            }
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            Console.Error.WriteLine($"error: {ex.Message}");
+            exit = ExitCodes.EnvironmentError;
+        }
+        return null;
+    }
+
+    private static async Task<int> RunLocalAsync(string planPath, bool dryRun, string? outputDir, CancellationToken ct)
+    {
+        var loaded = TryLoad(planPath, strict: true, out var exit);
+        if (loaded is null)
+        {
+            return exit;
+        }
         var options = new EnvironmentOptions();
         try
         {
-            plan = GameDayPlan.Load(planPath);
-            experiments = GameDayRunner.LoadAll(plan, ChaosMeshSchemas.Load(), strict: true);
-            foreach (var experiment in experiments)
+            // Every experiment is planned against the environment's layout before anything starts.
+            foreach (var experiment in loaded.Experiments)
             {
-                await LocalChaosDriver.ForPlanning(options, experiment.Definition.Seed).PlanAsync(experiment.Faults, ct);
+                var plan = await LocalChaosDriver.ForPlanning(options, experiment.Definition.Seed).PlanAsync(experiment.Faults, ct);
+                if (dryRun)
+                {
+                    Console.WriteLine($"{experiment.Definition.Name} (seed {experiment.Definition.Seed}):");
+                    Console.WriteLine(plan.Describe());
+                }
             }
         }
         catch (ManifestException ex)
@@ -61,28 +104,14 @@ internal static class GameDayCommand
             }
             return ExitCodes.InvalidInput;
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        if (dryRun)
         {
-            await Console.Error.WriteLineAsync($"error: {ex.Message}");
-            return ExitCodes.EnvironmentError;
-        }
-        IReadOnlyList<Reliability.Slo.Specs.Slo> slos;
-        try
-        {
-            slos = RunCommand.FindSlos(plan.File);
-        }
-        catch (SloSpecException ex)
-        {
-            foreach (var problem in ex.Problems)
-            {
-                await Console.Error.WriteLineAsync(problem);
-            }
-            return ExitCodes.InvalidInput;
+            Console.WriteLine($"dry run of game day {loaded.Plan.Name}: nothing was started or injected");
+            return ExitCodes.Passed;
         }
 
         LoadHttpClient.UseInlineSocketCompletions();
-        var folder = outputDir ?? Path.Combine("artifacts", $"{DateTime.UtcNow:yyyyMMdd-HHmmss}-gameday-{plan.Name}");
-        Directory.CreateDirectory(folder);
+        var folder = Folder(outputDir, loaded.Plan);
         LocalEnvironment environment;
         try
         {
@@ -95,37 +124,49 @@ internal static class GameDayCommand
         }
         await using (environment)
         {
-            Console.WriteLine($"environment ready in {environment.StartupTime.TotalSeconds:0.0} s; game day {plan.Name}: {plan.Steps.Count} experiment(s)");
+            Console.WriteLine($"environment ready in {environment.StartupTime.TotalSeconds:0.0} s");
             using var local = new LocalRun(environment);
-            var loadConsole = new Reliability.Load.Results.ConsoleProgress(Console.Out, interactive: false);
-            var runner = new GameDayRunner(async (experiment, path, token) =>
-            {
-                var result = await new ExperimentRunner(local.Target(experiment.Definition.Seed, slos), Console.Out, loadConsole).RunAsync(experiment, path, token);
-                await ExperimentReport.WriteAsync(result, path, Console.Out);
-                return result;
-            }, local.SteadyStateProblemAsync, Console.Out);
-            GameDayResult day;
-            try
-            {
-                day = await runner.RunAsync(plan, experiments, folder, ct);
-            }
-            catch (OperationCanceledException) when (ct.IsCancellationRequested)
-            {
-                await Console.Error.WriteLineAsync($"interrupted: faults rolled back; what ran is in {Path.GetFullPath(folder)}");
-                return ExitCodes.Interrupted;
-            }
-            catch (Exception ex) when (ex is HttpRequestException or InvalidOperationException)
-            {
-                await Console.Error.WriteLineAsync($"error: {ex.Message}; faults rolled back");
-                return ExitCodes.EnvironmentError;
-            }
-            var markdown = await GameDayReport.WriteAsync(day, folder, CancellationToken.None);
-            Console.WriteLine();
-            Console.WriteLine(markdown.Split("\n### ")[0]);
-            Console.WriteLine($"reports: {Path.GetFullPath(folder)} (report.html, summary.md, gameday.json, junit.xml, one folder per experiment); took {day.Took.TotalMinutes:0.0} min");
-            return day.Passed ? ExitCodes.Passed
-                : day.Entries.Any(e => e.Skipped is not null || e.Result is { Passed: false, Inconclusive: false }) || day.Entries.Count < plan.Steps.Count
-                    ? ExitCodes.HypothesisFailed : ExitCodes.EnvironmentError;
+            return await RunDayAsync(loaded, folder, e => local.Target(e.Definition.Seed, loaded.Slos), local.SteadyStateProblemAsync, ct);
         }
+    }
+
+    internal static string Folder(string? outputDir, GameDayPlan plan) =>
+        outputDir ?? Path.Combine("artifacts", $"{DateTime.UtcNow:yyyyMMdd-HHmmss}-gameday-{plan.Name}");
+
+    /// <summary>Runs the day on a ready environment, writes the consolidated reports and gives the exit code.</summary>
+    internal static async Task<int> RunDayAsync(LoadedPlan loaded, string folder, Func<LoadedExperiment, RunTarget> target,
+        Func<CancellationToken, Task<string?>> steadyState, CancellationToken ct)
+    {
+        Directory.CreateDirectory(folder);
+        Console.WriteLine($"game day {loaded.Plan.Name}: {loaded.Plan.Steps.Count} experiment(s)");
+        var loadConsole = new Reliability.Load.Results.ConsoleProgress(Console.Out, interactive: false);
+        var runner = new GameDayRunner(async (experiment, path, token) =>
+        {
+            var result = await new ExperimentRunner(target(experiment), Console.Out, loadConsole).RunAsync(experiment, path, token);
+            await ExperimentReport.WriteAsync(result, path, Console.Out);
+            return result;
+        }, steadyState, Console.Out);
+        GameDayResult day;
+        try
+        {
+            day = await runner.RunAsync(loaded.Plan, loaded.Experiments, folder, ct);
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            await Console.Error.WriteLineAsync($"interrupted: faults rolled back; what ran is in {Path.GetFullPath(folder)}");
+            return ExitCodes.Interrupted;
+        }
+        catch (Exception ex) when (ex is HttpRequestException or InvalidOperationException)
+        {
+            await Console.Error.WriteLineAsync($"error: {ex.Message}; faults rolled back");
+            return ExitCodes.EnvironmentError;
+        }
+        var markdown = await GameDayReport.WriteAsync(day, folder, CancellationToken.None);
+        Console.WriteLine();
+        Console.WriteLine(markdown.Split("\n### ")[0]);
+        Console.WriteLine($"reports: {Path.GetFullPath(folder)} (report.html, summary.md, gameday.json, junit.xml, one folder per experiment); took {day.Took.TotalMinutes:0.0} min");
+        return day.Passed ? ExitCodes.Passed
+            : day.Entries.Any(e => e.Skipped is not null || e.Result is { Passed: false, Inconclusive: false }) || day.Entries.Count < loaded.Plan.Steps.Count
+                ? ExitCodes.HypothesisFailed : ExitCodes.EnvironmentError;
     }
 }

@@ -45,61 +45,99 @@ internal static class KubernetesRun
         {
             return exit;
         }
-        if (!dryRun && (settings.Url is null || !Uri.TryCreate(settings.Url.EndsWith('/') ? settings.Url : settings.Url + "/", UriKind.Absolute, out _)))
+        if (!dryRun && ServiceUrl(settings) is null)
         {
             await Console.Error.WriteLineAsync("error: --url <the service's base URL> is required with --target kubernetes");
             return ExitCodes.InvalidInput;
         }
-        k8s.Kubernetes client;
+        using var client = await ConnectAsync(settings);
+        if (client is null)
+        {
+            return ExitCodes.EnvironmentError;
+        }
+        var runId = $"{experiment.Definition.Name}-{DateTime.UtcNow:yyyyMMddHHmmss}";
+        var driver = new Reliability.Experiments.Drivers.Kubernetes.KubernetesChaosDriver(client, settings.AllowedNamespaces, runId);
+        if (await PlanAsync(driver, experiment, ct) is { } refused)
+        {
+            return refused;
+        }
+        if (dryRun)
+        {
+            Console.WriteLine("dry run: nothing was created in the cluster");
+            return ExitCodes.Passed;
+        }
+        using var observers = new Observers(settings);
+        var folder = output ?? Path.Combine("artifacts", $"{DateTime.UtcNow:yyyyMMdd-HHmmss}-{experiment.Definition.Name}");
+        return await RunCommand.ExecuteAsync(experiment, observers.Target(ServiceUrl(settings)!, driver, []), folder, ct);
+    }
+
+    /// <summary>The service URL with a trailing slash, or null when missing or not absolute.</summary>
+    internal static Uri? ServiceUrl(KubernetesSettings settings) =>
+        settings.Url is { } url && Uri.TryCreate(url.EndsWith('/') ? url : url + "/", UriKind.Absolute, out var uri) ? uri : null;
+
+    /// <summary>A client from the kubeconfig (or in-cluster configuration); null, with the reason printed, when there is none.</summary>
+    internal static async Task<k8s.Kubernetes?> ConnectAsync(KubernetesSettings settings)
+    {
         try
         {
             var config = settings.Kubeconfig is null && k8s.KubernetesClientConfiguration.IsInCluster()
                 ? k8s.KubernetesClientConfiguration.InClusterConfig()
                 : k8s.KubernetesClientConfiguration.BuildConfigFromConfigFile(settings.Kubeconfig, settings.Context);
-            client = new k8s.Kubernetes(config);
+            return new k8s.Kubernetes(config);
         }
         catch (Exception ex) when (ex is k8s.Exceptions.KubeConfigException or IOException)
         {
             await Console.Error.WriteLineAsync($"error: no usable Kubernetes configuration: {ex.Message}");
+            return null;
+        }
+    }
+
+    /// <summary>Plans against the cluster and prints the plan; on a refusal prints why and gives the exit code.</summary>
+    internal static async Task<int?> PlanAsync(Reliability.Experiments.Drivers.Kubernetes.KubernetesChaosDriver driver, Reliability.Experiments.Running.LoadedExperiment experiment, CancellationToken ct)
+    {
+        try
+        {
+            var plan = await driver.PlanAsync(experiment.Faults, ct);
+            Console.WriteLine($"{experiment.Definition.Name} against the cluster:");
+            Console.WriteLine(plan.Describe());
+            return null;
+        }
+        catch (Reliability.Experiments.ChaosMesh.ManifestException ex)
+        {
+            foreach (var problem in ex.Problems)
+            {
+                await Console.Error.WriteLineAsync(problem.ToString());
+            }
+            return ExitCodes.InvalidInput;
+        }
+        catch (HttpRequestException ex)
+        {
+            await Console.Error.WriteLineAsync($"error: the Kubernetes API is unreachable: {ex.Message}");
             return ExitCodes.EnvironmentError;
         }
-        using (client)
-        {
-            var runId = $"{experiment.Definition.Name}-{DateTime.UtcNow:yyyyMMddHHmmss}";
-            var driver = new Reliability.Experiments.Drivers.Kubernetes.KubernetesChaosDriver(client, settings.AllowedNamespaces, runId);
-            try
+    }
+
+    /// <summary>Prometheus and Alertmanager clients for the evidence, when their URLs were given.</summary>
+    internal sealed class Observers(KubernetesSettings settings) : IDisposable
+    {
+        private readonly HttpClient? _prometheus = Client(settings.Prometheus);
+        private readonly HttpClient? _alertmanager = Client(settings.Alertmanager);
+        private readonly string? _database = settings.DatabaseUrlVariable is { } variable ? Environment.GetEnvironmentVariable(variable) : null;
+
+        public Reliability.Experiments.Running.RunTarget Target(Uri service, Reliability.Experiments.Drivers.IChaosDriver driver, IReadOnlyList<Reliability.Slo.Specs.Slo> slos) =>
+            new(service, driver, _prometheus is null ? null : new Reliability.Slo.Prometheus.PrometheusClient(_prometheus), _database)
             {
-                var plan = await driver.PlanAsync(experiment.Faults, ct);
-                if (dryRun)
-                {
-                    Console.WriteLine($"dry run of {experiment.Definition.Name} against the cluster; nothing is created");
-                    Console.WriteLine(plan.Describe());
-                    return ExitCodes.Passed;
-                }
-            }
-            catch (Reliability.Experiments.ChaosMesh.ManifestException ex)
-            {
-                foreach (var problem in ex.Problems)
-                {
-                    await Console.Error.WriteLineAsync(problem.ToString());
-                }
-                return ExitCodes.InvalidInput;
-            }
-            catch (HttpRequestException ex)
-            {
-                await Console.Error.WriteLineAsync($"error: the Kubernetes API is unreachable: {ex.Message}");
-                return ExitCodes.EnvironmentError;
-            }
-            using var prometheusHttp = settings.Prometheus is { } p ? new HttpClient { BaseAddress = new Uri(p.EndsWith('/') ? p : p + "/"), Timeout = TimeSpan.FromSeconds(5) } : null;
-            using var alertmanagerHttp = settings.Alertmanager is { } am ? new HttpClient { BaseAddress = new Uri(am.EndsWith('/') ? am : am + "/"), Timeout = TimeSpan.FromSeconds(5) } : null;
-            var database = settings.DatabaseUrlVariable is { } variable ? Environment.GetEnvironmentVariable(variable) : null;
-            var target = new Reliability.Experiments.Running.RunTarget(new Uri(settings.Url!.EndsWith('/') ? settings.Url : settings.Url + "/"), driver,
-                prometheusHttp is null ? null : new Reliability.Slo.Prometheus.PrometheusClient(prometheusHttp), database)
-            {
-                Alertmanager = alertmanagerHttp is null ? null : new Reliability.Slo.Alertmanager.AlertmanagerClient(alertmanagerHttp),
+                Alertmanager = _alertmanager is null ? null : new Reliability.Slo.Alertmanager.AlertmanagerClient(_alertmanager),
+                Slos = slos,
             };
-            var folder = output ?? Path.Combine("artifacts", $"{DateTime.UtcNow:yyyyMMdd-HHmmss}-{experiment.Definition.Name}");
-            return await RunCommand.ExecuteAsync(experiment, target, folder, ct);
+
+        private static HttpClient? Client(string? url) =>
+            url is null ? null : new HttpClient { BaseAddress = new Uri(url.EndsWith('/') ? url : url + "/"), Timeout = TimeSpan.FromSeconds(5) };
+
+        public void Dispose()
+        {
+            _prometheus?.Dispose();
+            _alertmanager?.Dispose();
         }
     }
 }

@@ -110,14 +110,14 @@ public sealed class KubernetesChaosDriverTests : IAsyncLifetime
         await using (Driver().Observe(journal))
         {
             var deadline = DateTime.UtcNow.AddSeconds(10);
-            while (journal.OfType("pod-event").Count() < 5 && DateTime.UtcNow < deadline)
+            while (journal.OfType("pod-event").Count() < 6 && DateTime.UtcNow < deadline)
             {
                 await Task.Delay(20);
             }
         }
 
         var events = journal.OfType("pod-event").ToList();
-        events.Where(r => r.Text("event") == "added").Should().HaveCount(4);
+        events.Where(r => r.Text("event") == "added").Should().HaveCount(5, "four serving pods and the harness's own");
         events.Should().ContainSingle(r => r.Text("event") == "restarted").Which.Text("pod").Should().Be("sut-7d9f-a1");
         _api.Requests.Should().Contain(r => r.Path == "/api/v1/namespaces/task-manager/pods" && r.Query.Contains("watch=true"));
     }

@@ -44,7 +44,7 @@ internal sealed class KubernetesStandIn : IAsyncDisposable
         app.MapGet("/api/v1/nodes", (string? labelSelector) => Results.Json(List("NodeList", Nodes.Where(n => Matches(n, labelSelector)))));
         app.MapGet("/api/v1/namespaces/{ns}/pods", async (HttpContext context, string ns, string? labelSelector, bool? watch) =>
         {
-            var pods = Pods.Where(p => p["metadata"]!["namespace"]!.ToString() == ns && Matches(p, labelSelector)).ToList();
+            var pods = standIn._pods.Where(p => p["metadata"]!["namespace"]!.ToString() == ns && Matches(p, labelSelector)).ToList();
             if (watch != true)
             {
                 await context.Response.WriteAsJsonAsync(List("PodList", pods));
@@ -96,6 +96,11 @@ internal sealed class KubernetesStandIn : IAsyncDisposable
 
     public int Live => _objects.Count;
 
+    /// <summary>Sets a pod's Ready condition, as the kubelet would after a probe result.</summary>
+    public void SetReady(string pod, bool ready) =>
+        _pods.Single(p => p["metadata"]!["name"]!.ToString() == pod)["status"]!["conditions"] =
+            new JsonArray(new JsonObject { ["type"] = "Ready", ["status"] = ready ? "True" : "False" });
+
     private static IResult NotFound(string plural, string name) => Results.Json(new JsonObject
     {
         ["kind"] = "Status", ["apiVersion"] = "v1", ["status"] = "Failure", ["reason"] = "NotFound", ["code"] = 404,
@@ -114,10 +119,23 @@ internal sealed class KubernetesStandIn : IAsyncDisposable
 
     private static readonly JsonObject[] Nodes = [Node("node-a", "zone-a"), Node("node-b", "zone-b")];
 
-    private static readonly JsonObject[] Pods =
+    private readonly JsonObject[] _pods =
     [
         Pod("sut-7d9f-a1", "sut", "node-a"), Pod("sut-7d9f-a2", "sut", "node-a"), Pod("sut-7d9f-b1", "sut", "node-b"), Pod("postgres-0", "postgres", "node-a"),
+        HarnessPod(),
     ];
+
+    // The game day's own pod, from the CronJob's Job: it has no readiness of its own to offer.
+    private static JsonObject HarnessPod()
+    {
+        var pod = Pod("reliability-gameday-29012345-x7k2p", "reliability-harness", "node-b");
+        pod["metadata"]!["ownerReferences"] = new JsonArray(new JsonObject
+        {
+            ["apiVersion"] = "batch/v1", ["kind"] = "Job", ["name"] = "reliability-gameday-29012345", ["uid"] = "5d1c", ["controller"] = true,
+        });
+        pod["status"]!["conditions"] = new JsonArray(new JsonObject { ["type"] = "Ready", ["status"] = "False" });
+        return pod;
+    }
 
     private static JsonObject Node(string name, string zone) => new()
     {

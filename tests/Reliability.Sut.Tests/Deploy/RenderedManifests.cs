@@ -23,6 +23,8 @@ internal sealed class RenderedManifests
         ["ServiceAccount"] = typeof(V1ServiceAccount),
         ["Role"] = typeof(V1Role),
         ["RoleBinding"] = typeof(V1RoleBinding),
+        ["ClusterRole"] = typeof(V1ClusterRole),
+        ["ClusterRoleBinding"] = typeof(V1ClusterRoleBinding),
         ["CronJob"] = typeof(V1CronJob),
     };
 

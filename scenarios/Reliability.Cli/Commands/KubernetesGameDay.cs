@@ -1,0 +1,50 @@
+using Reliability.Experiments.Drivers.Kubernetes;
+
+namespace Reliability.Cli.Commands;
+
+/// <summary>
+/// `gameday --target kubernetes`, what the CronJob and the scheduled workflow run: the plan's experiments
+/// against a cluster with Chaos Mesh, each with its own run label, gated by <see cref="ClusterSteadyState"/>.
+/// </summary>
+internal static class KubernetesGameDay
+{
+    public static async Task<int> RunAsync(string planPath, bool dryRun, string? output, KubernetesSettings settings, CancellationToken ct)
+    {
+        var loaded = GameDayCommand.TryLoad(planPath, strict: false, out var exit);
+        if (loaded is null)
+        {
+            return exit;
+        }
+        var service = KubernetesRun.ServiceUrl(settings);
+        if (!dryRun && service is null)
+        {
+            await Console.Error.WriteLineAsync("error: --url <the service's base URL> is required with --target kubernetes");
+            return ExitCodes.InvalidInput;
+        }
+        using var client = await KubernetesRun.ConnectAsync(settings);
+        if (client is null)
+        {
+            return ExitCodes.EnvironmentError;
+        }
+        KubernetesChaosDriver Driver(Reliability.Experiments.Running.LoadedExperiment e) =>
+            new(client, settings.AllowedNamespaces, $"{e.Definition.Name}-{DateTime.UtcNow:yyyyMMddHHmmss}");
+        // Every experiment is planned against the cluster first: a refused namespace or an empty selector stops the day before any fault.
+        foreach (var experiment in loaded.Experiments)
+        {
+            if (await KubernetesRun.PlanAsync(Driver(experiment), experiment, ct) is { } refused)
+            {
+                return refused;
+            }
+        }
+        if (dryRun)
+        {
+            Console.WriteLine($"dry run of game day {loaded.Plan.Name}: nothing was created in the cluster");
+            return ExitCodes.Passed;
+        }
+        using var observers = new KubernetesRun.Observers(settings);
+        using var serviceHttp = new HttpClient { BaseAddress = service, Timeout = TimeSpan.FromSeconds(5) };
+        var steady = new ClusterSteadyState(client, settings.AllowedNamespaces, serviceHttp);
+        return await GameDayCommand.RunDayAsync(loaded, GameDayCommand.Folder(output, loaded.Plan),
+            e => observers.Target(service!, Driver(e), loaded.Slos), steady.ProblemAsync, ct);
+    }
+}

@@ -1,0 +1,68 @@
+using Reliability.Experiments.Tests.Drivers;
+
+namespace Reliability.Cli.Tests.Schedules;
+
+/// <summary>
+/// `gameday --target kubernetes`, what the schedules run, as a real process against the API stand-in
+/// (no Kubernetes API server can run here): the default plan is planned against the cluster and nothing is created.
+/// </summary>
+public sealed class KubernetesGameDayTests : IAsyncLifetime
+{
+    private KubernetesStandIn _api = null!;
+    private readonly string _kubeconfig = Path.Combine(Path.GetTempPath(), $"kubeconfig-{Guid.NewGuid():N}");
+
+    public async Task InitializeAsync()
+    {
+        _api = await KubernetesStandIn.StartAsync();
+        File.WriteAllText(_kubeconfig, $"""
+            apiVersion: v1
+            kind: Config
+            clusters: [{"{"} name: stand-in, cluster: {"{"} server: "{_api.Address}" {"}"} {"}"}]
+            users: [{"{"} name: harness, user: {"{"} token: not-a-real-token {"}"} {"}"}]
+            contexts: [{"{"} name: stand-in, context: {"{"} cluster: stand-in, user: harness {"}"} {"}"}]
+            current-context: stand-in
+            """);
+    }
+
+    [Fact]
+    public async Task A_dry_run_plans_every_experiment_of_the_default_plan_against_the_cluster_and_creates_nothing()
+    {
+        using var cli = new CliProcess(new Dictionary<string, string> { ["CI"] = "true" }, "gameday", "--target", "kubernetes", "--dry-run",
+            "--plan", Path.Combine(Repository.Experiments, "gamedays", "default.yaml"), "--kubeconfig", _kubeconfig);
+
+        (await cli.WaitAsync(TimeSpan.FromMinutes(1))).Should().Be(0, cli.Output);
+
+        cli.Output.Should().Contain("pod-kill against the cluster").And.Contain("zone-failure against the cluster")
+            .And.Contain("nothing was created in the cluster").And.NotContain("not-a-real-token");
+        _api.Requests.Should().Contain(r => r.Method == "GET" && r.Path == "/api/v1/namespaces/task-manager/pods");
+        _api.Requests.Should().NotContain(r => r.Method != "GET", "a dry run only reads");
+    }
+
+    [Fact]
+    public async Task Without_the_service_url_a_real_run_is_refused_before_touching_the_cluster()
+    {
+        using var cli = new CliProcess("gameday", "--target", "kubernetes", "--kubeconfig", _kubeconfig, "--plan", Path.Combine(Repository.Experiments, "gamedays", "default.yaml"));
+
+        (await cli.WaitAsync(TimeSpan.FromMinutes(1))).Should().Be(2, cli.Output);
+
+        cli.Output.Should().Contain("--url");
+        _api.Requests.Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task A_namespace_outside_the_allow_list_is_invalid_input()
+    {
+        using var cli = new CliProcess("gameday", "--target", "kubernetes", "--dry-run", "--allow-namespace", "staging", "--kubeconfig", _kubeconfig,
+            "--plan", Path.Combine(Repository.Experiments, "gamedays", "default.yaml"));
+
+        (await cli.WaitAsync(TimeSpan.FromMinutes(1))).Should().Be(2, cli.Output);
+
+        cli.Output.Should().MatchRegex(@"pod-kill\.yaml:\d+:\d+: .*not on the allow-list \(staging\)");
+    }
+
+    public async Task DisposeAsync()
+    {
+        File.Delete(_kubeconfig);
+        await _api.DisposeAsync();
+    }
+}

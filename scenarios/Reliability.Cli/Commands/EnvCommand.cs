@@ -46,7 +46,8 @@ internal static class EnvCommand
                 Press Ctrl-C to stop.
 
                 """);
-            environment.Supervisor.EventRecorded += e => output.WriteLine($"{e.At:HH:mm:ss.fff} {e.Pod} {e.Kind}{(e.Detail is null ? "" : $" ({e.Detail})")}");
+            // Console.Out, not output: while the live table is up, Console.Out prints above it.
+            environment.Supervisor.EventRecorded += e => Console.Out.WriteLine($"{e.At:HH:mm:ss.fff} {e.Pod} {e.Kind}{(e.Detail is null ? "" : $" ({e.Detail})")}");
             await new LiveStatus(output).RunAsync(environment, ct);
             await output.WriteLineAsync("Stopping the environment.");
         }

@@ -139,17 +139,19 @@ internal static class GameDayCommand
     {
         Directory.CreateDirectory(folder);
         Console.WriteLine($"game day {loaded.Plan.Name}: {loaded.Plan.Steps.Count} experiment(s)");
-        var loadConsole = new Reliability.Load.Results.ConsoleProgress(Console.Out, interactive: false);
-        var runner = new GameDayRunner(async (experiment, path, token) =>
-        {
-            var result = await new ExperimentRunner(target(experiment), Console.Out, loadConsole).RunAsync(experiment, path, token);
-            await ExperimentReport.WriteAsync(result, path, Console.Out);
-            return result;
-        }, steadyState, Console.Out);
         GameDayResult day;
         try
         {
-            day = await runner.RunAsync(loaded.Plan, loaded.Experiments, folder, ct);
+            day = await ConsoleUi.RunAsync($"game day {loaded.Plan.Name}", load =>
+            {
+                var runner = new GameDayRunner(async (experiment, path, token) =>
+                {
+                    var result = await new ExperimentRunner(target(experiment), Console.Out, load).RunAsync(experiment, path, token);
+                    await ExperimentReport.WriteAsync(result, path, Console.Out);
+                    return result;
+                }, steadyState, Console.Out);
+                return runner.RunAsync(loaded.Plan, loaded.Experiments, folder, ct);
+            });
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {

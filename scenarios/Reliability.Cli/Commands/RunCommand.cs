@@ -137,11 +137,11 @@ internal static class RunCommand
             }
             return ExitCodes.InvalidInput;
         }
-        var runner = new ExperimentRunner(target, Console.Out, new Reliability.Load.Results.ConsoleProgress(Console.Out, interactive: false));
         ExperimentResult result;
         try
         {
-            result = await runner.RunAsync(experiment, folder, ct);
+            result = await ConsoleUi.RunAsync(experiment.Definition.Name,
+                load => new ExperimentRunner(target, Console.Out, load).RunAsync(experiment, folder, ct));
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {

@@ -18,12 +18,7 @@ public sealed class ConsoleProgress(TextWriter output, bool interactive) : ILoad
 
     public void OnTick(Scenario scenario, RunMeasurements measurements, TimeSpan elapsed)
     {
-        // The bucket two seconds back is complete for all but the slowest requests.
-        var bucket = measurements.Series.Peek(elapsed - TimeSpan.FromSeconds(2)) ?? new Measurement.OutcomeStats(2);
-        var count = bucket.Count;
-        var errors = count == 0 ? 0 : 100.0 * bucket.Failed / count;
-        var line = string.Create(CultureInfo.InvariantCulture,
-            $"{elapsed.TotalSeconds,6:0}/{scenario.Duration.TotalSeconds:0} s  {count,6} req/s  errors {errors,5:0.0}%  p50 {bucket.Latency.Percentile(50).TotalMilliseconds,7:0.0} ms  p95 {bucket.Latency.Percentile(95).TotalMilliseconds,7:0.0} ms  p99 {bucket.Latency.Percentile(99).TotalMilliseconds,7:0.0} ms  dropped {measurements.Dropped}");
+        var line = Line(scenario, measurements, elapsed);
         if (interactive)
         {
             output.Write($"\r{line}");
@@ -32,5 +27,16 @@ public sealed class ConsoleProgress(TextWriter output, bool interactive) : ILoad
         {
             output.WriteLine(line);
         }
+    }
+
+    /// <summary>The figures of the last complete second, as one line.</summary>
+    public static string Line(Scenario scenario, RunMeasurements measurements, TimeSpan elapsed)
+    {
+        // The bucket two seconds back is complete for all but the slowest requests.
+        var bucket = measurements.Series.Peek(elapsed - TimeSpan.FromSeconds(2)) ?? new Measurement.OutcomeStats(2);
+        var count = bucket.Count;
+        var errors = count == 0 ? 0 : 100.0 * bucket.Failed / count;
+        return string.Create(CultureInfo.InvariantCulture,
+            $"{elapsed.TotalSeconds,6:0}/{scenario.Duration.TotalSeconds:0} s  {count,6} req/s  errors {errors,5:0.0}%  p50 {bucket.Latency.Percentile(50).TotalMilliseconds,7:0.0} ms  p95 {bucket.Latency.Percentile(95).TotalMilliseconds,7:0.0} ms  p99 {bucket.Latency.Percentile(99).TotalMilliseconds,7:0.0} ms  dropped {measurements.Dropped}");
     }
 }

@@ -65,14 +65,6 @@ public sealed partial class CommandLineTests
     }
 
     [Fact]
-    public async Task A_game_day_on_kubernetes_is_refused_with_exit_3_and_points_to_run()
-    {
-        using var cli = new CliProcess("gameday", "--target", "kubernetes");
-        (await cli.WaitAsync(TimeSpan.FromSeconds(60))).Should().Be(3);
-        cli.Output.Should().Contain("run <experiment> --target kubernetes");
-    }
-
-    [Fact]
     public async Task Validate_passes_the_shipped_experiments_and_fails_a_broken_manifest_with_its_position()
     {
         var root = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "../../../../.."));

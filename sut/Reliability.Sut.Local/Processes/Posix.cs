@@ -93,4 +93,36 @@ internal static partial class Posix
             return null;
         }
     }
+
+    /// <summary>
+    /// Live processes whose command line names something under <paramref name="folder"/>: how processes that
+    /// detached from the one we started are found (Patroni's postmaster is re-parented to init, so it is
+    /// no descendant of the recorded Patroni pid, but its -D names the run folder).
+    /// </summary>
+    public static IReadOnlyList<int> ProcessesMentioning(string folder)
+    {
+        var needle = folder.TrimEnd('/') + "/";
+        var found = new List<int>();
+        foreach (var dir in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(System.IO.Path.GetFileName(dir), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var pid)
+                || pid == Environment.ProcessId)
+            {
+                continue;
+            }
+            try
+            {
+                var cmdline = File.ReadAllText(System.IO.Path.Combine(dir, "cmdline")).Replace('\0', ' ');
+                if (cmdline.Contains(needle, StringComparison.Ordinal))
+                {
+                    found.Add(pid);
+                }
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                // Gone while we looked.
+            }
+        }
+        return found;
+    }
 }

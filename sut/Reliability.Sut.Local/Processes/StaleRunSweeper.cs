@@ -40,11 +40,7 @@ public static class StaleRunSweeper
     internal static void KillRecorded(string run)
     {
         var ledger = RunDirectory.LedgerPath(run);
-        if (!Directory.Exists(ledger))
-        {
-            return;
-        }
-        foreach (var entry in Directory.EnumerateFiles(ledger))
+        foreach (var entry in Directory.Exists(ledger) ? Directory.EnumerateFiles(ledger) : [])
         {
             if (int.TryParse(Path.GetFileName(entry), NumberStyles.None, CultureInfo.InvariantCulture, out var pid)
                 && IsRecordedProcessAlive($"{pid} {File.ReadAllText(entry).Split(' ')[0]}", out _))
@@ -52,6 +48,11 @@ public static class StaleRunSweeper
                 Posix.Signal(pid, Posix.SIGKILL);
             }
             File.Delete(entry);
+        }
+        // Then whatever detached from a recorded process but still runs on the run's files.
+        foreach (var pid in Posix.ProcessesMentioning(run))
+        {
+            Posix.Signal(pid, Posix.SIGKILL);
         }
     }
 

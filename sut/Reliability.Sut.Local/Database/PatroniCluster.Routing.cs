@@ -1,0 +1,68 @@
+using System.Net;
+
+namespace Reliability.Sut.Local.Database;
+
+public sealed partial class PatroniCluster
+{
+    /// <summary>
+    /// Every interval, GET /primary on every member in parallel. A member that answers 200 is the primary;
+    /// 503 with a running replica is a replica; no answer is Unknown. Two 200s at once (a split brain the
+    /// leader key should prevent) keep the current primary rather than flap.
+    /// </summary>
+    private async Task RouteAsync()
+    {
+        while (!_stop.IsCancellationRequested)
+        {
+            try
+            {
+                await CheckOnceAsync(_stop.Token);
+                await Task.Delay(Options.RouterInterval, _time, _stop.Token);
+            }
+            catch (OperationCanceledException) when (_stop.IsCancellationRequested)
+            {
+                return;
+            }
+        }
+    }
+
+    internal async Task CheckOnceAsync(CancellationToken ct)
+    {
+        var answers = await Task.WhenAll(Members.Select(async m => (Member: m, Status: await StatusAsync(m, ct))));
+        foreach (var (member, status) in answers)
+        {
+            member.Role = status.Code switch
+            {
+                HttpStatusCode.OK => MemberRole.Primary,
+                HttpStatusCode.ServiceUnavailable when status.Role is "replica" or "sync_standby" => MemberRole.Replica,
+                _ => MemberRole.Unknown,
+            };
+            member.Timeline = status.Timeline ?? member.Timeline;
+        }
+        var primaries = answers.Where(a => a.Status.Code == HttpStatusCode.OK).Select(a => a.Member).ToList();
+        var next = primaries.Count == 1 ? primaries[0] : primaries.Contains(Primary!) ? Primary : primaries.FirstOrDefault();
+        if (next != Primary)
+        {
+            var change = new LeaderChange(_time.GetUtcNow(), Primary?.Name, next?.Name, next?.Timeline);
+            Primary = next;
+            Record(change);
+            PrimaryChanged?.Invoke(change);
+        }
+    }
+
+    private async Task<(HttpStatusCode? Code, string? Role, int? Timeline)> StatusAsync(PatroniMember member, CancellationToken ct)
+    {
+        try
+        {
+            using var response = await _http.GetAsync(new Uri(member.RestUrl, "primary"), ct);
+            var body = await response.Content.ReadAsStringAsync(ct);
+            using var json = System.Text.Json.JsonDocument.Parse(body);
+            var role = json.RootElement.TryGetProperty("role", out var r) ? r.GetString() : null;
+            int? timeline = json.RootElement.TryGetProperty("timeline", out var t) && t.TryGetInt32(out var tl) ? tl : null;
+            return (response.StatusCode, role, timeline);
+        }
+        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or System.Text.Json.JsonException && !ct.IsCancellationRequested)
+        {
+            return (null, null, null);
+        }
+    }
+}

@@ -1,0 +1,227 @@
+using System.Diagnostics;
+using System.Net;
+using Npgsql;
+using Reliability.Sut.Local.Postgres;
+using Reliability.Sut.Local.Processes;
+using Reliability.Sut.Local.Setup;
+
+namespace Reliability.Sut.Local.Database;
+
+/// <summary>A change of primary seen by the router, with Patroni's timeline of the new primary.</summary>
+public sealed record LeaderChange(DateTimeOffset At, string? From, string? To, int? Timeline);
+
+/// <summary>
+/// PostgreSQL as production runs it: a Patroni cluster over etcd. etcd has one member per zone (losing a
+/// zone keeps the quorum); Patroni members sit in their zones, the first is the primary at bootstrap.
+/// A router asks every member's GET /primary each second, as HAProxy's health check does, and reports
+/// the primary; the environment points the SUT's database links at it.
+/// </summary>
+public sealed partial class PatroniCluster : IAsyncDisposable
+{
+    public static readonly Prerequisite Etcd = new("etcd", "etcd-server", ["/usr/bin"]);
+    public static readonly Prerequisite Patroni = new("patroni", "patroni", ["/usr/bin"]);
+
+    private readonly RunDirectory _run;
+    private readonly PatroniSecrets _secrets = PatroniSecrets.Create();
+    private readonly List<LeaderChange> _leaderChanges = [];
+    private readonly Lock _gate = new();
+    private readonly CancellationTokenSource _stop = new();
+    private readonly HttpClient _http;
+    private readonly TimeProvider _time;
+    private string _patroni = "";
+    private Task _routing = Task.CompletedTask;
+
+    private PatroniCluster(RunDirectory run, PatroniOptions options, PostgresOptions database, TimeProvider? time)
+    {
+        _run = run;
+        Options = options;
+        _time = time ?? TimeProvider.System;
+        Database = database.Database;
+        AppUser = database.AppUser;
+        _http = new HttpClient { Timeout = TimeSpan.FromMilliseconds(Math.Max(300, options.RouterInterval.TotalMilliseconds * 0.8)) };
+    }
+
+    public PatroniOptions Options { get; }
+    public IReadOnlyList<EtcdMember> EtcdMembers { get; private set; } = [];
+    public IReadOnlyList<PatroniMember> Members { get; private set; } = [];
+    public string Database { get; }
+    public string AppUser { get; }
+    public string AppPassword { get; } = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16)).ToLowerInvariant();
+    /// <summary>The member whose GET /primary answered 200 at the router's last check; null while there is none.</summary>
+    public PatroniMember? Primary { get; private set; }
+    /// <summary>Raised by the router when the primary changes (to null too, while there is none).</summary>
+    public event Action<LeaderChange>? PrimaryChanged;
+
+    public IReadOnlyList<LeaderChange> LeaderChanges
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _leaderChanges];
+            }
+        }
+    }
+
+    /// <summary>Superuser connection to whichever member is writable (Npgsql multi-host, read-write), for the RPO reconciliation.</summary>
+    public string AdminConnectionString => new NpgsqlConnectionStringBuilder
+    {
+        Host = string.Join(',', Members.Select(m => $"127.0.0.1:{m.PostgresPort}")),
+        Database = Database, Username = PatroniSecrets.SuperUser, Password = _secrets.SuperPassword,
+        TargetSessionAttributes = "read-write", Pooling = false, Timeout = 3,
+    }.ConnectionString;
+
+    /// <summary>Superuser connection to one member, whatever its role (to check that a demoted primary refuses writes).</summary>
+    public string MemberConnectionString(PatroniMember member) => new NpgsqlConnectionStringBuilder
+    {
+        Host = "127.0.0.1", Port = member.PostgresPort, Database = Database, Username = PatroniSecrets.SuperUser,
+        Password = _secrets.SuperPassword, Pooling = false, Timeout = 3,
+    }.ConnectionString;
+
+    /// <summary>
+    /// Starts etcd, then the members: the first alone until it is the primary, then the replicas until they
+    /// stream. <paramref name="etcdRoute"/> gives the address member m uses for etcd member e (a link).
+    /// </summary>
+    public static async Task<PatroniCluster> StartAsync(RunDirectory run, PatroniOptions options, PostgresOptions database,
+        Func<PatroniMember, EtcdMember, IPEndPoint>? etcdRoute = null, TimeProvider? time = null, CancellationToken ct = default)
+    {
+        var cluster = new PatroniCluster(run, options, database, time);
+        try
+        {
+            await cluster.StartEtcdAsync(ct);
+            cluster.Members = [.. options.MemberZones.Select((zone, i) => new PatroniMember(run, i, zone, FreePort.Next(), FreePort.Next()))];
+            etcdRoute ??= (_, e) => new IPEndPoint(IPAddress.Loopback, e.ClientPort);
+            await cluster.StartMembersAsync(etcdRoute, database, ct);
+            cluster._routing = Task.Run(cluster.RouteAsync, CancellationToken.None);
+            return cluster;
+        }
+        catch
+        {
+            await cluster.DisposeAsync();
+            throw;
+        }
+    }
+
+    private async Task StartEtcdAsync(CancellationToken ct)
+    {
+        var etcd = Etcd.Locate();
+        var members = Options.EtcdZones.Select(zone => (Zone: zone, Client: FreePort.Next(), Peer: FreePort.Next())).ToList();
+        var initial = string.Join(',', members.Select(m => $"etcd-{m.Zone}=http://127.0.0.1:{m.Peer}"));
+        EtcdMembers = [.. members.Select(m => new EtcdMember(_run, m.Zone, m.Client, m.Peer, initial))];
+        foreach (var member in EtcdMembers)
+        {
+            member.Start(etcd);
+        }
+        await Task.WhenAll(EtcdMembers.Select(m => m.WaitHealthyAsync(Options.StartTimeout, ct)));
+    }
+
+    private async Task StartMembersAsync(Func<PatroniMember, EtcdMember, IPEndPoint> etcdRoute, PostgresOptions database, CancellationToken ct)
+    {
+        _patroni = Patroni.Locate();
+        // Patroni's bin_dir needs pg_rewind, pg_basebackup and pg_controldata, which Debian keeps off PATH.
+        var binDirectory = Options.BinDirectory ?? PostgresBinaries.Locate(database.BinDirectory);
+        (uint Uid, uint Gid)? owner = Posix.IsRoot
+            ? Posix.LookupUser(PatroniMember.ServiceAccount) ?? throw new InvalidOperationException($"running as root, Patroni and PostgreSQL need the '{PatroniMember.ServiceAccount}' account: {PostgresBinaries.InstallHint}")
+            : null;
+        foreach (var member in Members)
+        {
+            await File.WriteAllTextAsync(member.ConfigFile, PatroniConfig.Render(member, Options, [.. EtcdMembers.Select(e => etcdRoute(member, e))], _secrets, binDirectory), ct);
+            if (!OperatingSystem.IsWindows())
+            {
+                File.SetUnixFileMode(member.ConfigFile, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            }
+            if (owner is { } o)
+            {
+                Posix.ChownRecursive(member.Home, o.Uid, o.Gid);
+            }
+        }
+        await Members[0].StartAsync(_patroni);
+        await WaitForRoleAsync(Members[0], "primary", ct);
+        await CreateAppDatabaseAsync(Members[0], ct);
+        foreach (var replica in Members.Skip(1))
+        {
+            await replica.StartAsync(_patroni);
+        }
+        foreach (var replica in Members.Skip(1))
+        {
+            await WaitForRoleAsync(replica, "replica", ct);
+        }
+        foreach (var member in Members)
+        {
+            member.Role = member == Members[0] ? MemberRole.Primary : MemberRole.Replica;
+        }
+        Primary = Members[0];
+        Record(new LeaderChange(_time.GetUtcNow(), null, Primary.Name, 1));
+    }
+
+    private async Task WaitForRoleAsync(PatroniMember member, string endpoint, CancellationToken ct)
+    {
+        var clock = Stopwatch.StartNew();
+        while (!await AnswersAsync(member, endpoint, ct))
+        {
+            if (!member.IsRunning)
+            {
+                throw new ComponentStartException(member.Name, "patroni exited during start-up", Tail(member));
+            }
+            if (clock.Elapsed > Options.StartTimeout)
+            {
+                throw new ComponentStartException(member.Name, $"GET /{endpoint} did not answer 200 within {Options.StartTimeout.TotalSeconds:0} s", Tail(member));
+            }
+            await Task.Delay(100, ct);
+        }
+    }
+
+    private static string Tail(PatroniMember member) =>
+        File.Exists(member.LogFile) ? string.Join('\n', File.ReadLines(member.LogFile).TakeLast(30)) : "";
+
+    private async Task<bool> AnswersAsync(PatroniMember member, string endpoint, CancellationToken ct)
+    {
+        try
+        {
+            using var response = await _http.GetAsync(new Uri(member.RestUrl, endpoint), ct);
+            return response.StatusCode == HttpStatusCode.OK;
+        }
+        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException && !ct.IsCancellationRequested)
+        {
+            return false;
+        }
+    }
+
+    private async Task CreateAppDatabaseAsync(PatroniMember primary, CancellationToken ct)
+    {
+        var admin = new NpgsqlConnectionStringBuilder(MemberConnectionString(primary)) { Database = "postgres" }.ConnectionString;
+        await using var connection = new NpgsqlConnection(admin);
+        await connection.OpenAsync(ct);
+        // Names come from options, the password is random hex: literal quoting is safe.
+        foreach (var sql in new[] { $"CREATE ROLE \"{AppUser}\" LOGIN PASSWORD '{AppPassword}'", $"CREATE DATABASE \"{Database}\" OWNER \"{AppUser}\"" })
+        {
+            await using var command = new NpgsqlCommand(sql, connection);
+            await command.ExecuteNonQueryAsync(ct);
+        }
+    }
+
+    private void Record(LeaderChange change)
+    {
+        lock (_gate)
+        {
+            _leaderChanges.Add(change);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync();
+        await _routing;
+        // Replicas first, so the primary's shutdown does not wait on them; then etcd.
+        foreach (var member in Members.Reverse())
+        {
+            await member.StopAsync(TimeSpan.FromSeconds(10));
+        }
+        foreach (var etcd in EtcdMembers)
+        {
+            await etcd.DisposeAsync();
+        }
+        _http.Dispose();
+        _stop.Dispose();
+    }
+}

@@ -15,7 +15,7 @@ internal sealed class LocalRun(LocalEnvironment environment) : IDisposable
 
     public RunTarget Target(int seed, IReadOnlyList<Reliability.Slo.Specs.Slo> slos) =>
         new(environment.EntryPoint, new LocalChaosDriver(environment, seed), new PrometheusClient(_prometheus),
-            environment.Postgres.AdminConnectionString, environment.Options.Monitoring.RuleTimeScale)
+            environment.DatabaseAdminConnectionString, environment.Options.Monitoring.RuleTimeScale)
         {
             Alertmanager = new AlertmanagerClient(_alertmanager),
             Slos = slos,

@@ -41,7 +41,7 @@ internal static class EnvCommand
                   entry point   {environment.EntryPoint}
                   prometheus    {environment.Prometheus?.Address}
                   alertmanager  {environment.Alertmanager?.Address}
-                  postgresql    127.0.0.1:{environment.Postgres.Port} database {environment.Postgres.Database}, role {environment.Postgres.AppUser}
+                  database      {environment.DatabaseSummary}
                   run folder    {environment.Run.Path}
                 Press Ctrl-C to stop.
 

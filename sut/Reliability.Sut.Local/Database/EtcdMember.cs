@@ -29,9 +29,11 @@ public sealed class EtcdMember : IAsyncDisposable
     public bool IsRunning => _process is { HasExited: false };
     public int? Pid => _process?.Pid;
 
-    public IReadOnlyDictionary<string, string> Labels => new Dictionary<string, string>
+    public IReadOnlyDictionary<string, string> Labels => LabelsFor(Zone);
+
+    public static IReadOnlyDictionary<string, string> LabelsFor(string zone) => new Dictionary<string, string>
     {
-        ["app"] = "etcd", ["pod"] = Name, ["zone"] = Zone, ["topology.kubernetes.io/zone"] = Zone,
+        ["app"] = "etcd", ["pod"] = $"etcd-{zone}", ["zone"] = zone, ["topology.kubernetes.io/zone"] = zone,
     };
 
     internal string PeerEntry => $"{Name}=http://127.0.0.1:{PeerPort}";

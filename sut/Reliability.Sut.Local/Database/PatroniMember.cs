@@ -49,15 +49,17 @@ public sealed class PatroniMember : IAsyncDisposable
     public int? PatroniPid => _process?.Pid;
 
     /// <summary>The labels of the pod this member stands for; role and spilo-role follow Patroni, as the Zalando operator's do.</summary>
-    public IReadOnlyDictionary<string, string> Labels => new Dictionary<string, string>
+    public IReadOnlyDictionary<string, string> Labels => LabelsFor(Name, Zone, Role);
+
+    public static IReadOnlyDictionary<string, string> LabelsFor(string name, string zone, MemberRole role) => new Dictionary<string, string>
     {
         ["app"] = "postgres",
-        ["pod"] = Name,
-        ["zone"] = Zone,
-        ["topology.kubernetes.io/zone"] = Zone,
+        ["pod"] = name,
+        ["zone"] = zone,
+        ["topology.kubernetes.io/zone"] = zone,
         ["cluster-name"] = "task-manager-db",
-        ["role"] = RoleLabel(Role),
-        ["spilo-role"] = RoleLabel(Role),
+        ["role"] = RoleLabel(role),
+        ["spilo-role"] = RoleLabel(role),
     };
 
     internal static string RoleLabel(MemberRole role) => role switch

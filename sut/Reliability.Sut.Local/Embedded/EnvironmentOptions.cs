@@ -13,7 +13,11 @@ public sealed record EnvironmentOptions
 {
     public IReadOnlyList<string> Zones { get; init; } = ["zone-a", "zone-b", "zone-c"];
     public int ReplicasPerZone { get; init; } = 2;
+    /// <summary>Single PostgreSQL or a Patroni cluster (see <see cref="Patroni"/>).</summary>
+    public Database.DatabaseMode Database { get; init; } = Reliability.Sut.Local.Database.DatabaseMode.Single;
+    /// <summary>Where the single PostgreSQL runs (database mode single).</summary>
     public string DatabaseZone { get; init; } = "zone-a";
+    public Database.PatroniOptions Patroni { get; init; } = new();
     public PostgresOptions Postgres { get; init; } = new();
     public SupervisorOptions Supervisor { get; init; } = new();
     public LoadBalancerOptions LoadBalancer { get; init; } = new();
@@ -44,6 +48,10 @@ public sealed record EnvironmentOptions
         if (!Zones.Contains(DatabaseZone))
         {
             throw new ArgumentException($"the database zone '{DatabaseZone}' is not one of the zones");
+        }
+        if (Database == Reliability.Sut.Local.Database.DatabaseMode.Patroni)
+        {
+            Patroni.Validate(Zones);
         }
         Supervisor.Validate();
         LoadBalancer.Validate();

@@ -7,10 +7,24 @@ public sealed partial class LocalEnvironment
     /// <summary>The health of every component, for `env up`'s live view.</summary>
     public IReadOnlyList<ComponentStatus> Status()
     {
-        var status = new List<ComponentStatus>
+        var status = new List<ComponentStatus>();
+        if (Postgres is { } postgres)
         {
-            new("postgres-0", "postgres", Options.DatabaseZone, Postgres.IsRunning ? ComponentState.Healthy : ComponentState.Down, $"127.0.0.1:{Postgres.Port}"),
-        };
+            status.Add(new("postgres-0", "postgres", Options.DatabaseZone, postgres.IsRunning ? ComponentState.Healthy : ComponentState.Down, $"127.0.0.1:{postgres.Port}"));
+        }
+        if (Patroni is { } cluster)
+        {
+            foreach (var etcd in cluster.EtcdMembers)
+            {
+                status.Add(new(etcd.Name, "etcd", etcd.Zone, etcd.IsRunning ? ComponentState.Healthy : ComponentState.Down, $"127.0.0.1:{etcd.ClientPort}"));
+            }
+            foreach (var member in cluster.Members)
+            {
+                var state = member.IsDown ? ComponentState.Down : member.Role == Database.MemberRole.Unknown ? ComponentState.Unhealthy : ComponentState.Healthy;
+                status.Add(new(member.Name, "postgres", member.Zone, state,
+                    $"{Database.PatroniMember.RoleLabel(member.Role)}, timeline {member.Timeline?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "?"}, 127.0.0.1:{member.PostgresPort}"));
+            }
+        }
         var healthy = LoadBalancer.HealthyTargets().ToHashSet(StringComparer.Ordinal);
         foreach (var replica in Supervisor.Replicas)
         {

@@ -30,7 +30,8 @@ public sealed partial class LocalEnvironment : IAsyncDisposable
 
     public EnvironmentOptions Options { get; }
     public RunDirectory Run { get; }
-    public PostgresServer Postgres { get; private set; } = null!;
+    /// <summary>The single PostgreSQL (database mode single); null with Patroni.</summary>
+    public PostgresServer? Postgres { get; private set; }
     public Supervisor Supervisor { get; private set; } = null!;
     public LoadBalancer LoadBalancer { get; private set; } = null!;
     public PrometheusServer? Prometheus { get; private set; }
@@ -47,6 +48,10 @@ public sealed partial class LocalEnvironment : IAsyncDisposable
         options.Validate();
         progress ??= TextWriter.Null;
         var needed = new List<Prerequisite> { Prerequisite.Postgres };
+        if (options.Database == Database.DatabaseMode.Patroni)
+        {
+            needed.AddRange([Database.PatroniCluster.Etcd, Database.PatroniCluster.Patroni]);
+        }
         if (options.WithMonitoring)
         {
             needed.AddRange([Prerequisite.Prometheus, Prerequisite.Alertmanager]);
@@ -70,11 +75,8 @@ public sealed partial class LocalEnvironment : IAsyncDisposable
 
     private async Task StartComponentsAsync(TextWriter progress, CancellationToken ct)
     {
-        await progress.WriteLineAsync("Starting PostgreSQL");
-        Postgres = await PostgresServer.StartAsync(Run, Options.Postgres, ct: ct);
-        _teardown.Add(() => Postgres.DisposeAsync());
-        var databaseEndpoint = new IPEndPoint(IPAddress.Loopback, Postgres.Port);
-        var databaseLabels = DatabaseLabels(Options);
+        var databaseUrlFor = await StartDatabaseAsync(progress, ct);
+        _teardown.Add(DisposeRoutersAsync);
 
         await progress.WriteLineAsync($"Starting {Options.Pods().Count()} SUT replicas in {Options.Zones.Count} zones");
         Supervisor = new Supervisor(Run, Options.Supervisor);
@@ -84,8 +86,7 @@ public sealed partial class LocalEnvironment : IAsyncDisposable
         var starts = new List<Task<Replica>>();
         foreach (var (pod, zone) in Options.Pods())
         {
-            var databaseLink = AddLink(new LinkProxy($"{pod}->postgres", databaseEndpoint), pod, PodLabels(pod, zone), "postgres-0", databaseLabels);
-            var databaseUrl = $"postgres://{Postgres.AppUser}:{Postgres.AppPassword}@127.0.0.1:{databaseLink.Proxy.Endpoint.Port}/{Postgres.Database}";
+            var databaseUrl = databaseUrlFor(pod, zone);
             starts.Add(Supervisor.StartAsync(pod, zone, port => new SutProcessOptions
             {
                 DatabaseUrl = databaseUrl,
@@ -154,6 +155,7 @@ public sealed partial class LocalEnvironment : IAsyncDisposable
             .Select(r => new ScrapeTarget("sut", $"127.0.0.1:{r.Port}", new Dictionary<string, string> { ["app"] = "sut", ["zone"] = r.Zone, ["pod"] = r.Pod }))
             .ToList();
         targets.Add(new ScrapeTarget("lb", LoadBalancer.MetricsAddress.Authority, new Dictionary<string, string> { ["app"] = "lb" }));
+        targets.AddRange(DatabaseScrapeTargets());
         return targets;
     }
 
@@ -215,7 +217,11 @@ public sealed partial class LocalEnvironment : IAsyncDisposable
     public static IReadOnlyList<LinkLayout> PlannedLinks(EnvironmentOptions options)
     {
         var links = new List<LinkLayout>();
-        foreach (var (pod, zone) in options.Pods())
+        if (options.Database == Database.DatabaseMode.Patroni)
+        {
+            links.AddRange(PlannedPatroniLinks(options));
+        }
+        foreach (var (pod, zone) in options.Database == Database.DatabaseMode.Single ? options.Pods() : [])
         {
             links.Add(new LinkLayout($"{pod}->postgres", pod, PodLabels(pod, zone), "postgres-0", DatabaseLabels(options)));
         }

@@ -108,7 +108,7 @@ public sealed class LocalPlanningTests : IDisposable
             spec: { action: pod-kill, mode: one, selector: { labelSelectors: { app: postgres } } }
             """);
 
-        (await act.Should().ThrowAsync<ManifestException>()).WithMessage("*can only stop SUT replicas*");
+        (await act.Should().ThrowAsync<ManifestException>()).WithMessage("*the single database is not a supervised pod*");
     }
 
     [Fact]

@@ -39,7 +39,7 @@ public sealed class PrometheusOutageTests : IDisposable
         await using var environment = await LocalEnvironment.StartAsync(new EnvironmentOptions { ReplicasPerZone = 1 });
         using var http = new HttpClient { BaseAddress = environment.Prometheus!.Address, Timeout = TimeSpan.FromSeconds(2) };
         var target = new RunTarget(environment.EntryPoint, new LocalChaosDriver(environment, seed: 1), new PrometheusClient(http, retries: 0),
-            environment.Postgres.AdminConnectionString, environment.Options.Monitoring.RuleTimeScale)
+            environment.DatabaseAdminConnectionString, environment.Options.Monitoring.RuleTimeScale)
         {
             Slos = [.. RulesFiles.LoadSpecs(Path.Combine(Definitions.ExperimentsFolder.Path, "..", "slo", "specs")).SelectMany(s => s.Slos)],
         };

@@ -62,7 +62,13 @@ public sealed class FaultReader(bool strict)
         var targeting = ReadTargeting(doc, spec, path, ns);
         var duration = Duration(doc, spec, path, "duration");
         var grace = spec["gracePeriod"] is JsonValue g && g.TryGetValue(out long seconds) ? seconds : 0;
-        return targeting is null ? null : new PodFault(doc, path, name, Min(duration, deadline), action, targeting, grace);
+        var containers = spec["containerNames"] is JsonArray names ? names.Select(n => n?.ToString() ?? "").ToList() : [];
+        if (action == "container-kill" && containers.Count == 0)
+        {
+            Fail(doc, $"{path}.containerNames", "container-kill needs containerNames");
+            return null;
+        }
+        return targeting is null ? null : new PodFault(doc, path, name, Min(duration, deadline), action, targeting, grace) { ContainerNames = containers };
     }
 
     private NetworkFault? ReadNetworkChaos(ChaosDocument doc, JsonObject spec, string path, string name, string ns, TimeSpan? deadline)

@@ -29,7 +29,11 @@ public sealed record SuspendFault(ChaosDocument Source, string Path, string Name
 
 /// <summary>PodChaos: pod-kill, pod-failure or container-kill.</summary>
 public sealed record PodFault(ChaosDocument Source, string Path, string Name, TimeSpan? Deadline, string Action, Targeting Targeting, long GracePeriodSeconds)
-    : FaultNode(Source, Path, Name, Deadline);
+    : FaultNode(Source, Path, Name, Deadline)
+{
+    /// <summary>container-kill's containers. On a database member, "postgres" is the postmaster and "patroni" Patroni itself.</summary>
+    public IReadOnlyList<string> ContainerNames { get; init; } = [];
+}
 
 /// <summary>
 /// NetworkChaos: delay, loss or partition between the selected pods and, optionally, a target set.

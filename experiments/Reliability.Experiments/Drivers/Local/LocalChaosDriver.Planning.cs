@@ -11,18 +11,12 @@ public sealed partial class LocalChaosDriver
     private PlannedFault PlanPod(PodFault fault, LocalTopology topology)
     {
         var pods = Choose(fault, fault.Targeting, fault.Path, topology);
-        var unsupervised = pods.Where(p => p.Labels.GetValueOrDefault("app") != "sut").ToList();
-        if (unsupervised.Count > 0)
+        var (effect, refusal) = PodEffect(fault, pods);
+        if (refusal is not null)
         {
-            throw new ManifestException(fault.Source.Problem($"{fault.Path}.selector",
-                $"{fault.Action} of {string.Join(", ", unsupervised)}: the local driver can only stop SUT replicas (app=sut); the single database is not a supervised pod"));
+            throw new ManifestException(fault.Source.Problem($"{fault.Path}.selector", refusal));
         }
-        var effect = fault.Action switch
-        {
-            "pod-failure" => "hold down (pod-failure)",
-            _ => $"SIGKILL ({fault.Action}), the supervisor restarts it",
-        };
-        return new PlannedFault(fault, [.. pods.Select(p => p.Name)], [], effect);
+        return new PlannedFault(fault, [.. pods.Select(p => p.Name)], [], effect!);
     }
 
     private PlannedFault PlanNetwork(NetworkFault fault, LocalTopology topology)

@@ -83,11 +83,11 @@ public sealed partial class LocalChaosDriver : IChaosDriver
         }
     }
 
-    public Task RecoverAllAsync(ExperimentJournal journal)
+    public async Task RecoverAllAsync(ExperimentJournal journal)
     {
         if (_environment is not { } environment)
         {
-            return Task.CompletedTask;
+            return;
         }
         string[] held;
         lock (_gate)
@@ -97,12 +97,11 @@ public sealed partial class LocalChaosDriver : IChaosDriver
         }
         foreach (var pod in held)
         {
-            environment.Supervisor.Release(pod);
+            await ReleaseAsync(pod);
             journal.Write("recovered", new { fault = "(rollback)", action = "release", pods = new[] { pod } });
         }
         _links.Clear();
         environment.ClearAllFaults();
-        return Task.CompletedTask;
     }
 
     public IAsyncDisposable Observe(ExperimentJournal journal) => new LocalObserver(Environment, journal, _time);
@@ -135,7 +134,7 @@ public sealed partial class LocalChaosDriver : IChaosDriver
             case PodFault { Action: "pod-kill" or "container-kill" } kill:
                 foreach (var pod in plan.For(kill).Pods)
                 {
-                    Environment.Supervisor.Kill(pod, $"chaos {kill.Name}");
+                    Kill(pod, kill);
                 }
                 journal.Write("injected", Injection(plan.For(kill)));
                 return;
@@ -158,7 +157,7 @@ public sealed partial class LocalChaosDriver : IChaosDriver
                 {
                     _heldDown.Add(pod);
                 }
-                Environment.Supervisor.HoldDown(pod, $"chaos {fault.Name}");
+                HoldDown(pod, fault);
             }
             journal.Write("injected", Injection(planned));
             await HoldAsync(until);
@@ -171,7 +170,7 @@ public sealed partial class LocalChaosDriver : IChaosDriver
                 {
                     _heldDown.Remove(pod);
                 }
-                Environment.Supervisor.Release(pod);
+                await ReleaseAsync(pod);
             }
             journal.Write("recovered", new { fault = fault.Name, action = fault.Action, pods = planned.Pods });
         }

@@ -10,6 +10,13 @@ namespace Reliability.Cli;
 /// <summary>What `run` and `gameday` share on the embedded environment: the target and its steady-state check.</summary>
 internal sealed class LocalRun(LocalEnvironment environment) : IDisposable
 {
+    /// <summary>The embedded environment an experiment's `environment:` block asks for.</summary>
+    public static EnvironmentOptions Options(Reliability.Experiments.Definitions.EnvironmentSpec spec) => new()
+    {
+        Database = spec.Database == "single" ? Reliability.Sut.Local.Database.DatabaseMode.Single : Reliability.Sut.Local.Database.DatabaseMode.Patroni,
+        Patroni = new Reliability.Sut.Local.Database.PatroniOptions { SynchronousMode = spec.SynchronousMode },
+    };
+
     private readonly HttpClient _prometheus = new() { BaseAddress = environment.Prometheus!.Address, Timeout = TimeSpan.FromSeconds(3) };
     private readonly HttpClient _alertmanager = new() { BaseAddress = environment.Alertmanager!.Address, Timeout = TimeSpan.FromSeconds(3) };
 

@@ -14,7 +14,20 @@ public sealed record ExperimentDefinition(
     Timeline Timeline,
     Hypotheses Hypotheses,
     IReadOnlyList<StopCondition> StopConditions,
-    int Seed);
+    int Seed)
+{
+    /// <summary>What the embedded environment must run for this experiment (ignored on Kubernetes).</summary>
+    public EnvironmentSpec Environment { get; init; } = EnvironmentSpec.Default;
+}
+
+/// <summary>
+/// The embedded environment an experiment needs: its database (a Patroni cluster by default, or the single
+/// PostgreSQL) and, with Patroni, whether replication is synchronous.
+/// </summary>
+public sealed record EnvironmentSpec(string Database, bool SynchronousMode)
+{
+    public static readonly EnvironmentSpec Default = new("patroni", false);
+}
 
 /// <summary>A fault manifest named by the experiment, resolved relative to the experiment file.</summary>
 public sealed record FaultReference(string Path, string FullPath, long Line, long Column);
@@ -37,7 +50,10 @@ public sealed record Hypotheses(
     /// <summary>Server-side objectives: an SLO of slo/specs measured by Prometheus over a phase.</summary>
     public IReadOnlyList<ServerObjective> ServerObjectives { get; init; } = [];
 
-    public int Count => Objectives.Count + ServerObjectives.Count + (Rto is null ? 0 : 1) + (Rpo is null ? 0 : 1) + Alerts.Count + (QuietInSteadyState.Count > 0 ? 1 : 0);
+    /// <summary>Write RTO: from injection to the first acknowledged write after the write outage.</summary>
+    public WriteRtoHypothesis? WriteRto { get; init; }
+
+    public int Count => Objectives.Count + ServerObjectives.Count + (Rto is null ? 0 : 1) + (WriteRto is null ? 0 : 1) + (Rpo is null ? 0 : 1) + Alerts.Count + (QuietInSteadyState.Count > 0 ? 1 : 0);
 }
 
 /// <summary>
@@ -82,6 +98,9 @@ public sealed record PhaseObjective(Phase Phase, Threshold Threshold);
 /// meets <see cref="Sli"/> again and keeps meeting it for <see cref="StableFor"/>. Must be at most <see cref="Max"/>.
 /// </summary>
 public sealed record RtoHypothesis(TimeSpan Max, Threshold Sli, TimeSpan Window, TimeSpan StableFor);
+
+/// <summary>Writes are acknowledged again within <see cref="Max"/> of injection; a pause in acknowledgements shorter than <see cref="Gap"/> is no outage.</summary>
+public sealed record WriteRtoHypothesis(TimeSpan Max, TimeSpan Gap);
 
 /// <summary>Acknowledged writes that may be missing or stale after recovery.</summary>
 public sealed record RpoHypothesis(long MaxLostWrites);

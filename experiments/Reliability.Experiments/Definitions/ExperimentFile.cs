@@ -42,7 +42,7 @@ public static class ExperimentFile
             throw new ManifestException(new ManifestProblem(path, 1, 1, "(document)", "expected one YAML mapping"));
         }
         var y = new YamlFields(path);
-        y.Only(root, "", "apiVersion", "kind", "metadata", "faults", "load", "timeline", "hypotheses", "stopConditions", "seed");
+        y.Only(root, "", "apiVersion", "kind", "metadata", "environment", "faults", "load", "timeline", "hypotheses", "stopConditions", "seed");
         y.Expect(root, "", "apiVersion", ApiVersion);
         y.Expect(root, "", "kind", "Experiment");
         var metadata = y.Map(root, "", "metadata", required: true);
@@ -63,8 +63,36 @@ public static class ExperimentFile
         var seed = y.Node(root, "", "seed", required: false) is { } seedNode
             ? y.Parse(seedNode, "seed", t => int.Parse(t, CultureInfo.InvariantCulture))
             : Random.Shared.Next();
+        var environment = ReadEnvironment(y, y.Map(root, "", "environment"));
         y.ThrowIfAny();
-        return new ExperimentDefinition(path, name, description.Length == 0 ? null : description, faults, load!, timeline!, hypotheses!, stops, seed);
+        return new ExperimentDefinition(path, name, description.Length == 0 ? null : description, faults, load!, timeline!, hypotheses!, stops, seed)
+        {
+            Environment = environment,
+        };
+    }
+
+    private static EnvironmentSpec ReadEnvironment(YamlFields y, YamlMappingNode? map)
+    {
+        if (map is null)
+        {
+            return EnvironmentSpec.Default;
+        }
+        y.Only(map, "environment", "database", "synchronousMode");
+        var database = y.Text(map, "environment", "database") ?? EnvironmentSpec.Default.Database;
+        if (database is not ("single" or "patroni"))
+        {
+            y.Problem(map.Children[new YamlScalarNode("database")], "environment.database", "expected single or patroni");
+        }
+        var synchronous = y.Text(map, "environment", "synchronousMode") ?? "false";
+        if (synchronous is not ("true" or "false"))
+        {
+            y.Problem(map.Children[new YamlScalarNode("synchronousMode")], "environment.synchronousMode", "expected true or false");
+        }
+        else if (synchronous == "true" && database == "single")
+        {
+            y.Problem(map.Children[new YamlScalarNode("synchronousMode")], "environment.synchronousMode", "synchronous replication needs database: patroni");
+        }
+        return new EnvironmentSpec(database, synchronous == "true");
     }
 
     private static List<FaultReference> Faults(YamlFields y, YamlMappingNode root, string path)
@@ -140,7 +168,7 @@ public static class ExperimentFile
         {
             return null;
         }
-        y.Only(map, "hypotheses", "slo", "rto", "rpo", "alerts", "quietInSteadyState");
+        y.Only(map, "hypotheses", "slo", "rto", "writeRto", "rpo", "alerts", "quietInSteadyState");
         var objectives = new List<PhaseObjective>();
         var serverObjectives = new List<ServerObjective>();
         if (y.Map(map, "hypotheses", "slo") is { } slo)
@@ -173,6 +201,13 @@ public static class ExperimentFile
                 y.Duration(r, "hypotheses.rto", "window") ?? TimeSpan.FromSeconds(5),
                 y.Duration(r, "hypotheses.rto", "stableFor") ?? TimeSpan.FromSeconds(10));
         }
+        WriteRtoHypothesis? writeRto = null;
+        if (y.Map(map, "hypotheses", "writeRto") is { } w)
+        {
+            y.Only(w, "hypotheses.writeRto", "max", "gap");
+            writeRto = new WriteRtoHypothesis(y.Duration(w, "hypotheses.writeRto", "max", required: true) ?? TimeSpan.Zero,
+                y.Duration(w, "hypotheses.writeRto", "gap") ?? TimeSpan.FromSeconds(1));
+        }
         RpoHypothesis? rpo = null;
         if (y.Map(map, "hypotheses", "rpo") is { } p)
         {
@@ -192,7 +227,7 @@ public static class ExperimentFile
                 y.Duration(alert, field, "firesWithin", required: true) ?? TimeSpan.Zero, y.Duration(alert, field, "resolvesWithin")));
         }
         var quiet = y.List(map, "hypotheses", "quietInSteadyState").Select(e => (e.Node as YamlScalarNode)?.Value ?? "").ToList();
-        var hypotheses = new Hypotheses(objectives, rto, rpo, alerts, quiet) { ServerObjectives = serverObjectives };
+        var hypotheses = new Hypotheses(objectives, rto, rpo, alerts, quiet) { ServerObjectives = serverObjectives, WriteRto = writeRto };
         if (hypotheses.Count == 0)
         {
             y.Problem(map, "hypotheses", "an experiment needs at least one hypothesis");

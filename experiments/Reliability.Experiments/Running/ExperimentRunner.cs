@@ -96,7 +96,8 @@ public sealed partial class ExperimentRunner(RunTarget target, TextWriter consol
         {
             journal.Write("sli", new { source = "client", sli.Phase, sli.Iterations, sli.SuccessPercent, sli.P95Ms, sli.Slo, sli.BurnRate, sli.BudgetSpentPercent });
         }
-        var verdicts = HypothesisEvaluator.Evaluate(definition, journal.Records, load, rpo, target, server);
+        var acks = definition.Hypotheses.WriteRto is null ? null : await AcknowledgedWritesAsync(ledgerPath);
+        var verdicts = HypothesisEvaluator.Evaluate(definition, journal.Records, load, rpo, target, server, acks);
         foreach (var verdict in verdicts)
         {
             journal.Write("verdict", verdict);
@@ -220,6 +221,23 @@ public sealed partial class ExperimentRunner(RunTarget target, TextWriter consol
         catch (OperationCanceledException) when (swallowCancel)
         {
         }
+    }
+
+    private static async Task<IReadOnlyList<DateTimeOffset>?> AcknowledgedWritesAsync(string ledgerPath)
+    {
+        if (!File.Exists(ledgerPath))
+        {
+            return null;
+        }
+        var acks = new List<DateTimeOffset>();
+        await foreach (var entry in Reliability.Load.Ledger.WriteLedger.ReadAsync(ledgerPath))
+        {
+            if (!entry.Indeterminate)
+            {
+                acks.Add(entry.AckAt);
+            }
+        }
+        return acks;
     }
 
     private async Task<RpoResult?> ReconcileAsync(ExperimentJournal journal, string ledgerPath, CancellationToken ct)

@@ -15,7 +15,7 @@ namespace Reliability.Experiments.Verdicts;
 public static partial class HypothesisEvaluator
 {
     public static IReadOnlyList<Verdict> Evaluate(ExperimentDefinition definition, IReadOnlyList<JournalRecord> journal, ScenarioRun? load, RpoResult? rpo, RunTarget target,
-        IReadOnlyList<PhaseSli>? server = null)
+        IReadOnlyList<PhaseSli>? server = null, IReadOnlyList<DateTimeOffset>? writeAcks = null)
     {
         var phases = PhaseWindows(journal);
         var injectedAt = journal.FirstOrDefault(r => r.Type == "injected")?.At;
@@ -31,6 +31,10 @@ public static partial class HypothesisEvaluator
         if (definition.Hypotheses.Rto is { } rto)
         {
             verdicts.Add(Rto(rto, injectedAt, phases, load, journal));
+        }
+        if (definition.Hypotheses.WriteRto is { } writeRto)
+        {
+            verdicts.Add(WriteRto(writeRto, injectedAt, phases, writeAcks));
         }
         if (definition.Hypotheses.Rpo is { } rpoHypothesis)
         {
@@ -107,6 +111,29 @@ public static partial class HypothesisEvaluator
             return new Verdict(name, "rto", VerdictStatus.Failed, $"> {Verdict.Seconds(recovery.End - injectedAt.Value)}", Verdict.Seconds(rto.Max), evidence);
         }
         return new Verdict(name, "rto", measured <= rto.Max ? VerdictStatus.Passed : VerdictStatus.Failed, Verdict.Seconds(measured), Verdict.Seconds(rto.Max), evidence);
+    }
+
+    private static Verdict WriteRto(WriteRtoHypothesis hypothesis, DateTimeOffset? injectedAt, IReadOnlyDictionary<Phase, (DateTimeOffset Start, DateTimeOffset End)> phases, IReadOnlyList<DateTimeOffset>? acks)
+    {
+        var name = $"write RTO ≤ {Verdict.Seconds(hypothesis.Max)} (first acknowledged write after the outage)";
+        if (acks is null || injectedAt is null || !phases.TryGetValue(Phase.Recovery, out var recovery))
+        {
+            return new Verdict(name, "rto", VerdictStatus.Inconclusive, null, Verdict.Seconds(hypothesis.Max), "no injection, recovery phase or write ledger to measure from");
+        }
+        if (acks.Count == 0)
+        {
+            return new Verdict(name, "rto", VerdictStatus.Inconclusive, "0 writes", Verdict.Seconds(hypothesis.Max), "the load acknowledged no write: use a scenario that writes (crud, write-heavy)");
+        }
+        var outage = WriteRecovery.Measure(acks, injectedAt.Value, recovery.End, hypothesis.Gap);
+        if (!outage.Recovered)
+        {
+            return new Verdict(name, "rto", VerdictStatus.Failed, $"> {Verdict.Seconds(outage.Rto)}", Verdict.Seconds(hypothesis.Max),
+                $"no write was acknowledged after {outage.LastAckBefore:HH:mm:ss.fff} up to the end of recovery");
+        }
+        var evidence = outage.Rto == TimeSpan.Zero
+            ? $"acknowledgements never paused for {Verdict.Seconds(hypothesis.Gap)} or more after the injection ({acks.Count} acknowledged writes)"
+            : $"last acknowledged write before the outage {outage.LastAckBefore:HH:mm:ss.fff}, first after {outage.FirstAckAfter:HH:mm:ss.fff}; injected {injectedAt:HH:mm:ss.fff}";
+        return new Verdict(name, "rto", outage.Rto <= hypothesis.Max ? VerdictStatus.Passed : VerdictStatus.Failed, Verdict.Seconds(outage.Rto), Verdict.Seconds(hypothesis.Max), evidence);
     }
 
     private static Verdict Rpo(RpoHypothesis hypothesis, RpoResult? rpo, DateTimeOffset? injectedAt)

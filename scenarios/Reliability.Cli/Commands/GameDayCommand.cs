@@ -82,7 +82,14 @@ internal static class GameDayCommand
         {
             return exit;
         }
-        var options = new EnvironmentOptions();
+        // One environment serves the whole day, so its experiments must ask for the same one.
+        var specs = loaded.Experiments.Select(e => e.Definition.Environment).Distinct().ToList();
+        if (specs.Count > 1)
+        {
+            await Console.Error.WriteLineAsync($"{loaded.Plan.File}: experiments: the experiments ask for different environments ({string.Join("; ", loaded.Experiments.Select(e => $"{e.Definition.Name}: database {e.Definition.Environment.Database}, synchronousMode {e.Definition.Environment.SynchronousMode}"))}); a game day runs on one");
+            return ExitCodes.InvalidInput;
+        }
+        var options = LocalRun.Options(specs.FirstOrDefault() ?? Reliability.Experiments.Definitions.EnvironmentSpec.Default);
         try
         {
             // Every experiment is planned against the environment's layout before anything starts.

@@ -81,7 +81,7 @@ internal static class RunCommand
         {
             return exit;
         }
-        var options = new EnvironmentOptions();
+        var options = LocalRun.Options(experiment.Definition.Environment);
         try
         {
             // Planned against the environment's layout first: a selector that matches nothing fails before anything starts.

@@ -65,4 +65,26 @@ public sealed partial class PatroniCluster
             return (null, null, null);
         }
     }
+
+    /// <summary>
+    /// Patroni's own record, for the journal: GET /cluster (members, roles, timelines, lag) and GET /history
+    /// (every promotion with its timeline and WAL position), asked of the first member that answers.
+    /// </summary>
+    public async Task<(System.Text.Json.Nodes.JsonNode? Cluster, System.Text.Json.Nodes.JsonNode? History)> DescribeAsync(CancellationToken ct)
+    {
+        foreach (var member in Members.OrderByDescending(m => m == Primary))
+        {
+            try
+            {
+                var cluster = System.Text.Json.Nodes.JsonNode.Parse(await _http.GetStringAsync(new Uri(member.RestUrl, "cluster"), ct));
+                var history = System.Text.Json.Nodes.JsonNode.Parse(await _http.GetStringAsync(new Uri(member.RestUrl, "history"), ct));
+                return (cluster, history);
+            }
+            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or System.Text.Json.JsonException && !ct.IsCancellationRequested)
+            {
+                // The next member may answer.
+            }
+        }
+        return (null, null);
+    }
 }

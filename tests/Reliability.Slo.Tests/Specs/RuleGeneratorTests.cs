@@ -44,6 +44,10 @@ public sealed class RuleGeneratorTests
         // slo/tests/burn-rate.test.yaml: a 15x burn tickets, then pages; a 1x burn stays silent; no errors reads 0.
         var test = await PromtoolAsync("test", "rules", Path.Combine(Repository.Root, "slo", "tests", "burn-rate.test.yaml"));
         test.Code.Should().Be(0, test.Output);
+
+        // slo/tests/database.test.yaml: a failover pages while there is no primary and tickets the change; 32 MiB of lag tickets.
+        var database = await PromtoolAsync("test", "rules", Path.Combine(Repository.Root, "slo", "tests", "database.test.yaml"));
+        database.Code.Should().Be(0, database.Output);
     }
 
     private static async Task<(int Code, string Output)> PromtoolAsync(params string[] args)

@@ -7,7 +7,8 @@ namespace Reliability.Experiments.Drivers.Local;
 
 /// <summary>
 /// Puts what the environment does during an experiment into the journal: every supervisor event
-/// (kills, exits, restarts, readiness) and every change in the set of replicas the balancer finds healthy.
+/// (kills, exits, restarts, readiness), every change in the set of replicas the balancer finds healthy,
+/// and, with Patroni, every change of primary as the router saw it, then Patroni's /cluster and /history.
 /// </summary>
 internal sealed class LocalObserver : IAsyncDisposable
 {
@@ -25,8 +26,16 @@ internal sealed class LocalObserver : IAsyncDisposable
         {
             webhook.Received += OnNotification;
         }
+        if (environment.Patroni is { } cluster)
+        {
+            cluster.PrimaryChanged += OnLeaderChange;
+            _journal.Write("leader", new { primary = cluster.Primary?.Name, members = cluster.Members.Select(m => new { m.Name, m.Zone, role = m.Labels["role"], m.Timeline }) });
+        }
         _polling = PollBalancerAsync(time);
     }
+
+    private void OnLeaderChange(Reliability.Sut.Local.Database.LeaderChange change) =>
+        _journal.Write("leader-change", new { from = change.From, to = change.To, timeline = change.Timeline }, change.At);
 
     private void OnEvent(LifecycleEvent e) =>
         _journal.Write("pod-event", new { pod = e.Pod, zone = e.Zone, @event = System.Text.Json.JsonNamingPolicy.KebabCaseLower.ConvertName(e.Kind.ToString()), detail = e.Detail }, e.At);
@@ -72,5 +81,12 @@ internal sealed class LocalObserver : IAsyncDisposable
         await _stop.CancelAsync();
         await _polling;
         _stop.Dispose();
+        if (_environment.Patroni is { } cluster)
+        {
+            cluster.PrimaryChanged -= OnLeaderChange;
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+            var (members, history) = await cluster.DescribeAsync(timeout.Token);
+            _journal.Write("patroni", new { cluster = members, history });
+        }
     }
 }

@@ -40,8 +40,9 @@ public sealed class PrometheusServer : IAsyncDisposable
         {
             await File.WriteAllTextAsync(Path.Combine(home, "rules", name), RuleCompressor.Compress(yaml, timings), ct);
         }
-        await WriteTargetsAsync(home, targets, ct);
-        await File.WriteAllTextAsync(Path.Combine(home, "prometheus.yml"), Config(home, alertmanager, timings), ct);
+        var list = targets.ToList();
+        await WriteTargetsAsync(home, list, ct);
+        await File.WriteAllTextAsync(Path.Combine(home, "prometheus.yml"), Config(home, alertmanager, timings, list.Select(t => t.Job).Distinct()), ct);
 
         return await LaunchAsync(run, binary, home, [$"--config.file={Path.Combine(home, "prometheus.yml")}", $"--storage.tsdb.path={Path.Combine(home, "data")}", "--storage.tsdb.retention.time=1d"], ct);
     }
@@ -114,7 +115,7 @@ public sealed class PrometheusServer : IAsyncDisposable
         }
     }
 
-    private static string Config(string home, Uri alertmanager, MonitoringTimings timings)
+    private static string Config(string home, Uri alertmanager, MonitoringTimings timings, IEnumerable<string> jobs)
     {
         static string D(TimeSpan t) => PromDuration.Format(t);
         var text = new StringBuilder();
@@ -132,7 +133,7 @@ public sealed class PrometheusServer : IAsyncDisposable
                     - targets: ["{alertmanager.Authority}"]
             scrape_configs:
             """);
-        foreach (var job in new[] { "sut", "lb" })
+        foreach (var job in jobs)
         {
             text.AppendLine(CultureInfo.InvariantCulture, $"""
                   - job_name: {job}

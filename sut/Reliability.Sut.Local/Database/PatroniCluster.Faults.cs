@@ -43,6 +43,31 @@ public sealed partial class PatroniCluster
         }
     }
 
+    /// <summary>pod-failure of an etcd member: killed and kept down until released.</summary>
+    public void HoldDownEtcd(EtcdMember member)
+    {
+        lock (_gate)
+        {
+            _heldDown.Add(member.Name);
+        }
+        member.Kill();
+    }
+
+    public async Task ReleaseEtcdAsync(EtcdMember member)
+    {
+        lock (_gate)
+        {
+            if (!_heldDown.Remove(member.Name))
+            {
+                return;
+            }
+        }
+        if (!_stop.IsCancellationRequested)
+        {
+            await member.RestartAsync(Etcd.Locate());
+        }
+    }
+
     /// <summary>etcd node loss: SIGKILL, restarted with its data after the restart delay.</summary>
     public void KillEtcd(EtcdMember member)
     {

@@ -40,6 +40,10 @@ public sealed partial class LocalChaosDriver
         {
             Environment.Patroni.HoldDown(member);
         }
+        else if (Environment.Patroni?.EtcdMembers.SingleOrDefault(e => e.Name == pod) is { } etcd)
+        {
+            Environment.Patroni.HoldDownEtcd(etcd);
+        }
         else
         {
             Environment.Supervisor.HoldDown(pod, $"chaos {fault.Name}");
@@ -52,35 +56,48 @@ public sealed partial class LocalChaosDriver
         {
             await Environment.Patroni.ReleaseAsync(member);
         }
+        else if (Environment.Patroni?.EtcdMembers.SingleOrDefault(e => e.Name == pod) is { } etcd)
+        {
+            await Environment.Patroni.ReleaseEtcdAsync(etcd);
+        }
         else
         {
             Environment.Supervisor.Release(pod);
         }
     }
 
-    /// <summary>What a pod fault does to these pods, or why the local driver cannot do it.</summary>
+    /// <summary>What a pod fault does to these pods, or why the local driver cannot do it; pods of several kinds get each kind's effect.</summary>
     private static (string? Effect, string? Refusal) PodEffect(PodFault fault, IReadOnlyList<ChaosPod> pods)
     {
-        var apps = pods.Select(p => p.Labels.GetValueOrDefault("app")).Distinct().ToList();
-        if (apps is ["sut"])
+        var effects = new List<string>();
+        foreach (var kind in pods.GroupBy(Kind))
         {
-            return (fault.Action == "pod-failure" ? "hold down (pod-failure)" : $"SIGKILL ({fault.Action}), the supervisor restarts it", null);
-        }
-        var members = pods.All(p => p.Labels.GetValueOrDefault("app") == "postgres" && p.Labels.ContainsKey("role"));
-        if (members)
-        {
-            return fault.Action switch
+            var (effect, refusal) = (kind.Key, fault.Action) switch
             {
-                "pod-kill" => ("node loss: SIGKILL to Patroni and its postmaster; the member comes back after the restart delay", null),
-                "container-kill" when fault.ContainerNames is ["postgres"] => ("SIGKILL to the postmaster only; Patroni restarts it in place", null),
-                "container-kill" => (null, $"container-kill of a database member takes containerNames [postgres] (the postmaster), not [{string.Join(", ", fault.ContainerNames)}]"),
-                _ => ("hold down: Patroni and PostgreSQL stopped until the fault ends (pod-failure)", null),
+                ("sut", "pod-failure") => ("hold down (pod-failure)", null),
+                ("sut", _) => ($"SIGKILL ({fault.Action}), the supervisor restarts it", null),
+                ("member", "pod-kill") => ("node loss: SIGKILL to Patroni and its postmaster; the member comes back after the restart delay", null),
+                ("member", "container-kill") when fault.ContainerNames is ["postgres"] => ("SIGKILL to the postmaster only; Patroni restarts it in place", (string?)null),
+                ("member", "container-kill") => (null, $"container-kill of a database member takes containerNames [postgres] (the postmaster), not [{string.Join(", ", fault.ContainerNames)}]"),
+                ("member", _) => ("hold down: Patroni and PostgreSQL stopped until the fault ends (pod-failure)", null),
+                ("etcd", "pod-kill") => ("SIGKILL to etcd; it is restarted with its data after the restart delay", null),
+                ("etcd", "pod-failure") => ("etcd held down until the fault ends (pod-failure)", null),
+                _ => (null, $"{fault.Action} of {string.Join(", ", kind)}: the local driver stops SUT replicas (app=sut), Patroni members (app=postgres with a role label, database: patroni) and etcd members (pod-kill, pod-failure); the single database is not a supervised pod"),
             };
+            if (refusal is not null)
+            {
+                return (null, refusal);
+            }
+            effects.Add(pods.Count == kind.Count() ? effect! : $"{string.Join(", ", kind.Select(p => p.Name))}: {effect}");
         }
-        if (apps is ["etcd"] && fault.Action == "pod-kill")
-        {
-            return ("SIGKILL to etcd; it is restarted with its data after the restart delay", null);
-        }
-        return (null, $"{fault.Action} of {string.Join(", ", pods)}: the local driver stops SUT replicas (app=sut), Patroni members (app=postgres with a role label, database: patroni) and, with pod-kill, etcd members; the single database is not a supervised pod");
+        return (string.Join("; ", effects), null);
     }
+
+    private static string Kind(ChaosPod pod) => pod.Labels.GetValueOrDefault("app") switch
+    {
+        "sut" => "sut",
+        "postgres" when pod.Labels.ContainsKey("role") => "member",
+        "etcd" => "etcd",
+        _ => "other",
+    };
 }

@@ -71,6 +71,7 @@ public sealed partial class RunCommandTests : IDisposable
             apiVersion: reliability.dev/v1alpha1
             kind: Experiment
             metadata: {"{"} name: zone-interrupted {"}"}
+            environment: {"{"} database: single {"}"}
             faults: ["{Path.Combine(Repository.Experiments, "chaos", "zone-failure.yaml")}"]
             load: {"{"} scenario: browse, rate: 5, warmUp: 1s {"}"}
             timeline: {"{"} steadyState: 3s, fault: 30s, recovery: 5s {"}"}

@@ -14,7 +14,7 @@ public sealed record EnvironmentOptions
     public IReadOnlyList<string> Zones { get; init; } = ["zone-a", "zone-b", "zone-c"];
     public int ReplicasPerZone { get; init; } = 2;
     /// <summary>Single PostgreSQL or a Patroni cluster (see <see cref="Patroni"/>).</summary>
-    public Database.DatabaseMode Database { get; init; } = Reliability.Sut.Local.Database.DatabaseMode.Single;
+    public Database.DatabaseMode Database { get; init; } = Reliability.Sut.Local.Database.DatabaseMode.Patroni;
     /// <summary>Where the single PostgreSQL runs (database mode single).</summary>
     public string DatabaseZone { get; init; } = "zone-a";
     public Database.PatroniOptions Patroni { get; init; } = new();

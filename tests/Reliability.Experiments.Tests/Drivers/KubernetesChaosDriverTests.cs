@@ -45,7 +45,7 @@ public sealed class KubernetesChaosDriverTests : IAsyncLifetime
     {
         var plan = await Driver().PlanAsync(Faults("zone-failure.yaml"), CancellationToken.None);
 
-        plan.Leaves.Single(l => l.Fault.Name == "zone-a-pods-fail").Pods.Should().Equal("task-manager/sut-7d9f-a1", "task-manager/sut-7d9f-a2");
+        plan.Leaves.Single(l => l.Fault.Name == "zone-a-pods-fail").Pods.Should().Equal("task-manager/postgres-0", "task-manager/sut-7d9f-a1", "task-manager/sut-7d9f-a2");
         _api.Requests.Should().Contain(r => r.Path == "/api/v1/nodes" && r.Query.Contains("labelSelector=topology.kubernetes.io%2Fzone%3Dzone-a"));
     }
 

@@ -11,15 +11,42 @@ public sealed class LocalPlanningTests : IDisposable
     private readonly string _dir = Directory.CreateTempSubdirectory("planning-").FullName;
 
     [Fact]
-    public async Task Zone_failure_hits_exactly_the_zone_a_replicas_and_cuts_every_path_to_zone_a()
+    public async Task Zone_failure_hits_every_zone_a_pod_and_cuts_every_path_to_zone_a()
     {
         var plan = await Plan(File.ReadAllText(Path.Combine(Tests.Definitions.ExperimentsFolder.Path, "chaos", "zone-failure.yaml")));
 
         var pods = plan.Leaves.Single(l => l.Fault.Name == "zone-a-pods-fail");
-        pods.Pods.Should().Equal("sut-zone-a-0", "sut-zone-a-1");
+        pods.Pods.Should().Equal("etcd-zone-a", "postgres-0", "sut-zone-a-0", "sut-zone-a-1");
         var partition = plan.Leaves.Single(l => l.Fault.Name == "zone-a-partition");
-        partition.Links.Should().HaveCount(6).And.OnlyContain(l => l.EndsWith("->postgres (blackhole both)", StringComparison.Ordinal),
-            "the database is in zone-a, so every replica loses it; the balancer is not a pod of the namespace");
+        partition.Links.Should().OnlyContain(l => l.EndsWith("(blackhole both)", StringComparison.Ordinal));
+        // Every link with a zone-a end: six replicas to postgres-0, the zone-a replicas to postgres-1, postgres-0 to each etcd, postgres-1 to etcd-zone-a.
+        partition.Links.Should().HaveCount(6 + 2 + 3 + 1, "the balancer is not a pod of the namespace")
+            .And.Contain(l => l.StartsWith("sut-zone-c-0->postgres-0 ", StringComparison.Ordinal))
+            .And.Contain(l => l.StartsWith("postgres-1->etcd-zone-a ", StringComparison.Ordinal))
+            .And.NotContain(l => l.StartsWith("sut-zone-b-0->postgres-1 ", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task With_a_single_database_zone_failure_cuts_every_replica_from_it()
+    {
+        var plan = await Plan(File.ReadAllText(Path.Combine(Tests.Definitions.ExperimentsFolder.Path, "chaos", "zone-failure.yaml")), Single);
+
+        var partition = plan.Leaves.Single(l => l.Fault.Name == "zone-a-partition");
+        partition.Links.Should().HaveCount(6).And.OnlyContain(l => l.EndsWith("->postgres (blackhole both)", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task The_primary_is_selected_by_its_live_role_label_and_a_crash_takes_the_postgres_container()
+    {
+        var kill = await Plan(File.ReadAllText(Path.Combine(Tests.Definitions.ExperimentsFolder.Path, "chaos", "db-primary-kill.yaml")));
+        kill.Leaves.Single().Pods.Should().Equal("postgres-0");
+        kill.Leaves.Single().Effect.Should().StartWith("node loss");
+
+        var crash = await Plan(File.ReadAllText(Path.Combine(Tests.Definitions.ExperimentsFolder.Path, "chaos", "db-postgres-crash.yaml")));
+        crash.Leaves.Single().Effect.Should().Contain("postmaster only");
+
+        var partition = await Plan(File.ReadAllText(Path.Combine(Tests.Definitions.ExperimentsFolder.Path, "chaos", "db-primary-partition.yaml")));
+        partition.Leaves.Single().Links.Should().HaveCount(3 + 6).And.NotContain(l => l.Contains("postgres-1", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -38,7 +65,8 @@ public sealed class LocalPlanningTests : IDisposable
               delay: { latency: 50ms }
             """);
 
-        plan.Leaves.Single().Links.Should().ContainSingle().Which.Should().MatchRegex(@"^sut-zone-c-\d->postgres \(\+50ms downstream\)$");
+        plan.Leaves.Single().Links.Should().HaveCount(2, "one zone-c replica, to each database member")
+            .And.OnlyContain(l => System.Text.RegularExpressions.Regex.IsMatch(l, @"^sut-zone-c-\d->postgres-[01] \(\+50ms downstream\)$"));
     }
 
     [Theory]
@@ -99,14 +127,14 @@ public sealed class LocalPlanningTests : IDisposable
     }
 
     [Fact]
-    public async Task Killing_the_database_is_refused_until_it_is_supervised()
+    public async Task Killing_the_single_database_is_refused_it_is_not_supervised()
     {
         var act = () => Plan("""
             apiVersion: chaos-mesh.org/v1alpha1
             kind: PodChaos
             metadata: { name: db, namespace: task-manager }
             spec: { action: pod-kill, mode: one, selector: { labelSelectors: { app: postgres } } }
-            """);
+            """, Single);
 
         (await act.Should().ThrowAsync<ManifestException>()).WithMessage("*the single database is not a supervised pod*");
     }
@@ -121,10 +149,12 @@ public sealed class LocalPlanningTests : IDisposable
         act.Should().Throw<ManifestException>().WithMessage("*Schedule*name the chaos itself*");
     }
 
-    private async Task<Experiments.Drivers.FaultPlan> Plan(string yaml)
+    private static readonly EnvironmentOptions Single = new() { Database = Reliability.Sut.Local.Database.DatabaseMode.Single };
+
+    private async Task<Experiments.Drivers.FaultPlan> Plan(string yaml, EnvironmentOptions? options = null)
     {
         var faults = ChaosDocument.Load(Write(yaml)).Select(d => FaultReader.Read(d, strict: true)).ToList();
-        return await LocalChaosDriver.ForPlanning(new EnvironmentOptions(), seed: 1).PlanAsync(faults, CancellationToken.None);
+        return await LocalChaosDriver.ForPlanning(options ?? new EnvironmentOptions(), seed: 1).PlanAsync(faults, CancellationToken.None);
     }
 
     private string Write(string yaml)

@@ -11,8 +11,10 @@ public sealed class EnvironmentFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
+        // The single database: the Patroni topology has its own tests (PatroniEnvironmentTests).
         Environment = await LocalEnvironment.StartAsync(new EnvironmentOptions
         {
+            Database = Reliability.Sut.Local.Database.DatabaseMode.Single,
             ExtraRuleFiles =
             [
                 ("test-rules.yaml", $"""

@@ -6,7 +6,7 @@ namespace Reliability.Sut.Local.Tests.Embedded;
 /// <summary>Start-up failures and shutdown: nothing may outlive an environment.</summary>
 public sealed class LocalEnvironmentLifecycleTests
 {
-    private static readonly EnvironmentOptions Small = new() { Zones = ["zone-a"], ReplicasPerZone = 1 };
+    private static readonly EnvironmentOptions Small = new() { Zones = ["zone-a"], ReplicasPerZone = 1, Database = Reliability.Sut.Local.Database.DatabaseMode.Single };
 
     [Fact]
     public async Task Disposing_stops_every_process_and_removes_the_run_directory()

@@ -10,6 +10,8 @@ namespace Reliability.Experiments.Drivers.Local;
 /// </summary>
 public sealed partial class LocalChaosDriver
 {
+    private Task? _singleDatabaseStop;
+
     private void Kill(string pod, PodFault fault)
     {
         var cluster = Environment.Patroni;
@@ -44,6 +46,10 @@ public sealed partial class LocalChaosDriver
         {
             Environment.Patroni.HoldDownEtcd(etcd);
         }
+        else if (Environment.Postgres is { } single && pod == "postgres-0")
+        {
+            _singleDatabaseStop = single.StopAsync();
+        }
         else
         {
             Environment.Supervisor.HoldDown(pod, $"chaos {fault.Name}");
@@ -59,6 +65,14 @@ public sealed partial class LocalChaosDriver
         else if (Environment.Patroni?.EtcdMembers.SingleOrDefault(e => e.Name == pod) is { } etcd)
         {
             await Environment.Patroni.ReleaseEtcdAsync(etcd);
+        }
+        else if (Environment.Postgres is { } single && pod == "postgres-0")
+        {
+            if (Interlocked.Exchange(ref _singleDatabaseStop, null) is { } stopping)
+            {
+                await stopping;
+                await single.RestartAsync();
+            }
         }
         else
         {
@@ -82,6 +96,7 @@ public sealed partial class LocalChaosDriver
                 ("member", _) => ("hold down: Patroni and PostgreSQL stopped until the fault ends (pod-failure)", null),
                 ("etcd", "pod-kill") => ("SIGKILL to etcd; it is restarted with its data after the restart delay", null),
                 ("etcd", "pod-failure") => ("etcd held down until the fault ends (pod-failure)", null),
+                ("single-db", "pod-failure") => ("PostgreSQL shut down until the fault ends (pod-failure), then started on its data", null),
                 _ => (null, $"{fault.Action} of {string.Join(", ", kind)}: the local driver stops SUT replicas (app=sut), Patroni members (app=postgres with a role label, database: patroni) and etcd members (pod-kill, pod-failure); the single database is not a supervised pod"),
             };
             if (refusal is not null)
@@ -98,6 +113,7 @@ public sealed partial class LocalChaosDriver
         "sut" => "sut",
         "postgres" when pod.Labels.ContainsKey("role") => "member",
         "etcd" => "etcd",
+        "postgres" => "single-db",
         _ => "other",
     };
 }

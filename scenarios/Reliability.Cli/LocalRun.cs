@@ -31,25 +31,39 @@ internal sealed class LocalRun(LocalEnvironment environment) : IDisposable
                 + environment.Options.Monitoring.ScrapeInterval + environment.Options.Monitoring.EvaluationInterval,
         };
 
-    /// <summary>Steady state between experiments: every replica running and ready, the balancer sending to all of them.</summary>
+    /// <summary>Steady state between experiments: every replica running and ready, the balancer sending to all of them, the database whole.</summary>
     public async Task<string?> SteadyStateProblemAsync(CancellationToken ct)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(60);
+        var deadline = DateTime.UtcNow.AddSeconds(90);
         while (true)
         {
             var replicas = environment.Supervisor.Replicas;
             var down = replicas.Where(r => r.State != ReplicaState.Running).Select(r => r.Pod).ToList();
             var healthy = environment.LoadBalancer.HealthyTargets().Count;
-            if (down.Count == 0 && healthy == replicas.Count)
+            var database = DatabaseProblem();
+            if (down.Count == 0 && healthy == replicas.Count && database is null)
             {
                 return null;
             }
             if (DateTime.UtcNow > deadline)
             {
-                return $"after 60 s, replicas not running: [{string.Join(", ", down)}], balancer healthy {healthy} of {replicas.Count}";
+                return $"after 90 s, replicas not running: [{string.Join(", ", down)}], balancer healthy {healthy} of {replicas.Count}{(database is null ? "" : $"; {database}")}";
             }
             await Task.Delay(250, ct);
         }
+    }
+
+    /// <summary>With Patroni: a primary, and every other member back as a replica (a killed primary rejoins after its restart delay).</summary>
+    private string? DatabaseProblem()
+    {
+        if (environment.Patroni is not { } cluster)
+        {
+            return null;
+        }
+        var notReady = cluster.Members.Where(m => m.IsDown || m.Role == Reliability.Sut.Local.Database.MemberRole.Unknown).Select(m => m.Name).ToList();
+        return cluster.Primary is null ? "no database primary"
+            : notReady.Count > 0 ? $"database members not back: [{string.Join(", ", notReady)}]"
+            : null;
     }
 
     public void Dispose()

@@ -121,9 +121,17 @@ internal sealed class KubernetesStandIn : IAsyncDisposable
 
     private readonly JsonObject[] _pods =
     [
-        Pod("sut-7d9f-a1", "sut", "node-a"), Pod("sut-7d9f-a2", "sut", "node-a"), Pod("sut-7d9f-b1", "sut", "node-b"), Pod("postgres-0", "postgres", "node-a"),
+        Pod("sut-7d9f-a1", "sut", "node-a"), Pod("sut-7d9f-a2", "sut", "node-a"), Pod("sut-7d9f-b1", "sut", "node-b"), DatabasePod(),
         HarnessPod(),
     ];
+
+    // The database primary as the Zalando operator labels it (Patroni's role in spilo-role).
+    private static JsonObject DatabasePod()
+    {
+        var pod = Pod("postgres-0", "postgres", "node-a");
+        pod["metadata"]!["labels"]!["spilo-role"] = "master";
+        return pod;
+    }
 
     // The game day's own pod, from the CronJob's Job: it has no readiness of its own to offer.
     private static JsonObject HarnessPod()

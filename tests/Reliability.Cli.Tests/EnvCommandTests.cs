@@ -12,15 +12,18 @@ public sealed partial class EnvCommandTests : IDisposable
     {
         using var cli = new CliProcess(new Dictionary<string, string> { ["RELIABILITY_RUNS"] = _runs, ["CI"] = "true" }, "env", "up");
         await Wait.Until(() => cli.Output.Contains("Press Ctrl-C", StringComparison.Ordinal), TimeSpan.FromMinutes(1), () => cli.Output);
-        cli.Output.Should().Contain("entry point").And.Contain("prometheus").And.Contain("alertmanager").And.Contain("postgresql");
+        cli.Output.Should().Contain("entry point").And.Contain("prometheus").And.Contain("alertmanager").And.Contain("Patroni cluster postgres-0 (zone-a, master)");
         await Wait.Until(() => cli.Output.Contains("lb Healthy", StringComparison.Ordinal), TimeSpan.FromSeconds(10), () => cli.Output);
         var pids = RecordedPids();
-        pids.Should().HaveCount(9, "PostgreSQL, six replicas, Prometheus and Alertmanager");
+        pids.Should().HaveCount(13, "three etcd members, two Patroni members, six replicas, Prometheus and Alertmanager");
+        var run = Directory.EnumerateDirectories(_runs).Single();
+        Posix.ProcessesMentioning(run).Should().HaveCountGreaterThan(pids.Count, "the postmasters Patroni started are not in the ledger");
 
         Posix.Signal(cli.Pid, Posix.SIGTERM).Should().BeTrue();
 
-        (await cli.WaitAsync(TimeSpan.FromSeconds(60))).Should().Be(0, cli.Output);
+        (await cli.WaitAsync(TimeSpan.FromSeconds(90))).Should().Be(0, cli.Output);
         pids.Should().AllSatisfy(pid => Posix.IsAlive(pid).Should().BeFalse());
+        Posix.ProcessesMentioning(run).Should().BeEmpty("no etcd, Patroni or PostgreSQL process outlives the run");
         Directory.EnumerateDirectories(_runs).Should().BeEmpty();
     }
 
@@ -41,6 +44,25 @@ public sealed partial class EnvCommandTests : IDisposable
         // SIGKILL is delivered asynchronously: allow the kernel a moment, with a deadline.
         await Wait.Until(() => orphans.All(pid => !Posix.IsAlive(pid)), TimeSpan.FromSeconds(10), () => "the swept processes are still alive");
         Directory.EnumerateDirectories(_runs).Should().ContainSingle().Which.Should().Be(next.Path);
+    }
+
+    [Fact]
+    public async Task After_a_SIGKILLed_env_up_the_next_start_stops_etcd_patroni_and_the_detached_postmasters()
+    {
+        string run;
+        using (var cli = new CliProcess(new Dictionary<string, string> { ["RELIABILITY_RUNS"] = _runs, ["CI"] = "true" }, "env", "up"))
+        {
+            await Wait.Until(() => cli.Output.Contains("Press Ctrl-C", StringComparison.Ordinal), TimeSpan.FromMinutes(1), () => cli.Output);
+            run = Directory.EnumerateDirectories(_runs).Single();
+            cli.KillHard();
+        }
+        var orphans = Posix.ProcessesMentioning(run);
+        orphans.Should().HaveCountGreaterThan(5, "SIGKILL gave the harness no chance to stop etcd, Patroni and PostgreSQL");
+
+        using var next = RunDirectory.Create("next", _runs);
+
+        await Wait.Until(() => Posix.ProcessesMentioning(run).Count == 0 && orphans.All(pid => !Posix.IsAlive(pid)), TimeSpan.FromSeconds(15),
+            () => $"still alive: {string.Join(", ", Posix.ProcessesMentioning(run))}");
     }
 
     private List<int> RecordedPids() =>

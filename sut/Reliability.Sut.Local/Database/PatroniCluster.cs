@@ -80,10 +80,14 @@ public sealed partial class PatroniCluster : IAsyncDisposable
 
     /// <summary>
     /// Starts etcd, then the members: the first alone until it is the primary, then the replicas until they
-    /// stream. <paramref name="etcdRoute"/> gives the address member m uses for etcd member e (a link).
+    /// stream. <paramref name="etcdRoute"/> gives the address member m uses for etcd member e (a link);
+    /// <paramref name="peerRoute"/> the address member a uses to reach member b's PostgreSQL (replication,
+    /// pg_rewind). Patroni advertises one connect_address per member, so peer links are used only with
+    /// two members, where each member has exactly one peer.
     /// </summary>
     public static async Task<PatroniCluster> StartAsync(RunDirectory run, PatroniOptions options, PostgresOptions database,
-        Func<PatroniMember, EtcdMember, IPEndPoint>? etcdRoute = null, TimeProvider? time = null, CancellationToken ct = default)
+        Func<PatroniMember, EtcdMember, IPEndPoint>? etcdRoute = null, TimeProvider? time = null, CancellationToken ct = default,
+        Func<PatroniMember, PatroniMember, IPEndPoint>? peerRoute = null)
     {
         var cluster = new PatroniCluster(run, options, database, time);
         try
@@ -91,7 +95,7 @@ public sealed partial class PatroniCluster : IAsyncDisposable
             await cluster.StartEtcdAsync(ct);
             cluster.Members = [.. options.MemberZones.Select((zone, i) => new PatroniMember(run, i, zone, FreePort.Next(), FreePort.Next()))];
             etcdRoute ??= (_, e) => new IPEndPoint(IPAddress.Loopback, e.ClientPort);
-            await cluster.StartMembersAsync(etcdRoute, database, ct);
+            await cluster.StartMembersAsync(etcdRoute, peerRoute, database, ct);
             cluster._routing = Task.Run(cluster.RouteAsync, CancellationToken.None);
             return cluster;
         }
@@ -115,7 +119,8 @@ public sealed partial class PatroniCluster : IAsyncDisposable
         await Task.WhenAll(EtcdMembers.Select(m => m.WaitHealthyAsync(Options.StartTimeout, ct)));
     }
 
-    private async Task StartMembersAsync(Func<PatroniMember, EtcdMember, IPEndPoint> etcdRoute, PostgresOptions database, CancellationToken ct)
+    private async Task StartMembersAsync(Func<PatroniMember, EtcdMember, IPEndPoint> etcdRoute, Func<PatroniMember, PatroniMember, IPEndPoint>? peerRoute,
+        PostgresOptions database, CancellationToken ct)
     {
         _patroni = Patroni.Locate();
         // Patroni's bin_dir needs pg_rewind, pg_basebackup and pg_controldata, which Debian keeps off PATH.
@@ -125,7 +130,10 @@ public sealed partial class PatroniCluster : IAsyncDisposable
             : null;
         foreach (var member in Members)
         {
-            await File.WriteAllTextAsync(member.ConfigFile, PatroniConfig.Render(member, Options, [.. EtcdMembers.Select(e => etcdRoute(member, e))], _secrets, binDirectory), ct);
+            var connectAddress = peerRoute is not null && Members.Count == 2
+                ? peerRoute(Members.Single(m => m != member), member)
+                : member.PostgresEndpoint;
+            await File.WriteAllTextAsync(member.ConfigFile, PatroniConfig.Render(member, Options, [.. EtcdMembers.Select(e => etcdRoute(member, e))], connectAddress, _secrets, binDirectory), ct);
             if (!OperatingSystem.IsWindows())
             {
                 File.SetUnixFileMode(member.ConfigFile, UnixFileMode.UserRead | UnixFileMode.UserWrite);

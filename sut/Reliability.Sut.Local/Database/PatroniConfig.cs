@@ -11,7 +11,8 @@ namespace Reliability.Sut.Local.Database;
 /// </summary>
 internal static class PatroniConfig
 {
-    public static string Render(PatroniMember member, PatroniOptions options, IReadOnlyList<IPEndPoint> etcd, PatroniSecrets secrets, string binDirectory)
+    /// <param name="connectAddress">Where the other members reach this one (replication, pg_rewind): its own port, or a link.</param>
+    public static string Render(PatroniMember member, PatroniOptions options, IReadOnlyList<IPEndPoint> etcd, IPEndPoint connectAddress, PatroniSecrets secrets, string binDirectory)
     {
         static string S(TimeSpan t) => ((int)t.TotalSeconds).ToString(CultureInfo.InvariantCulture);
         var yaml = new StringBuilder();
@@ -49,7 +50,7 @@ internal static class PatroniConfig
                 - host all all 127.0.0.1/32 scram-sha-256
             postgresql:
               listen: 127.0.0.1:{member.PostgresPort}
-              connect_address: 127.0.0.1:{member.PostgresPort}
+              connect_address: 127.0.0.1:{connectAddress.Port}
               data_dir: {member.DataDirectory}
               bin_dir: {binDirectory}
               pgpass: {Path.Combine(member.Home, "pgpass")}

@@ -46,7 +46,9 @@ public sealed partial class LocalEnvironment
         Patroni = await PatroniCluster.StartAsync(Run, Options.Patroni, Options.Postgres,
             (member, etcd) => AddLink(new LinkProxy($"{member.Name}->{etcd.Name}", new IPEndPoint(IPAddress.Loopback, etcd.ClientPort)),
                 member.Name, new LiveLabels(() => member.Labels), etcd.Name, etcd.Labels).Proxy.Endpoint,
-            ct: ct);
+            ct: ct,
+            peerRoute: (from, to) => AddLink(new LinkProxy($"{from.Name}->{to.Name}", to.PostgresEndpoint),
+                from.Name, new LiveLabels(() => from.Labels), to.Name, new LiveLabels(() => to.Labels)).Proxy.Endpoint);
         _teardown.Add(() => Patroni.DisposeAsync());
         var cluster = Patroni;
         cluster.PrimaryChanged += OnPrimaryChanged;
@@ -97,6 +99,14 @@ public sealed partial class LocalEnvironment
             foreach (var zone in options.Patroni.EtcdZones)
             {
                 yield return new LinkLayout($"{m.Name}->etcd-{zone}", m.Name, PatroniMember.LabelsFor(m.Name, m.Zone, m.Role), $"etcd-{zone}", EtcdMember.LabelsFor(zone));
+            }
+        }
+        // Replication and pg_rewind between the two members (see PatroniCluster.StartAsync).
+        if (members.Count == 2)
+        {
+            foreach (var (from, to) in new[] { (members[1], members[0]), (members[0], members[1]) })
+            {
+                yield return new LinkLayout($"{from.Name}->{to.Name}", from.Name, PatroniMember.LabelsFor(from.Name, from.Zone, from.Role), to.Name, PatroniMember.LabelsFor(to.Name, to.Zone, to.Role));
             }
         }
         foreach (var (pod, zone) in options.Pods())

@@ -19,8 +19,9 @@ public sealed class LocalPlanningTests : IDisposable
         pods.Pods.Should().Equal("etcd-zone-a", "postgres-0", "sut-zone-a-0", "sut-zone-a-1");
         var partition = plan.Leaves.Single(l => l.Fault.Name == "zone-a-partition");
         partition.Links.Should().OnlyContain(l => l.EndsWith("(blackhole both)", StringComparison.Ordinal));
-        // Every link with a zone-a end: six replicas to postgres-0, the zone-a replicas to postgres-1, postgres-0 to each etcd, postgres-1 to etcd-zone-a.
-        partition.Links.Should().HaveCount(6 + 2 + 3 + 1, "the balancer is not a pod of the namespace")
+        // Every link with a zone-a end: six replicas to postgres-0, the zone-a replicas to postgres-1, postgres-0 to each etcd,
+        // postgres-1 to etcd-zone-a, and replication both ways between the members.
+        partition.Links.Should().HaveCount(6 + 2 + 3 + 1 + 2, "the balancer is not a pod of the namespace")
             .And.Contain(l => l.StartsWith("sut-zone-c-0->postgres-0 ", StringComparison.Ordinal))
             .And.Contain(l => l.StartsWith("postgres-1->etcd-zone-a ", StringComparison.Ordinal))
             .And.NotContain(l => l.StartsWith("sut-zone-b-0->postgres-1 ", StringComparison.Ordinal));

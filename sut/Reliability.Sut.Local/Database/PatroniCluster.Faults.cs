@@ -4,6 +4,37 @@ namespace Reliability.Sut.Local.Database;
 public sealed partial class PatroniCluster
 {
     private readonly HashSet<string> _heldDown = [];
+    // Starts after a fault and the shutdown take turns, so nothing is started once the cluster is stopping.
+    private readonly SemaphoreSlim _lifecycle = new(1, 1);
+    private bool _stopping;
+
+    /// <summary>Runs a (re)start unless the cluster is stopping; a failure is logged in the member's folder, not thrown at nobody.</summary>
+    private async Task StartIfRunningAsync(Func<Task> start, string what)
+    {
+        await _lifecycle.WaitAsync();
+        try
+        {
+            if (!_stopping)
+            {
+                await start();
+            }
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            await File.AppendAllTextAsync(Path.Combine(_run.Path, "database-restarts.log"), $"{_time.GetUtcNow():O} {what} failed: {ex.Message}\n");
+        }
+        finally
+        {
+            _lifecycle.Release();
+        }
+    }
+
+    private async Task StopStartingAsync()
+    {
+        await _lifecycle.WaitAsync();
+        _stopping = true;
+        _lifecycle.Release();
+    }
 
     /// <summary>
     /// Node loss (pod-kill): SIGKILL to Patroni and its postmaster. After the restart delay the member is
@@ -37,10 +68,7 @@ public sealed partial class PatroniCluster
                 return;
             }
         }
-        if (!_stop.IsCancellationRequested)
-        {
-            await member.StartAsync(_patroni);
-        }
+        await StartIfRunningAsync(() => member.StartAsync(_patroni), $"starting {member.Name}");
     }
 
     /// <summary>pod-failure of an etcd member: killed and kept down until released.</summary>
@@ -62,10 +90,7 @@ public sealed partial class PatroniCluster
                 return;
             }
         }
-        if (!_stop.IsCancellationRequested)
-        {
-            await member.RestartAsync(Etcd.Locate());
-        }
+        await StartIfRunningAsync(() => member.RestartAsync(Etcd.Locate()), $"starting {member.Name}");
     }
 
     /// <summary>etcd node loss: SIGKILL, restarted with its data after the restart delay.</summary>
@@ -87,7 +112,7 @@ public sealed partial class PatroniCluster
             }
             if (!held && !member.IsRunning)
             {
-                await member.StartAsync(_patroni);
+                await StartIfRunningAsync(() => member.StartAsync(_patroni), $"restarting {member.Name}");
             }
         }
         catch (OperationCanceledException)
@@ -100,7 +125,7 @@ public sealed partial class PatroniCluster
         try
         {
             await Task.Delay(Options.RestartDelay, _time, _stop.Token);
-            await member.RestartAsync(Etcd.Locate());
+            await StartIfRunningAsync(() => member.RestartAsync(Etcd.Locate()), $"restarting {member.Name}");
         }
         catch (OperationCanceledException)
         {

@@ -219,6 +219,7 @@ public sealed partial class PatroniCluster : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await _stop.CancelAsync();
+        await StopStartingAsync();
         await _routing;
         // Replicas first, so the primary's shutdown does not wait on them; then etcd.
         foreach (var member in Members.Reverse())
@@ -231,5 +232,6 @@ public sealed partial class PatroniCluster : IAsyncDisposable
         }
         _http.Dispose();
         _stop.Dispose();
+        _lifecycle.Dispose();
     }
 }

@@ -104,7 +104,7 @@ public sealed partial class RunCommandTests : IDisposable
         using var cli = Cli("run", Path.Combine(Repository.Experiments, "zone-failure.yaml"), "--dry-run");
 
         (await cli.WaitAsync(TimeSpan.FromSeconds(30))).Should().Be(0, cli.Output);
-        cli.Output.Should().Contain("pods: sut-zone-a-0, sut-zone-a-1").And.Contain("sut-zone-b-0->postgres (blackhole both)").And.Contain("nothing is started");
+        cli.Output.Should().Contain("pods: etcd-zone-a, postgres-0, sut-zone-a-0, sut-zone-a-1").And.Contain("sut-zone-b-0->postgres-0 (blackhole both)").And.Contain("nothing is started");
         Directory.Exists(_runs).Should().BeFalse("a dry run starts no environment");
     }
 

@@ -9,14 +9,15 @@ namespace Reliability.Experiments.Tests.GameDays;
 public sealed class GameDayPlanTests
 {
     [Fact]
-    public void The_default_plan_covers_pod_kill_database_delay_and_zone_failure_and_every_experiment_loads()
+    public void The_default_plan_covers_pod_kill_database_delay_zone_failure_and_the_primary_loss_and_every_experiment_loads()
     {
         var plan = GameDayPlan.Load(Path.Combine(Tests.Definitions.ExperimentsFolder.Path, "gamedays", "default.yaml"));
 
         var experiments = GameDayRunner.LoadAll(plan, ChaosMeshSchemas.Load(), strict: true);
 
-        experiments.Select(e => e.Definition.Name).Should().Equal("pod-kill", "network-delay-db", "zone-failure");
-        plan.Steps.Select(s => s.Weight).Should().Equal(1, 1, 2);
+        experiments.Select(e => e.Definition.Name).Should().Equal("pod-kill", "network-delay-db", "zone-failure", "db-primary-kill");
+        plan.Steps.Select(s => s.Weight).Should().Equal(1, 1, 2, 2);
+        experiments.Select(e => e.Definition.Environment).Distinct().Should().ContainSingle("one environment serves the whole day");
         plan.CoolDown.Should().Be(TimeSpan.FromSeconds(15));
         plan.StopOnFailure.Should().BeFalse();
     }

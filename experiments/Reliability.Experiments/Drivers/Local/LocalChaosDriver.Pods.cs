@@ -24,15 +24,29 @@ public sealed partial class LocalChaosDriver
             else
             {
                 cluster.KillNode(member);
+                LoseNetworkState(pod);
             }
         }
         else if (cluster?.EtcdMembers.SingleOrDefault(e => e.Name == pod) is { } etcd)
         {
             cluster.KillEtcd(etcd);
+            LoseNetworkState(pod);
         }
         else
         {
             Environment.Supervisor.Kill(pod, $"chaos {fault.Name}");
+        }
+    }
+
+    /// <summary>
+    /// A lost node takes its network state with it: bytes it had sent that a delay still holds (on
+    /// Kubernetes, in its own netem queue) never arrive, and its peers see their connections reset.
+    /// </summary>
+    private void LoseNetworkState(string pod)
+    {
+        foreach (var link in Environment.Links.Where(l => l.From == pod || l.To == pod))
+        {
+            link.Proxy.ResetConnections();
         }
     }
 
@@ -41,10 +55,12 @@ public sealed partial class LocalChaosDriver
         if (Environment.Patroni?.Members.SingleOrDefault(m => m.Name == pod) is { } member)
         {
             Environment.Patroni.HoldDown(member);
+            LoseNetworkState(pod);
         }
         else if (Environment.Patroni?.EtcdMembers.SingleOrDefault(e => e.Name == pod) is { } etcd)
         {
             Environment.Patroni.HoldDownEtcd(etcd);
+            LoseNetworkState(pod);
         }
         else if (Environment.Postgres is { } single && pod == "postgres-0")
         {

@@ -68,7 +68,8 @@ public sealed partial class PatroniCluster : IAsyncDisposable
     {
         Host = string.Join(',', Members.Select(m => $"127.0.0.1:{m.PostgresPort}")),
         Database = Database, Username = PatroniSecrets.SuperUser, Password = _secrets.SuperPassword,
-        TargetSessionAttributes = "read-write", Pooling = false, Timeout = 3,
+        // Npgsql caches each host's role for 10 s by default; after a failover that cache would call both hosts unsuitable.
+        TargetSessionAttributes = "read-write", HostRecheckSeconds = 0, Pooling = false, Timeout = 3,
     }.ConnectionString;
 
     /// <summary>Superuser connection to one member, whatever its role (to check that a demoted primary refuses writes).</summary>

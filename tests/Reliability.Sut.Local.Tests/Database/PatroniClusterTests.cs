@@ -80,7 +80,7 @@ public sealed class PatroniClusterTests : IDisposable
     internal static string AppConnection(PatroniCluster cluster) => new NpgsqlConnectionStringBuilder
     {
         Host = string.Join(',', cluster.Members.Select(m => $"127.0.0.1:{m.PostgresPort}")), Database = cluster.Database,
-        Username = cluster.AppUser, Password = cluster.AppPassword, TargetSessionAttributes = "read-write", Pooling = false, Timeout = 3,
+        Username = cluster.AppUser, Password = cluster.AppPassword, TargetSessionAttributes = "read-write", HostRecheckSeconds = 0, Pooling = false, Timeout = 3,
     }.ConnectionString;
 
     internal static async Task Execute(string connectionString, string sql)

@@ -98,11 +98,24 @@ public sealed class PatroniFailoverTests : IDisposable
             ids = [.. acknowledged];
         }
         ids.Should().HaveCountGreaterThan(100, "writes went on between the failovers");
-        await using var connection = new NpgsqlConnection(app);
-        await connection.OpenAsync();
-        await using var missing = new NpgsqlCommand("SELECT count(*) FROM unnest(@ids) AS i(id) WHERE NOT EXISTS (SELECT 1 FROM acked a WHERE a.id = i.id)", connection);
-        missing.Parameters.AddWithValue("ids", ids);
-        ((long)(await missing.ExecuteScalarAsync())!).Should().Be(0, "synchronous replication acknowledges a commit only once the standby has it");
+        long? lost = null;
+        await Wait.Until(async () =>
+        {
+            try
+            {
+                await using var connection = new NpgsqlConnection(cluster.MemberConnectionString(cluster.Primary!));
+                await connection.OpenAsync();
+                await using var missing = new NpgsqlCommand("SELECT count(*) FROM unnest(@ids) AS i(id) WHERE NOT EXISTS (SELECT 1 FROM acked a WHERE a.id = i.id)", connection);
+                missing.Parameters.AddWithValue("ids", ids);
+                lost = (long)(await missing.ExecuteScalarAsync())!;
+                return true;
+            }
+            catch (NpgsqlException)
+            {
+                return false;
+            }
+        }, TimeSpan.FromSeconds(30), "the primary to answer the count");
+        lost.Should().Be(0, "synchronous replication acknowledges a commit only once the standby has it");
         Console.WriteLine($"synchronous mode: {ids.Length} acknowledged writes, 0 lost; failovers {string.Join(", ", failovers.Select(f => $"{f.TotalSeconds:0.0} s"))}");
     }
 

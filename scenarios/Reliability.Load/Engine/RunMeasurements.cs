@@ -11,7 +11,8 @@ public sealed class RunMeasurements(TimeSpan bucketWidth)
 
     public OutcomeStats Scenario { get; } = new();
     public TimeSeries Series { get; } = new(bucketWidth);
-    public IReadOnlyDictionary<string, OutcomeStats> Steps => _steps;
+    /// <summary>A snapshot: enumerating the live dictionary with LINQ races with concurrent updates.</summary>
+    public IReadOnlyDictionary<string, OutcomeStats> Steps => new Dictionary<string, OutcomeStats>(_steps.ToArray(), StringComparer.Ordinal);
     public long Dropped => Interlocked.Read(ref _dropped);
     /// <summary>Open model: actual minus intended start of each measured iteration.</summary>
     public LatencyHistogram SchedulingLag { get; } = new();

@@ -14,7 +14,8 @@ public sealed class OutcomeStats(int significantDigits = 3)
     public LatencyHistogram ServiceTime { get; } = new(significantDigits);
 
     public long Ok => Interlocked.Read(ref _ok);
-    public IReadOnlyDictionary<string, long> Failures => _failures;
+    /// <summary>A snapshot: enumerating the live dictionary with LINQ races with concurrent updates.</summary>
+    public IReadOnlyDictionary<string, long> Failures => new Dictionary<string, long>(_failures.ToArray(), StringComparer.Ordinal);
     public long Failed => _failures.Values.Sum();
     public long Count => Ok + Failed;
 

@@ -19,6 +19,8 @@ public sealed class TimeSeries(TimeSpan bucketWidth)
     /// <summary>The bucket holding <paramref name="sinceStart"/>, without creating it.</summary>
     public OutcomeStats? Peek(TimeSpan sinceStart) => _buckets.GetValueOrDefault((long)Math.Floor(sinceStart / BucketWidth));
 
+    // ConcurrentDictionary.ToArray takes a consistent snapshot; LINQ over the dictionary copies it through
+    // ICollection.CopyTo, which throws when a bucket is added mid-copy (it did, during a live run).
     public IReadOnlyList<(TimeSpan Start, OutcomeStats Stats)> Buckets() =>
-        _buckets.OrderBy(kv => kv.Key).Select(kv => (BucketWidth * kv.Key, kv.Value)).ToList();
+        _buckets.ToArray().OrderBy(kv => kv.Key).Select(kv => (BucketWidth * kv.Key, kv.Value)).ToList();
 }

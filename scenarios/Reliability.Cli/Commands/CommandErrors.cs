@@ -18,4 +18,13 @@ internal static class CommandErrors
             return null;
         }
     }
+
+    /// <summary>Each problem of a bad input on its own line (file:line:column: field: message), on stderr.</summary>
+    public static void Print<T>(IEnumerable<T> problems)
+    {
+        foreach (var problem in problems)
+        {
+            Console.Error.WriteLine(problem);
+        }
+    }
 }

@@ -55,17 +55,11 @@ internal static class GameDayCommand
         }
         catch (ManifestException ex)
         {
-            foreach (var problem in ex.Problems)
-            {
-                Console.Error.WriteLine(problem);
-            }
+            CommandErrors.Print(ex.Problems);
         }
         catch (SloSpecException ex)
         {
-            foreach (var problem in ex.Problems)
-            {
-                Console.Error.WriteLine(problem);
-            }
+            CommandErrors.Print(ex.Problems);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
@@ -105,10 +99,7 @@ internal static class GameDayCommand
         }
         catch (ManifestException ex)
         {
-            foreach (var problem in ex.Problems)
-            {
-                await Console.Error.WriteLineAsync(problem.ToString());
-            }
+            CommandErrors.Print(ex.Problems);
             return ExitCodes.InvalidInput;
         }
         if (dryRun)

@@ -104,10 +104,7 @@ internal static class KubernetesRun
         }
         catch (Reliability.Experiments.ChaosMesh.ManifestException ex)
         {
-            foreach (var problem in ex.Problems)
-            {
-                await Console.Error.WriteLineAsync(problem.ToString());
-            }
+            CommandErrors.Print(ex.Problems);
             return ExitCodes.InvalidInput;
         }
         catch (HttpRequestException ex)

@@ -44,10 +44,7 @@ internal static class RunCommand
         }
         catch (ManifestException ex)
         {
-            foreach (var problem in ex.Problems)
-            {
-                Console.Error.WriteLine(problem);
-            }
+            CommandErrors.Print(ex.Problems);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
@@ -95,10 +92,7 @@ internal static class RunCommand
         }
         catch (ManifestException ex)
         {
-            foreach (var problem in ex.Problems)
-            {
-                await Console.Error.WriteLineAsync(problem.ToString());
-            }
+            CommandErrors.Print(ex.Problems);
             return ExitCodes.InvalidInput;
         }
 
@@ -131,10 +125,7 @@ internal static class RunCommand
         }
         catch (SloSpecException ex)
         {
-            foreach (var problem in ex.Problems)
-            {
-                await Console.Error.WriteLineAsync(problem);
-            }
+            CommandErrors.Print(ex.Problems);
             return ExitCodes.InvalidInput;
         }
         ExperimentResult result;
@@ -150,10 +141,7 @@ internal static class RunCommand
         }
         catch (ManifestException ex)
         {
-            foreach (var problem in ex.Problems)
-            {
-                await Console.Error.WriteLineAsync(problem.ToString());
-            }
+            CommandErrors.Print(ex.Problems);
             return ExitCodes.InvalidInput;
         }
         catch (Exception ex) when (ex is HttpRequestException or InvalidOperationException)

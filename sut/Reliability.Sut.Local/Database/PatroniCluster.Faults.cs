@@ -43,64 +43,52 @@ public sealed partial class PatroniCluster
     public void KillNode(PatroniMember member)
     {
         member.KillNode();
-        _ = RestartLaterAsync(member);
+        _ = RestartLaterAsync(member.Name, () => member.IsRunning, () => member.StartAsync(_patroni));
     }
 
     /// <summary>Only the postmaster dies (container-kill of "postgres"): Patroni restarts it in place.</summary>
     public bool KillPostgres(PatroniMember member) => member.KillPostgres();
 
     /// <summary>pod-failure: the member is stopped (Patroni and PostgreSQL killed) and kept down until released.</summary>
-    public void HoldDown(PatroniMember member)
-    {
-        lock (_gate)
-        {
-            _heldDown.Add(member.Name);
-        }
-        member.KillNode();
-    }
+    public void HoldDown(PatroniMember member) => Hold(member.Name, member.KillNode);
 
-    public async Task ReleaseAsync(PatroniMember member)
-    {
-        lock (_gate)
-        {
-            if (!_heldDown.Remove(member.Name))
-            {
-                return;
-            }
-        }
-        await StartIfRunningAsync(() => member.StartAsync(_patroni), $"starting {member.Name}");
-    }
+    public Task ReleaseAsync(PatroniMember member) => ReleaseAsync(member.Name, () => member.StartAsync(_patroni));
 
     /// <summary>pod-failure of an etcd member: killed and kept down until released.</summary>
-    public void HoldDownEtcd(EtcdMember member)
-    {
-        lock (_gate)
-        {
-            _heldDown.Add(member.Name);
-        }
-        member.Kill();
-    }
+    public void HoldDownEtcd(EtcdMember member) => Hold(member.Name, member.Kill);
 
-    public async Task ReleaseEtcdAsync(EtcdMember member)
-    {
-        lock (_gate)
-        {
-            if (!_heldDown.Remove(member.Name))
-            {
-                return;
-            }
-        }
-        await StartIfRunningAsync(() => member.RestartAsync(Etcd.Locate()), $"starting {member.Name}");
-    }
+    public Task ReleaseEtcdAsync(EtcdMember member) => ReleaseAsync(member.Name, () => member.RestartAsync(Etcd.Locate()));
 
     /// <summary>etcd node loss: SIGKILL, restarted with its data after the restart delay.</summary>
     public void KillEtcd(EtcdMember member)
     {
         member.Kill();
-        _ = RestartEtcdLaterAsync(member);
+        _ = RestartLaterAsync(member.Name, () => member.IsRunning, () => member.RestartAsync(Etcd.Locate()));
     }
 
-    private async Task RestartLaterAsync(PatroniMember member)
+    private void Hold(string name, Action kill)
+    {
+        lock (_gate)
+        {
+            _heldDown.Add(name);
+        }
+        kill();
+    }
+
+    private async Task ReleaseAsync(string name, Func<Task> start)
+    {
+        lock (_gate)
+        {
+            if (!_heldDown.Remove(name))
+            {
+                return;
+            }
+        }
+        await StartIfRunningAsync(start, $"starting {name}");
+    }
+
+    /// <summary>After the restart delay, starts the member again unless it is held down or already back.</summary>
+    private async Task RestartLaterAsync(string name, Func<bool> isRunning, Func<Task> start)
     {
         try
         {
@@ -108,24 +96,12 @@ public sealed partial class PatroniCluster
             bool held;
             lock (_gate)
             {
-                held = _heldDown.Contains(member.Name);
+                held = _heldDown.Contains(name);
             }
-            if (!held && !member.IsRunning)
+            if (!held && !isRunning())
             {
-                await StartIfRunningAsync(() => member.StartAsync(_patroni), $"restarting {member.Name}");
+                await StartIfRunningAsync(start, $"restarting {name}");
             }
-        }
-        catch (OperationCanceledException)
-        {
-        }
-    }
-
-    private async Task RestartEtcdLaterAsync(EtcdMember member)
-    {
-        try
-        {
-            await Task.Delay(Options.RestartDelay, _time, _stop.Token);
-            await StartIfRunningAsync(() => member.RestartAsync(Etcd.Locate()), $"restarting {member.Name}");
         }
         catch (OperationCanceledException)
         {

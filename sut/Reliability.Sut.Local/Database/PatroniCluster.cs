@@ -144,8 +144,20 @@ public sealed partial class PatroniCluster : IAsyncDisposable
                 Posix.ChownRecursive(member.Home, o.Uid, o.Gid);
             }
         }
-        await Members[0].StartAsync(_patroni);
-        await WaitForRoleAsync(Members[0], "primary", ct);
+        // A bootstrap that fails (seen once in CI on a busy machine: "Failed to bootstrap cluster") makes Patroni
+        // set the data directory aside, clear the initialize key and exit; it is started again, as a pod would be.
+        for (var attempt = 1; ; attempt++)
+        {
+            await Members[0].StartAsync(_patroni);
+            try
+            {
+                await WaitForRoleAsync(Members[0], "primary", ct);
+                break;
+            }
+            catch (ComponentStartException) when (attempt < 3 && !Members[0].IsRunning)
+            {
+            }
+        }
         await CreateAppDatabaseAsync(Members[0], ct);
         foreach (var replica in Members.Skip(1))
         {

@@ -35,6 +35,8 @@ public sealed class PatroniClusterTests : IDisposable
         await using var cluster = await PatroniCluster.StartAsync(_run, new PatroniOptions(), new PostgresOptions());
         var app = AppConnection(cluster);
         await Execute(app, "CREATE TABLE t (v int); INSERT INTO t VALUES (1)");
+        // Asynchronous replication: without this the table can die with the primary (CI once saw "relation t does not exist").
+        await cluster.WaitForReplicasToReplayAsync(TimeSpan.FromSeconds(10));
         var old = cluster.Primary!;
         var postmaster = old.PostmasterPid();
         postmaster.Should().NotBeNull();

@@ -33,6 +33,8 @@ public sealed class PatroniEnvironmentTests
         await SignUpAndLogInAsync(http);
         (await CreateTaskAsync(http, "before")).Should().Be(HttpStatusCode.Created);
         var pids = environment.Supervisor.Replicas.Select(r => r.Process!.Pid).ToList();
+        // The user just signed up must survive the asynchronous failover, or its token is refused afterwards.
+        await cluster.WaitForReplicasToReplayAsync(TimeSpan.FromSeconds(10));
 
         var clock = Stopwatch.StartNew();
         cluster.KillNode(cluster.Primary!);

@@ -174,13 +174,15 @@ public sealed class Supervisor : IAsyncDisposable
                 replica.Restarts++;
                 await LaunchAsync(replica, stop);
             }
-            catch (OperationCanceledException)
+            catch (OperationCanceledException) when (stop.IsCancellationRequested)
             {
                 return;
             }
-            catch (ComponentStartException ex)
+            catch (Exception ex)
             {
                 // A replacement that cannot start is retried after the delay, like CrashLoopBackOff without the backoff.
+                // Any failure, not only the expected ones: a replica whose watch ended would stay down for good
+                // (one did, when a start-up probe timed out on a busy machine).
                 Record(replica, LifecycleEventKind.Exited, ex.Message.Split('\n')[0]);
                 replica.Process = null;
                 await WaitThenRetryAsync(replica, stop);
@@ -201,11 +203,11 @@ public sealed class Supervisor : IAsyncDisposable
                 await Task.Delay(_options.RestartDelay, _time, stop);
                 await LaunchAsync(replica, stop);
             }
-            catch (OperationCanceledException)
+            catch (OperationCanceledException) when (stop.IsCancellationRequested)
             {
                 return;
             }
-            catch (ComponentStartException)
+            catch (Exception)
             {
             }
         }

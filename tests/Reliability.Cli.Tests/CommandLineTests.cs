@@ -34,7 +34,7 @@ public sealed partial class CommandLineTests
         using var cli = new CliProcess(new Dictionary<string, string> { ["CI"] = "true" }, "gameday", "--plan", Path.Combine(work, "plan.yaml"), "--output", reports);
         try
         {
-            var exit = await cli.WaitAsync(TimeSpan.FromMinutes(3));
+            var exit = await cli.WaitAsync(TimeSpan.FromMinutes(4));
             exit.Should().Be(0, cli.Output);
             cli.Output.Should().Contain("resilience score 100.0 / 100");
             File.ReadAllText(Path.Combine(reports, "gameday.json")).Should().Contain("\"resilienceScore\": 100").And.Contain("\"schema\": \"reliability.gameday/v1\"");

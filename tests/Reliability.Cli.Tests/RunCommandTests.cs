@@ -48,7 +48,7 @@ public sealed partial class RunCommandTests : IDisposable
         var output = Path.Combine(_work, "failing");
         using var cli = Cli("run", Path.Combine(Repository.Experiments, "examples", "failing-latency.yaml"), "--output", output);
 
-        var exit = await cli.WaitAsync(TimeSpan.FromMinutes(3));
+        var exit = await cli.WaitAsync(TimeSpan.FromMinutes(4));
 
         exit.Should().Be(1, cli.Output);
         var junit = System.Xml.Linq.XDocument.Load(Path.Combine(output, "junit.xml"));
@@ -80,7 +80,7 @@ public sealed partial class RunCommandTests : IDisposable
         var output = Path.Combine(_work, "out");
         using var cli = Cli("run", experiment, "--output", output);
         await Wait.Until(() => File.Exists(Path.Combine(output, "journal.jsonl")) && Journal(output).Count(r => r["type"]!.ToString() == "injected") == 2,
-            TimeSpan.FromMinutes(2), () => cli.Output);
+            TimeSpan.FromMinutes(3), () => cli.Output);
         // Prometheus, Alertmanager and the four replicas outside zone-a, once the held-down ones (PostgreSQL is in zone-a too) have exited.
         await Wait.Until(() => RecordedPids().Count == 6, TimeSpan.FromSeconds(10), () => string.Join(", ", RecordedPids()));
         var pids = RecordedPids();

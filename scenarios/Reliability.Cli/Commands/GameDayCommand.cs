@@ -124,6 +124,11 @@ internal static class GameDayCommand
         {
             Console.WriteLine($"environment ready in {environment.StartupTime.TotalSeconds:0.0} s");
             using var local = new LocalRun(environment);
+            if (!await new EnvironmentWarmUp(environment, Console.Out).RunAsync(ct))
+            {
+                await Console.Error.WriteLineAsync("interrupted while warming the environment; nothing was injected");
+                return ExitCodes.Interrupted;
+            }
             return await RunDayAsync(loaded, folder, e => local.Target(e.Definition.Seed, loaded.Slos), local.SteadyStateProblemAsync, ct);
         }
     }

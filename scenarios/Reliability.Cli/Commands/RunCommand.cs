@@ -112,6 +112,11 @@ internal static class RunCommand
         {
             Console.WriteLine($"environment ready in {environment.StartupTime.TotalSeconds:0.0} s at {environment.EntryPoint}");
             using var local = new LocalRun(environment);
+            if (!await new EnvironmentWarmUp(environment, Console.Out).RunAsync(ct))
+            {
+                await Console.Error.WriteLineAsync("interrupted while warming the environment; nothing was injected");
+                return ExitCodes.Interrupted;
+            }
             var target = local.Target(experiment.Definition.Seed, []);
             return await ExecuteAsync(experiment, target, folder, ct);
         }

@@ -3,7 +3,6 @@
 // 1,000 and 5,000 per second with the scheduling lag, and memory with 2,000 requests in flight.
 using System.Diagnostics;
 using System.Globalization;
-using System.Text.RegularExpressions;
 using Reliability.Bench.Load;
 using Reliability.Load.Engine;
 
@@ -17,7 +16,18 @@ if (args is ["serve"])
     return;
 }
 LoadHttpClient.UseInlineSocketCompletions();
+if (args is ["closed", var url, var duration, var connections])
+{
+    // One closed-model measurement in a process of its own, like wrk's.
+    using var client = LoadHttpClient.Create(new Uri(url), TimeSpan.FromSeconds(10));
+    var users = int.Parse(connections, CultureInfo.InvariantCulture);
+    var during = TimeSpan.FromSeconds(int.Parse(duration, CultureInfo.InvariantCulture));
+    var result = await new LoadEngine(client).RunAsync(BenchScenario.Get("ok", new ConstantUsers(users, during + TimeSpan.FromSeconds(2))));
+    Console.WriteLine(FormattableString.Invariant($"rps {result.Rps:0.0}"));
+    return;
+}
 var seconds = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 20;
+var rounds = args.Length > 1 && int.TryParse(args[1], CultureInfo.InvariantCulture, out var r) ? r : 3;
 const int Connections = 32;
 
 using var run = RunDirectory.Create("bench-load");
@@ -25,8 +35,8 @@ var listening = new TaskCompletionSource<Uri>();
 await using var server = ChildProcess.Start(new ChildProcessSpec
 {
     Name = "trivial-server",
-    FileName = Environment.ProcessPath!,
-    Arguments = Environment.ProcessPath!.EndsWith("dotnet", StringComparison.Ordinal) ? [typeof(TrivialServer).Assembly.Location, "serve"] : ["serve"],
+    FileName = BenchScenario.Self()[0],
+    Arguments = [.. BenchScenario.Self("serve").Skip(1)],
     LogFile = Path.Combine(run.Path, "server.log"),
     // The target runs with default runtime settings, for wrk and the engine alike.
     Environment = new Dictionary<string, string?> { [LoadHttpClient.InlineCompletionsVariable] = null },
@@ -35,15 +45,8 @@ var target = await listening.Task.WaitAsync(TimeSpan.FromSeconds(30));
 Console.WriteLine($"target {target} (separate process), {Environment.ProcessorCount} cores, {seconds} s per measurement");
 
 HttpClient NewClient(TimeSpan timeout) => Reliability.Load.Engine.LoadHttpClient.Create(target, timeout);
-Scenario Get(string path, LoadSimulation simulation) => new()
-{
-    Name = path,
-    Run = ctx => ctx.Step(path, http => http.GetAsync(path, ctx.CancellationToken)),
-    Simulations = [simulation],
-    WarmUp = TimeSpan.FromSeconds(2),
-};
 
-if (args is [_, "raw"])
+if (args.Contains("raw"))
 {
     // Diagnostic: the ceiling of HttpClient alone, same loops, no engine.
     using var raw = NewClient(TimeSpan.FromSeconds(10));
@@ -60,30 +63,33 @@ if (args is [_, "raw"])
     Console.WriteLine($"raw HttpClient, {Connections} loops: {count / (double)seconds:0} req/s");
 }
 
-// 1. Closed model against wrk, same connections, same endpoint, one after the other.
-double engineRps;
-using (var http = NewClient(TimeSpan.FromSeconds(10)))
+// 1. Closed model against wrk, same connections, same endpoint, alternating rounds; shared cores, then pinned.
+var comparison = new ClosedModelComparison(target, server.Pid, Connections, seconds, rounds);
+foreach (var pinned in new[] { false, true })
 {
-    var closed = await new LoadEngine(http).RunAsync(Get("ok", new ConstantUsers(Connections, TimeSpan.FromSeconds(seconds + 2))));
-    engineRps = closed.Rps;
+    Console.WriteLine();
+    Console.WriteLine(pinned
+        ? $"## closed model, {Connections} connections, GET /ok, target pinned to CPU 0 and client to CPU 1 (median of {rounds})"
+        : $"## closed model, {Connections} connections, GET /ok, target and client sharing all cores (median of {rounds})");
+    var (engineRps, wrkRps) = await comparison.MeasureAsync(pinned);
+    Console.WriteLine($"engine {engineRps:0} req/s, wrk {wrkRps:0} req/s: ratio {engineRps / wrkRps:0.00} (target >= 0.8)");
 }
-var wrk = Process.Start(new ProcessStartInfo("wrk", ["-t2", $"-c{Connections}", $"-d{seconds}s", $"{target}ok"]) { RedirectStandardOutput = true })!;
-var wrkOutput = await wrk.StandardOutput.ReadToEndAsync();
-await wrk.WaitForExitAsync();
-var wrkRps = double.Parse(Regex.Match(wrkOutput, @"Requests/sec:\s+([\d.]+)").Groups[1].Value, CultureInfo.InvariantCulture);
-Console.WriteLine();
-Console.WriteLine($"## closed model, {Connections} connections, GET /ok");
-Console.WriteLine($"engine {engineRps:0} req/s, wrk {wrkRps:0} req/s: ratio {engineRps / wrkRps:0.00} (target >= 0.8)");
 
 // 2. Open model accuracy and scheduling lag.
 Console.WriteLine();
 Console.WriteLine("## open model, GET /ok");
 Console.WriteLine("| target rate | achieved | error | p99 scheduling lag | p99 latency | dropped |");
 Console.WriteLine("| ---: | ---: | ---: | ---: | ---: | ---: |");
+// The closed model ran in child processes: this process's scheduler and client are still cold, so one short
+// unreported run first, as the closed-model comparison warms its target.
+using (var warm = NewClient(TimeSpan.FromSeconds(10)))
+{
+    await new LoadEngine(warm).RunAsync(BenchScenario.Get("ok", new ConstantArrivalRate(1000, TimeSpan.FromSeconds(5), MaxConcurrent: 1000)));
+}
 foreach (var rate in new[] { 1000, 5000 })
 {
     using var http = NewClient(TimeSpan.FromSeconds(10));
-    var open = await new LoadEngine(http).RunAsync(Get("ok", new ConstantArrivalRate(rate, TimeSpan.FromSeconds(seconds + 2), MaxConcurrent: 1000)));
+    var open = await new LoadEngine(http).RunAsync(BenchScenario.Get("ok", new ConstantArrivalRate(rate, TimeSpan.FromSeconds(seconds + 2), MaxConcurrent: 1000)));
     var achieved = open.Measurements.Scenario.Count / open.MeasuredFor.TotalSeconds;
     Console.WriteLine($"| {rate} | {achieved:0.0} | {100 * (achieved - rate) / rate:+0.00;-0.00}% | {open.Measurements.SchedulingLag.Percentile(99).TotalMilliseconds:0.000} ms | {open.Measurements.Scenario.Latency.Percentile(99).TotalMilliseconds:0.00} ms | {open.Measurements.Dropped} |");
 }
@@ -104,7 +110,7 @@ using (var http = NewClient(TimeSpan.FromSeconds(30)))
             await Task.Delay(100);
         }
     });
-    var slow = await new LoadEngine(http).RunAsync(Get("slow", new ConstantArrivalRate(1000, TimeSpan.FromSeconds(10), MaxConcurrent: 2500)));
+    var slow = await new LoadEngine(http).RunAsync(BenchScenario.Get("slow", new ConstantArrivalRate(1000, TimeSpan.FromSeconds(10), MaxConcurrent: 2500)));
     await sampling.CancelAsync();
     await sampler;
     Console.WriteLine($"peak resident memory of the engine process {peak / (1024.0 * 1024):0} MiB (target < 300 MB); {slow.Measurements.Scenario.Ok} ok, {slow.Measurements.Dropped} dropped, p50 {slow.Measurements.Scenario.Latency.Percentile(50).TotalMilliseconds:0} ms");

@@ -1,0 +1,80 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.RegularExpressions;
+
+namespace Reliability.Bench.Load;
+
+/// <summary>
+/// Closed-model throughput of the engine against wrk at the same connection count on the same endpoint.
+/// Both clients run as fresh processes, in alternating rounds after one warm-up of the target, so neither
+/// pays the target's JIT warm-up or profits from the other's position; the medians are compared.
+/// With <c>pinned</c>, the target runs on CPU 0 and the client on CPU 1: on two shared cores a client's
+/// own CPU is taken from the target, so that figure measures how the cores are split as much as how
+/// fast the client drives the target; the pinned one isolates the latter, as a load generator is
+/// deployed in practice.
+/// </summary>
+internal sealed partial class ClosedModelComparison(Uri target, int targetPid, int connections, int seconds, int rounds)
+{
+    public async Task<(double Engine, double Wrk)> MeasureAsync(bool pinned)
+    {
+        await SetAffinityAsync(targetPid, pinned ? "0" : AllCpus);
+        var client = pinned ? "1" : AllCpus;
+        await RunWrkAsync(client, Math.Min(5, seconds)); // warm-up of the target, not counted
+        var engine = new List<double>();
+        var wrk = new List<double>();
+        for (var round = 0; round < rounds; round++)
+        {
+            engine.Add(await RunEngineAsync(client));
+            wrk.Add(await RunWrkAsync(client, seconds));
+        }
+        await SetAffinityAsync(targetPid, AllCpus);
+        Console.WriteLine($"  engine rounds {string.Join(", ", engine.Select(r => r.ToString("0", CultureInfo.InvariantCulture)))} req/s; wrk rounds {string.Join(", ", wrk.Select(r => r.ToString("0", CultureInfo.InvariantCulture)))} req/s");
+        return (Median(engine), Median(wrk));
+    }
+
+    private static string AllCpus => $"0-{Environment.ProcessorCount - 1}";
+
+    private static double Median(List<double> values) => values.Order().ElementAt(values.Count / 2);
+
+    private async Task<double> RunEngineAsync(string cpus)
+    {
+        var output = await RunAsync("taskset", ["-c", cpus, .. BenchScenario.Self("closed", target.ToString(), $"{seconds}", $"{connections}")]);
+        return double.Parse(RpsLine().Match(output).Groups[1].Value, CultureInfo.InvariantCulture);
+    }
+
+    private async Task<double> RunWrkAsync(string cpus, int duration)
+    {
+        var output = await RunAsync("taskset", ["-c", cpus, "wrk", "-t2", $"-c{connections}", $"-d{duration}s", $"{target}ok"]);
+        return double.Parse(WrkRps().Match(output).Groups[1].Value, CultureInfo.InvariantCulture);
+    }
+
+    private Task SetAffinityAsync(int pid, string cpus) => RunAsync("taskset", ["-a", "-p", "-c", cpus, $"{pid}"]);
+
+    private async Task<string> RunAsync(string file, IReadOnlyList<string> arguments)
+    {
+        using var process = Process.Start(new ProcessStartInfo(file, arguments) { RedirectStandardOutput = true, RedirectStandardError = true })!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(seconds + 60));
+        try
+        {
+            await process.WaitForExitAsync(deadline.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"{file} {string.Join(' ', arguments)} did not finish");
+        }
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"{file} {string.Join(' ', arguments)} exited {process.ExitCode}: {await error}");
+        }
+        return await output;
+    }
+
+    [GeneratedRegex(@"^rps ([\d.]+)", RegexOptions.Multiline)]
+    private static partial Regex RpsLine();
+
+    [GeneratedRegex(@"Requests/sec:\s+([\d.]+)")]
+    private static partial Regex WrkRps();
+}

@@ -44,8 +44,8 @@ public sealed partial class ScheduledGameDayTests
 
         var step = job.Steps.Single(s => s.Run?.Contains("gameday", StringComparison.Ordinal) == true);
         var words = ShellWords(step.Run!, step.Env ?? []);
-        words.Take(5).Should().Equal("dotnet", "run", "--project", "scenarios/Reliability.Cli", "--");
-        CheckPlan(ParseGameDay([.. words.Skip(5)]), "task-manager");
+        words.Take(7).Should().Equal("dotnet", "run", "-c", "Release", "--project", "scenarios/Reliability.Cli", "--");
+        CheckPlan(ParseGameDay([.. words.Skip(7)]), "task-manager");
 
         var upload = job.Steps.Single(s => s.Uses?.StartsWith("actions/upload-artifact@", StringComparison.Ordinal) == true);
         upload.If.Should().Be("always()");

@@ -7,6 +7,7 @@ using Xunit.Abstractions;
 namespace Reliability.Load.Tests.Engine;
 
 /// <summary>The engine against a real loopback server whose latencies are known.</summary>
+[Collection(TimingCollection.Name)]
 public sealed class LoadEngineTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private TestServer _server = null!;
@@ -26,7 +27,7 @@ public sealed class LoadEngineTests(ITestOutputHelper output) : IAsyncLifetime
     public async Task A_fixed_20_ms_endpoint_reports_a_p50_within_2_ms_of_20_ms()
     {
         using var http = _server.Client();
-        var run = await new LoadEngine(http).RunAsync(Get("delay?ms=20", new ConstantUsers(4, TimeSpan.FromSeconds(4))) with { WarmUp = TimeSpan.FromSeconds(1) });
+        var run = await new LoadEngine(http).RunAsync(Get("delay?ms=20", new ConstantUsers(4, TimeSpan.FromSeconds(5))) with { WarmUp = TimeSpan.FromSeconds(2) });
         var p50 = run.Measurements.Scenario.Latency.Percentile(50).TotalMilliseconds;
         output.WriteLine($"closed 4 users: p50 {p50:0.00} ms over {run.Measurements.Scenario.Count} iterations");
         p50.Should().BeApproximately(20, 2);

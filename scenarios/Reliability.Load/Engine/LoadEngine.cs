@@ -18,7 +18,7 @@ public sealed partial class LoadEngine(HttpClient http, TimeProvider? time = nul
     {
         scenario.Validate();
         var users = scenario.Simulations.Select(UsersNeeded).DefaultIfEmpty(1).Max();
-        var pool = await VirtualUserPool.CreateAsync(users, scenario, http, ct);
+        using var pool = await VirtualUserPool.CreateAsync(users, scenario, http, ct);
         if (scenario.Init is { } init)
         {
             await init(http, ct);

@@ -15,6 +15,7 @@ internal sealed class RunState(Scenario scenario, VirtualUserPool pool, RunMeasu
     public CancellationTokenSource Stopping { get; } = CancellationTokenSource.CreateLinkedTokenSource(external);
     public TimeProvider Time { get; } = time;
     private HttpClient Http { get; } = http;
+    private Http.LeanHttpTarget? Lean { get; } = Reliability.Load.Http.LeanHttpTarget.For(http);
 
     public bool IsMeasured(long intended) => Time.GetElapsedTime(Start, intended) >= Scenario.WarmUp;
 
@@ -41,7 +42,7 @@ internal sealed class RunState(Scenario scenario, VirtualUserPool pool, RunMeasu
                 Measurements.RecordLag(Time.GetElapsedTime(intended, actual));
             }
             var recorder = new IterationRecorder(Measurements, Time, Start, intended, actual, measured);
-            var context = new ScenarioContext(user, Interlocked.Increment(ref _iterations), Http, recorder, Stopping.Token);
+            var context = new ScenarioContext(user, Interlocked.Increment(ref _iterations), Http, recorder, Stopping.Token, Lean);
             Exception? error = null;
             try
             {

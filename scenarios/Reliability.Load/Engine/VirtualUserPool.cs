@@ -8,11 +8,12 @@ namespace Reliability.Load.Engine;
 /// The virtual users of a run, created and initialised (sign-up, login) before the clock starts, so
 /// per-user set-up never lands in the measurements. An arrival takes a free user or is dropped.
 /// </summary>
-internal sealed class VirtualUserPool
+internal sealed class VirtualUserPool : IDisposable
 {
     private readonly ConcurrentBag<VirtualUser> _free;
+    private readonly IReadOnlyList<VirtualUser> _all;
 
-    private VirtualUserPool(IEnumerable<VirtualUser> users) => _free = new ConcurrentBag<VirtualUser>(users);
+    private VirtualUserPool(IReadOnlyList<VirtualUser> users) => (_all, _free) = (users, new ConcurrentBag<VirtualUser>(users));
 
     public static async Task<VirtualUserPool> CreateAsync(int count, Scenario scenario, HttpClient http, CancellationToken ct)
     {
@@ -28,4 +29,14 @@ internal sealed class VirtualUserPool
     public bool TryRent(out VirtualUser user) => _free.TryTake(out user!);
 
     public void Return(VirtualUser user) => _free.Add(user);
+
+    /// <summary>Closes the users' connections once the run is over.</summary>
+    public void Dispose()
+    {
+        foreach (var user in _all)
+        {
+            user.Connection?.Dispose();
+            user.Connection = null;
+        }
+    }
 }

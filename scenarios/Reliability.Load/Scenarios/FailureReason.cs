@@ -10,6 +10,7 @@ public static class FailureReason
     public const string ConnectionRefused = "connection_refused";
     public const string ConnectionReset = "connection_reset";
     public const string Dropped = "dropped";
+    public const string ProtocolError = "http_protocol_error";
 
     public static string Of(Exception exception) => exception switch
     {
@@ -19,6 +20,7 @@ public static class FailureReason
         SocketException socket => Of(socket),
         HttpRequestException { InnerException: IOException { InnerException: SocketException socket } } => Of(socket),
         HttpRequestException { HttpRequestError: HttpRequestError.ResponseEnded } => ConnectionReset,
+        Http.MalformedResponseException => ProtocolError,
         HttpRequestException http => $"http_error_{http.HttpRequestError}".ToLowerInvariant(),
         _ => $"exception:{exception.GetType().Name}",
     };

@@ -46,4 +46,7 @@ public sealed class VirtualUser(int id)
     public Dictionary<string, object?> Data { get; } = [];
 
     public T Get<T>(string key) => (T)Data[key]!;
+
+    /// <summary>Its own keep-alive connection for <see cref="ScenarioContext.Get"/>, opened on first use.</summary>
+    internal Http.LeanHttpConnection? Connection { get; set; }
 }

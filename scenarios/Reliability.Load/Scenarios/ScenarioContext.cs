@@ -1,6 +1,6 @@
 using System.Net.Http;
 using Reliability.Load.Engine;
-
+using Reliability.Load.Http;
 
 namespace Reliability.Load.Scenarios;
 
@@ -8,9 +8,11 @@ namespace Reliability.Load.Scenarios;
 public sealed class ScenarioContext
 {
     private readonly IterationRecorder _recorder;
+    private readonly LeanHttpTarget? _lean;
 
-    internal ScenarioContext(VirtualUser user, long iteration, HttpClient http, IterationRecorder recorder, CancellationToken ct)
+    internal ScenarioContext(VirtualUser user, long iteration, HttpClient http, IterationRecorder recorder, CancellationToken ct, LeanHttpTarget? lean = null)
     {
+        _lean = lean;
         User = user;
         Iteration = iteration;
         Http = http;
@@ -50,4 +52,30 @@ public sealed class ScenarioContext
             using var response = await request(Http);
             return StepResult.From(response);
         });
+
+    /// <summary>
+    /// GETs <paramref name="path"/> as a step, on the virtual user's own keep-alive connection through the
+    /// engine's lean HTTP/1.1 client: a fraction of HttpClient's CPU, for steps that need only the status
+    /// (the body is read past, not kept; no custom headers). Targets over https go through <see cref="Http"/>.
+    /// </summary>
+    public async Task<StepResult> Get(string name, string path)
+    {
+        if (_lean is null)
+        {
+            return await Step(name, http => http.GetAsync(path, HttpCompletionOption.ResponseHeadersRead, CancellationToken));
+        }
+        var started = _recorder.Time.GetTimestamp();
+        StepResult result;
+        try
+        {
+            var connection = User.Connection ??= new LeanHttpConnection(_lean, CancellationToken);
+            result = StepResult.From(await connection.SendAsync(_lean.Get(path)));
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !CancellationToken.IsCancellationRequested)
+        {
+            result = StepResult.Fail(FailureReason.Of(ex));
+        }
+        _recorder.RecordStep(name, started, result);
+        return result;
+    }
 }

@@ -10,9 +10,7 @@ public readonly record struct StepResult(bool IsOk, string? Reason = null, int? 
     public static StepResult Fail(string reason, int? statusCode = null) => new(false, reason, statusCode);
 
     /// <summary>2xx (and 3xx) is ok; anything else fails with reason http_&lt;status&gt;.</summary>
-    public static StepResult From(HttpResponseMessage response)
-    {
-        var status = (int)response.StatusCode;
-        return status < 400 ? Ok(status) : Fail($"http_{status}", status);
-    }
+    public static StepResult From(HttpResponseMessage response) => From((int)response.StatusCode);
+
+    public static StepResult From(int status) => status < 400 ? Ok(status) : Fail($"http_{status}", status);
 }

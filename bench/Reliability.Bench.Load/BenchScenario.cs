@@ -5,13 +5,20 @@ namespace Reliability.Bench.Load;
 
 internal static class BenchScenario
 {
-    /// <summary>One GET per iteration, the response disposed unread past its status; 2 s of warm-up.</summary>
-    public static Scenario Get(string path, LoadSimulation simulation) => new()
+    public static readonly TimeSpan WarmUp = TimeSpan.FromSeconds(2);
+
+    /// <summary>
+    /// One GET per iteration with 2 s of warm-up: through the engine's lean client (<c>ctx.Get</c>, the
+    /// default), or through HttpClient (<c>ctx.Step</c> with <c>GetAsync</c>) to show what that costs.
+    /// </summary>
+    public static Scenario Get(string path, LoadSimulation simulation, bool httpClient = false) => new()
     {
         Name = path,
-        Run = ctx => ctx.Step(path, http => http.GetAsync(path, ctx.CancellationToken)),
+        Run = httpClient
+            ? ctx => ctx.Step(path, http => http.GetAsync(path, ctx.CancellationToken))
+            : ctx => ctx.Get(path, path),
         Simulations = [simulation],
-        WarmUp = TimeSpan.FromSeconds(2),
+        WarmUp = WarmUp,
     };
 
     /// <summary>How to start this benchmark again with other arguments: the apphost, or dotnet with the dll.</summary>

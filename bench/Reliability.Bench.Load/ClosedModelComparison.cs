@@ -6,7 +6,8 @@ namespace Reliability.Bench.Load;
 
 /// <summary>
 /// Closed-model throughput of the engine against wrk at the same connection count on the same endpoint.
-/// Both clients run as fresh processes, in alternating rounds after one warm-up of the target, so neither
+/// The engine runs twice a round: with its lean client (<c>ctx.Get</c>), and with its steps over HttpClient,
+/// which shows what the lean client is for. The clients run as fresh processes, in alternating rounds after one warm-up of the target, so neither
 /// pays the target's JIT warm-up or profits from the other's position; the medians are compared.
 /// With <c>pinned</c>, the target runs on CPU 0 and the client on CPU 1: on two shared cores a client's
 /// own CPU is taken from the target, so that figure measures how the cores are split as much as how
@@ -15,30 +16,35 @@ namespace Reliability.Bench.Load;
 /// </summary>
 internal sealed partial class ClosedModelComparison(Uri target, int targetPid, int connections, int seconds, int rounds)
 {
-    public async Task<(double Engine, double Wrk)> MeasureAsync(bool pinned)
+    /// <summary>Medians of the engine (lean client), the engine with its steps over HttpClient, and wrk.</summary>
+    public async Task<(double Engine, double EngineHttpClient, double Wrk)> MeasureAsync(bool pinned)
     {
         await SetAffinityAsync(targetPid, pinned ? "0" : AllCpus);
         var client = pinned ? "1" : AllCpus;
         await RunWrkAsync(client, Math.Min(5, seconds)); // warm-up of the target, not counted
         var engine = new List<double>();
+        var httpClient = new List<double>();
         var wrk = new List<double>();
         for (var round = 0; round < rounds; round++)
         {
-            engine.Add(await RunEngineAsync(client));
+            engine.Add(await RunEngineAsync(client, "lean"));
+            httpClient.Add(await RunEngineAsync(client, "httpclient"));
             wrk.Add(await RunWrkAsync(client, seconds));
         }
         await SetAffinityAsync(targetPid, AllCpus);
-        Console.WriteLine($"  engine rounds {string.Join(", ", engine.Select(r => r.ToString("0", CultureInfo.InvariantCulture)))} req/s; wrk rounds {string.Join(", ", wrk.Select(r => r.ToString("0", CultureInfo.InvariantCulture)))} req/s");
-        return (Median(engine), Median(wrk));
+        Console.WriteLine($"  rounds (req/s): engine {Rounds(engine)}; engine over HttpClient {Rounds(httpClient)}; wrk {Rounds(wrk)}");
+        return (Median(engine), Median(httpClient), Median(wrk));
     }
+
+    private static string Rounds(List<double> values) => string.Join(", ", values.Select(r => r.ToString("0", CultureInfo.InvariantCulture)));
 
     private static string AllCpus => $"0-{Environment.ProcessorCount - 1}";
 
     private static double Median(List<double> values) => values.Order().ElementAt(values.Count / 2);
 
-    private async Task<double> RunEngineAsync(string cpus)
+    private async Task<double> RunEngineAsync(string cpus, string client)
     {
-        var output = await RunAsync("taskset", ["-c", cpus, .. BenchScenario.Self("closed", target.ToString(), $"{seconds}", $"{connections}")]);
+        var output = await RunAsync("taskset", ["-c", cpus, .. BenchScenario.Self("closed", target.ToString(), $"{seconds}", $"{connections}", client)]);
         return double.Parse(RpsLine().Match(output).Groups[1].Value, CultureInfo.InvariantCulture);
     }
 

@@ -16,14 +16,25 @@ if (args is ["serve"])
     return;
 }
 LoadHttpClient.UseInlineSocketCompletions();
-if (args is ["closed", var url, var duration, var connections])
+if (args is ["closed", var url, var duration, var connections, ..] && args.Length <= 5)
 {
-    // One closed-model measurement in a process of its own, like wrk's.
+    // One closed-model measurement in a process of its own, like wrk's; "httpclient" as a fifth argument
+    // sends the GETs through HttpClient instead of the engine's lean client.
     using var client = LoadHttpClient.Create(new Uri(url), TimeSpan.FromSeconds(10));
     var users = int.Parse(connections, CultureInfo.InvariantCulture);
     var during = TimeSpan.FromSeconds(int.Parse(duration, CultureInfo.InvariantCulture));
-    var result = await new LoadEngine(client).RunAsync(BenchScenario.Get("ok", new ConstantUsers(users, during + TimeSpan.FromSeconds(2))));
+    var scenario = BenchScenario.Get("ok", new ConstantUsers(users, during + BenchScenario.WarmUp), httpClient: args is [.., "httpclient"]);
+    var running = new LoadEngine(client).RunAsync(scenario);
+    // The client's own CPU (user and kernel) per measured request, from the end of the warm-up on.
+    await Task.Delay(BenchScenario.WarmUp);
+    var cpuAtWarm = Process.GetCurrentProcess().TotalProcessorTime;
+    var allocatedAtWarm = GC.GetTotalAllocatedBytes();
+    var result = await running;
+    var cpu = Process.GetCurrentProcess().TotalProcessorTime - cpuAtWarm;
+    var allocated = GC.GetTotalAllocatedBytes() - allocatedAtWarm;
     Console.WriteLine(FormattableString.Invariant($"rps {result.Rps:0.0}"));
+    Console.WriteLine(FormattableString.Invariant($"cpu_us_per_request {cpu.TotalMicroseconds / result.Measurements.Scenario.Count:0.0}"));
+    Console.WriteLine(FormattableString.Invariant($"bytes_allocated_per_request {allocated / (double)result.Measurements.Scenario.Count:0}"));
     return;
 }
 var seconds = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 20;
@@ -64,15 +75,18 @@ if (args.Contains("raw"))
 }
 
 // 1. Closed model against wrk, same connections, same endpoint, alternating rounds; shared cores, then pinned.
+// "open" as a third argument measures the open model alone.
+var openOnly = args.Length > 2 && args[2] == "open";
 var comparison = new ClosedModelComparison(target, server.Pid, Connections, seconds, rounds);
-foreach (var pinned in new[] { false, true })
+foreach (var pinned in openOnly ? [] : new[] { false, true })
 {
     Console.WriteLine();
     Console.WriteLine(pinned
         ? $"## closed model, {Connections} connections, GET /ok, target pinned to CPU 0 and client to CPU 1 (median of {rounds})"
         : $"## closed model, {Connections} connections, GET /ok, target and client sharing all cores (median of {rounds})");
-    var (engineRps, wrkRps) = await comparison.MeasureAsync(pinned);
-    Console.WriteLine($"engine {engineRps:0} req/s, wrk {wrkRps:0} req/s: ratio {engineRps / wrkRps:0.00} (target >= 0.8)");
+    var (engineRps, httpClientRps, wrkRps) = await comparison.MeasureAsync(pinned);
+    Console.WriteLine($"engine {engineRps:0} req/s, wrk {wrkRps:0} req/s: ratio {engineRps / wrkRps:0.00} (target >= 0.8); "
+        + $"with steps over HttpClient instead of ctx.Get: {httpClientRps:0} req/s, ratio {httpClientRps / wrkRps:0.00}");
 }
 
 // 2. Open model accuracy and scheduling lag.
@@ -91,14 +105,15 @@ foreach (var rate in new[] { 1000, 5000 })
     using var http = NewClient(TimeSpan.FromSeconds(10));
     var open = await new LoadEngine(http).RunAsync(BenchScenario.Get("ok", new ConstantArrivalRate(rate, TimeSpan.FromSeconds(seconds + 2), MaxConcurrent: 1000)));
     var achieved = open.Measurements.Scenario.Count / open.MeasuredFor.TotalSeconds;
-    Console.WriteLine($"| {rate} | {achieved:0.0} | {100 * (achieved - rate) / rate:+0.00;-0.00}% | {open.Measurements.SchedulingLag.Percentile(99).TotalMilliseconds:0.000} ms | {open.Measurements.Scenario.Latency.Percentile(99).TotalMilliseconds:0.00} ms | {open.Measurements.Dropped} |");
+    Console.WriteLine($"| {rate} | {achieved:0.0} | {100 * (achieved - rate) / rate:+0.00;-0.00;0.00}% | {open.Measurements.SchedulingLag.Percentile(99).TotalMilliseconds:0.000} ms | {open.Measurements.Scenario.Latency.Percentile(99).TotalMilliseconds:0.00} ms | {open.Measurements.Dropped} |");
 }
 
 // 3. Memory with 2,000 requests in flight: 1,000/s to an endpoint that takes 2 s.
-Console.WriteLine();
-Console.WriteLine("## memory, 2,000 in flight (1,000/s to GET /slow, 2 s each)");
-using (var http = NewClient(TimeSpan.FromSeconds(30)))
+if (!openOnly)
 {
+    Console.WriteLine();
+    Console.WriteLine("## memory, 2,000 in flight (1,000/s to GET /slow, 2 s each)");
+    using var http = NewClient(TimeSpan.FromSeconds(30));
     long peak = 0;
     using var sampling = new CancellationTokenSource();
     var sampler = Task.Run(async () =>

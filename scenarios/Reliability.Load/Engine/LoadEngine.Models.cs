@@ -11,6 +11,7 @@ public sealed partial class LoadEngine
         var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var simulationStart = _time.GetTimestamp();
         var frequency = _time.TimestampFrequency;
+        var dispatch = new InlineStarts();
         var scheduler = new Thread(() =>
         {
             try
@@ -27,13 +28,19 @@ public sealed partial class LoadEngine
                     {
                         break;
                     }
-                    if (run.Pool.TryRent(out var user))
+                    if (!run.Pool.TryRent(out var user))
                     {
-                        run.Launch(user, due, openModel: true);
+                        run.Measurements.CountDropped(_time.GetElapsedTime(run.Start, due), run.IsMeasured(due));
+                    }
+                    else if (dispatch.Inline)
+                    {
+                        var began = _time.GetTimestamp();
+                        _ = run.ExecuteAsync(user, due, openModel: true, returnUser: true);
+                        dispatch.Observe(_time.GetElapsedTime(began));
                     }
                     else
                     {
-                        run.Measurements.CountDropped(_time.GetElapsedTime(run.Start, due), run.IsMeasured(due));
+                        run.Launch(user, due, openModel: true);
                     }
                 }
                 done.SetResult();

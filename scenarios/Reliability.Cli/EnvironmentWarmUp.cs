@@ -11,18 +11,15 @@ namespace Reliability.Cli;
 /// Warms a freshly started embedded environment before its first experiment. Six new replicas spend their
 /// first minute compiling their hot paths on shared cores; production replicas have long been warm, so
 /// measuring that minute as steady state would judge the JIT, not the service. A small CRUD load runs until
-/// the iteration p95 has stayed under <see cref="WarmP95"/> for <see cref="StableSeconds"/> seconds in a row,
-/// or until <see cref="Limit"/>; its writes go to a ledger of its own in the run directory.
+/// the <see cref="WarmUpRule"/> holds, or until <see cref="Limit"/>; its writes go to a ledger of its own in
+/// the run directory.
 /// </summary>
-internal sealed class EnvironmentWarmUp(LocalEnvironment environment, TextWriter log) : ILoadProgress
+internal sealed class EnvironmentWarmUp(LocalEnvironment environment, TextWriter log) : ILoadProgress, IDisposable
 {
-    public static readonly TimeSpan WarmP95 = TimeSpan.FromMilliseconds(250);
-    public const int StableSeconds = 5;
     public static readonly TimeSpan Limit = TimeSpan.FromSeconds(60);
 
     private readonly CancellationTokenSource _warm = new();
-    private int _stable;
-    private TimeSpan _lastP95;
+    private readonly WarmUpRule _rule = new();
 
     /// <summary>False when interrupted (Ctrl-C): the caller stops with <see cref="ExitCodes.Interrupted"/>.</summary>
     public async Task<bool> RunAsync(CancellationToken ct)
@@ -45,8 +42,8 @@ internal sealed class EnvironmentWarmUp(LocalEnvironment environment, TextWriter
         }
         var took = TimeProvider.System.GetElapsedTime(clock);
         log.WriteLine(_warm.IsCancellationRequested
-            ? $"environment warm after {took.TotalSeconds:0} s (CRUD iteration p95 {_lastP95.TotalMilliseconds:0} ms for {StableSeconds} s)"
-            : $"environment still not warm after {took.TotalSeconds:0} s (last CRUD iteration p95 {_lastP95.TotalMilliseconds:0} ms); going on");
+            ? $"environment warm after {took.TotalSeconds:0} s (CRUD iteration p95 {_rule.LastP95.TotalMilliseconds:0} ms for {WarmUpRule.StableSeconds} s)"
+            : $"environment still not warm after {took.TotalSeconds:0} s (last CRUD iteration p95 {_rule.LastP95.TotalMilliseconds:0} ms); going on");
         return true;
     }
 
@@ -56,16 +53,11 @@ internal sealed class EnvironmentWarmUp(LocalEnvironment environment, TextWriter
 
     public void OnTick(Scenario scenario, RunMeasurements measurements, TimeSpan elapsed)
     {
-        // The bucket of two seconds ago: its iterations have finished or timed out by now.
-        if (elapsed < TimeSpan.FromSeconds(2) || measurements.Series.Peek(elapsed - TimeSpan.FromSeconds(2)) is not { Count: > 0 } bucket)
-        {
-            return;
-        }
-        _lastP95 = bucket.Latency.Percentile(95);
-        _stable = bucket.Failed == 0 && _lastP95 < WarmP95 ? _stable + 1 : 0;
-        if (_stable >= StableSeconds)
+        if (_rule.Observe(measurements, elapsed) && !_warm.IsCancellationRequested)
         {
             _warm.Cancel();
         }
     }
+
+    public void Dispose() => _warm.Dispose();
 }

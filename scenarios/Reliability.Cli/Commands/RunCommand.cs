@@ -112,7 +112,8 @@ internal static class RunCommand
         {
             Console.WriteLine($"environment ready in {environment.StartupTime.TotalSeconds:0.0} s at {environment.EntryPoint}");
             using var local = new LocalRun(environment);
-            if (!await new EnvironmentWarmUp(environment, Console.Out).RunAsync(ct))
+            using var warmUp = new EnvironmentWarmUp(environment, Console.Out);
+            if (!await warmUp.RunAsync(ct))
             {
                 await Console.Error.WriteLineAsync("interrupted while warming the environment; nothing was injected");
                 return ExitCodes.Interrupted;

@@ -20,6 +20,7 @@ internal sealed partial class ClosedModelComparison(Uri target, int targetPid, i
     public async Task<(double Engine, double EngineHttpClient, double Wrk)> MeasureAsync(bool pinned)
     {
         await SetAffinityAsync(targetPid, pinned ? "0" : AllCpus);
+        _cpuPerRequest.Clear();
         var client = pinned ? "1" : AllCpus;
         await RunWrkAsync(client, Math.Min(5, seconds)); // warm-up of the target, not counted
         var engine = new List<double>();
@@ -45,8 +46,15 @@ internal sealed partial class ClosedModelComparison(Uri target, int targetPid, i
     private async Task<double> RunEngineAsync(string cpus, string client)
     {
         var output = await RunAsync("taskset", ["-c", cpus, .. BenchScenario.Self("closed", target.ToString(), $"{seconds}", $"{connections}", client)]);
+        _cpuPerRequest.Add((client, double.Parse(CpuLine().Match(output).Groups[1].Value, CultureInfo.InvariantCulture)));
         return double.Parse(RpsLine().Match(output).Groups[1].Value, CultureInfo.InvariantCulture);
     }
+
+    private readonly List<(string Client, double Micros)> _cpuPerRequest = [];
+
+    /// <summary>The median client CPU (user and kernel) per request of each engine variant over the rounds of the last measurement.</summary>
+    public string CpuPerRequest() => string.Join("; ", _cpuPerRequest.GroupBy(c => c.Client)
+        .Select(g => $"{g.Key} {Median(g.Select(c => c.Micros).ToList()).ToString("0.0", CultureInfo.InvariantCulture)} µs"));
 
     private async Task<double> RunWrkAsync(string cpus, int duration)
     {
@@ -80,6 +88,9 @@ internal sealed partial class ClosedModelComparison(Uri target, int targetPid, i
 
     [GeneratedRegex(@"^rps ([\d.]+)", RegexOptions.Multiline)]
     private static partial Regex RpsLine();
+
+    [GeneratedRegex(@"^cpu_us_per_request ([\d.]+)", RegexOptions.Multiline)]
+    private static partial Regex CpuLine();
 
     [GeneratedRegex(@"Requests/sec:\s+([\d.]+)")]
     private static partial Regex WrkRps();

@@ -87,6 +87,7 @@ foreach (var pinned in openOnly ? [] : new[] { false, true })
     var (engineRps, httpClientRps, wrkRps) = await comparison.MeasureAsync(pinned);
     Console.WriteLine($"engine {engineRps:0} req/s, wrk {wrkRps:0} req/s: ratio {engineRps / wrkRps:0.00} (target >= 0.8); "
         + $"with steps over HttpClient instead of ctx.Get: {httpClientRps:0} req/s, ratio {httpClientRps / wrkRps:0.00}");
+    Console.WriteLine($"engine CPU per request (median, client process, user and kernel): {comparison.CpuPerRequest()}");
 }
 
 // 2. Open model accuracy and scheduling lag.

@@ -14,7 +14,7 @@ internal static class PreciseClock
     private static readonly TimeSpan SpinWindow = TimeSpan.FromMicroseconds(150);
     // Longer waits sleep in slices, so a stop request or a test's fake clock is noticed soon.
     private static readonly TimeSpan Slice = TimeSpan.FromMilliseconds(5);
-    private static readonly bool Microsleep = OperatingSystem.IsLinux();
+    private static readonly bool Microsleep = OperatingSystem.IsLinux() && CanMicrosleep();
 
     public static void WaitUntil(TimeProvider time, long due, CancellationToken ct)
     {
@@ -38,6 +38,19 @@ internal static class PreciseClock
             {
                 spinner.SpinOnce(sleep1Threshold: -1);
             }
+        }
+    }
+
+    // A libc that cannot be loaded (a musl or odd layout) must not end the scheduler thread with an exception.
+    private static bool CanMicrosleep()
+    {
+        try
+        {
+            return usleep(0) == 0;
+        }
+        catch (Exception ex) when (ex is DllNotFoundException or EntryPointNotFoundException)
+        {
+            return false;
         }
     }
 

@@ -47,7 +47,9 @@ public sealed class PatroniClusterTests : IDisposable
         var failover = clock.Elapsed;
 
         Posix.IsAlive(postmaster!.Value).Should().BeFalse("the node was lost with its postmaster");
-        await Execute(AppConnection(cluster), "INSERT INTO t VALUES (2)");
+        // GET /primary answers 200 once Patroni holds the leader key, a moment before the promotion ends
+        // (HAProxy's check has the same window): writes are expected soon after, not at once.
+        await Wait.Until(async () => await TryExecute(AppConnection(cluster), "INSERT INTO t VALUES (2)"), TimeSpan.FromSeconds(20), "writes on the promoted replica");
         await Wait.Until(() => Task.FromResult(old.Role == MemberRole.Replica), TimeSpan.FromSeconds(40), "the old primary to rejoin as a replica");
         cluster.LeaderChanges.Select(c => c.To).Should().ContainInOrder("postgres-0", "postgres-1");
         failover.Should().BeLessThan(TimeSpan.FromSeconds(30), $"ttl is 10 s (took {failover.TotalSeconds:0.0} s)");
@@ -93,7 +95,7 @@ public sealed class PatroniClusterTests : IDisposable
         await command.ExecuteNonQueryAsync();
     }
 
-    private static async Task<bool> TryExecute(string connectionString, string sql)
+    internal static async Task<bool> TryExecute(string connectionString, string sql)
     {
         try
         {

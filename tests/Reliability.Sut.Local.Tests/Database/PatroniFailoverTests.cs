@@ -38,7 +38,8 @@ public sealed class PatroniFailoverTests : IDisposable
         var fenced = clock.Elapsed;
         await Wait.Until(() => Task.FromResult(cluster.Primary?.Name == "postgres-1"), TimeSpan.FromSeconds(40), "postgres-1 to be promoted");
         var promoted = clock.Elapsed;
-        await PatroniClusterTests.Execute(PatroniClusterTests.AppConnection(cluster), "SELECT 1");
+        // A read-write session, soon after GET /primary turns 200 (the promotion may still be ending).
+        await Wait.Until(async () => await PatroniClusterTests.TryExecute(PatroniClusterTests.AppConnection(cluster), "SELECT 1"), TimeSpan.FromSeconds(20), "a read-write session on postgres-1");
         fenced.Should().BeLessThan(promoted + TimeSpan.FromSeconds(1), "the old primary stops taking writes before, or as, the new one starts");
 
         foreach (var link in _links)

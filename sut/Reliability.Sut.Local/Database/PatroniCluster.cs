@@ -144,20 +144,10 @@ public sealed partial class PatroniCluster : IAsyncDisposable
                 Posix.ChownRecursive(member.Home, o.Uid, o.Gid);
             }
         }
-        // A bootstrap that fails (seen once in CI on a busy machine: "Failed to bootstrap cluster") makes Patroni
-        // set the data directory aside, clear the initialize key and exit; it is started again, as a pod would be.
-        for (var attempt = 1; ; attempt++)
-        {
-            await Members[0].StartAsync(_patroni);
-            try
-            {
-                await WaitForRoleAsync(Members[0], "primary", ct);
-                break;
-            }
-            catch (ComponentStartException) when (attempt < 3 && !Members[0].IsRunning)
-            {
-            }
-        }
+        // Its PostgreSQL port comes from FreePort, outside the ephemeral range: a port another listener took
+        // meanwhile was what made bootstraps fail ("Failed to bootstrap cluster"), at every attempt.
+        await Members[0].StartAsync(_patroni);
+        await WaitForRoleAsync(Members[0], "primary", ct);
         await CreateAppDatabaseAsync(Members[0], ct);
         foreach (var replica in Members.Skip(1))
         {

@@ -15,7 +15,7 @@ public sealed partial class RunCommandTests : IDisposable
     public async Task Pod_kill_runs_to_the_end_and_its_journal_holds_the_whole_story()
     {
         var output = Path.Combine(_work, "pod-kill");
-        using var cli = Cli("run", Path.Combine(Repository.Experiments, "pod-kill.yaml"), "--output", output);
+        using var cli = Cli("run", RoomyLatencyCopy("pod-kill.yaml"), "--output", output);
 
         var exit = await cli.WaitAsync(TimeSpan.FromMinutes(4));
 
@@ -193,6 +193,25 @@ public sealed partial class RunCommandTests : IDisposable
 
     [System.Text.RegularExpressions.GeneratedRegex(@"measured ([0-9.]+) ?ms")]
     private static partial System.Text.RegularExpressions.Regex MeasuredMilliseconds();
+
+    /// <summary>
+    /// The shipped experiment with its latency objectives widened from 500 ms to 3 s (its chaos manifest
+    /// beside it): this test is about the run's whole story on a 2-core machine that may be busy, not
+    /// about latency precision, which bench/ and the load engine's own tests measure.
+    /// </summary>
+    private string RoomyLatencyCopy(string experiment)
+    {
+        var text = File.ReadAllText(Path.Combine(Repository.Experiments, experiment));
+        text.Should().Contain("p95 < 500ms", "the copy widens exactly this objective");
+        var copy = Path.Combine(_work, "experiments", experiment);
+        Directory.CreateDirectory(Path.Combine(_work, "experiments", "chaos"));
+        File.WriteAllText(copy, text.Replace("p95 < 500ms", "p95 < 3s", StringComparison.Ordinal));
+        foreach (var manifest in Directory.EnumerateFiles(Path.Combine(Repository.Experiments, "chaos"), "*.yaml"))
+        {
+            File.Copy(manifest, Path.Combine(_work, "experiments", "chaos", Path.GetFileName(manifest)));
+        }
+        return copy;
+    }
 
     public void Dispose()
     {

@@ -3,6 +3,15 @@ using System.Text;
 
 namespace Reliability.Cli.Tests;
 
+/// <summary>How to start the CLI: environment changes (null removes a variable), working directory, which reliability.dll.</summary>
+internal sealed record CliStart
+{
+    public IReadOnlyDictionary<string, string?> Environment { get; init; } = new Dictionary<string, string?>();
+    public string? WorkingDirectory { get; init; }
+    /// <summary>The program's reliability.dll; default the one built beside the tests.</summary>
+    public string? Program { get; init; }
+}
+
 /// <summary>Runs the built CLI as a real process, the way a user or CI does.</summary>
 internal sealed class CliProcess : IDisposable
 {
@@ -15,13 +24,29 @@ internal sealed class CliProcess : IDisposable
     }
 
     public CliProcess(IReadOnlyDictionary<string, string> environment, params string[] args)
+        : this(new CliStart { Environment = environment.ToDictionary(kv => kv.Key, kv => (string?)kv.Value) }, args)
+    {
+    }
+
+    public CliProcess(CliStart start, params string[] args)
     {
         var info = new ProcessStartInfo(DotnetHost()) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var (key, value) in environment)
+        foreach (var (key, value) in start.Environment)
         {
-            info.Environment[key] = value;
+            if (value is null)
+            {
+                info.Environment.Remove(key);
+            }
+            else
+            {
+                info.Environment[key] = value;
+            }
         }
-        info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "reliability.dll"));
+        if (start.WorkingDirectory is { } folder)
+        {
+            info.WorkingDirectory = folder;
+        }
+        info.ArgumentList.Add(start.Program ?? Path.Combine(AppContext.BaseDirectory, "reliability.dll"));
         foreach (var arg in args)
         {
             info.ArgumentList.Add(arg);
@@ -81,7 +106,7 @@ internal sealed class CliProcess : IDisposable
         }
     }
 
-    private static string DotnetHost() =>
+    internal static string DotnetHost() =>
         Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host
         : Environment.ProcessPath is { } self && Path.GetFileNameWithoutExtension(self) == "dotnet" ? self : "dotnet";
 }

@@ -4,62 +4,81 @@ using YamlDotNet.RepresentationModel;
 namespace Reliability.Experiments.ChaosMesh;
 
 /// <summary>
-/// The openAPIV3Schema of each Chaos Mesh kind, read from the real CRDs (chaos-mesh.org/v1alpha1,
-/// v2.8 line) that a cluster's API server enforces.
+/// The openAPIV3Schema of each Chaos Mesh kind, from the real CRDs (chaos-mesh.org/v1alpha1) that a
+/// cluster's API server enforces: the ones bundled with the program (experiments/chaos/crds, v2.8 line),
+/// or those a cluster serves (<see cref="FromCrds"/>).
 /// </summary>
 public sealed class ChaosMeshSchemas
 {
     public const string Group = "chaos-mesh.org";
+    public const string OverrideVariable = "RELIABILITY_CHAOS_MESH_SCHEMAS";
+    /// <summary>The folder beside the program that the build and publish copy experiments/chaos/crds into.</summary>
+    public const string BundledFolder = "chaos-mesh-crds";
     private readonly Dictionary<string, JsonNode> _byKind;
 
-    private ChaosMeshSchemas(Dictionary<string, JsonNode> byKind) => _byKind = byKind;
+    private ChaosMeshSchemas(Dictionary<string, JsonNode> byKind, IReadOnlyList<string> crdNames, string source)
+    {
+        _byKind = byKind;
+        CrdNames = crdNames;
+        Source = source;
+    }
 
     public IReadOnlyCollection<string> Kinds => _byKind.Keys;
 
+    /// <summary>The CRDs' names (plural.chaos-mesh.org), as a cluster serves them under apiextensions.k8s.io/v1.</summary>
+    public IReadOnlyList<string> CrdNames { get; }
+
+    /// <summary>Where the schemas came from, for the user: the bundled CRDs and their version, a folder, or the cluster.</summary>
+    public string Source { get; }
+
     public JsonNode? For(string kind) => _byKind.GetValueOrDefault(kind);
+
+    /// <summary>The same schemas, described differently (a fallback says why it was taken).</summary>
+    public ChaosMeshSchemas WithSource(string source) => new(_byKind, CrdNames, source);
 
     /// <summary>Loads every CRD in <paramref name="directory"/> (default: <see cref="LocateDirectory"/>).</summary>
     public static ChaosMeshSchemas Load(string? directory = null)
     {
         directory ??= LocateDirectory();
-        var byKind = new Dictionary<string, JsonNode>(StringComparer.Ordinal);
-        foreach (var file in Directory.EnumerateFiles(directory, "chaos-mesh.org_*.yaml"))
-        {
-            var crd = ToJson(LoadYaml(file))!;
-            var kind = crd["spec"]!["names"]!["kind"]!.GetValue<string>();
-            var version = crd["spec"]!["versions"]!.AsArray().First(v => v!["name"]!.GetValue<string>() == "v1alpha1")!;
-            byKind[kind] = version["schema"]!["openAPIV3Schema"]!.DeepClone();
-        }
-        if (byKind.Count == 0)
+        var crds = Directory.Exists(directory)
+            ? Directory.EnumerateFiles(directory, "chaos-mesh.org_*.yaml").Order().Select(file => ToJson(LoadYaml(file))!).ToList()
+            : throw new DirectoryNotFoundException($"Chaos Mesh CRD schemas not found: {directory} does not exist (rebuild the program, or set {OverrideVariable} to a folder of chaos-mesh.org_*.yaml CRDs)");
+        if (crds.Count == 0)
         {
             throw new FileNotFoundException($"no Chaos Mesh CRDs (chaos-mesh.org_*.yaml) in {directory}");
         }
-        return new ChaosMeshSchemas(byKind);
+        var version = File.Exists(Path.Combine(directory, "VERSION")) ? File.ReadAllText(Path.Combine(directory, "VERSION")).Trim() : "version unknown";
+        var bundled = Path.GetFullPath(directory) == Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, BundledFolder));
+        return FromCrds(crds, bundled ? $"bundled Chaos Mesh CRDs {version}" : $"Chaos Mesh CRDs {version} from {directory}");
+    }
+
+    /// <summary>The schemas of these CustomResourceDefinitions (apiextensions.k8s.io/v1 objects as JSON); kinds outside chaos-mesh.org are ignored.</summary>
+    public static ChaosMeshSchemas FromCrds(IEnumerable<JsonNode> crds, string source)
+    {
+        var byKind = new Dictionary<string, JsonNode>(StringComparer.Ordinal);
+        var names = new List<string>();
+        foreach (var crd in crds)
+        {
+            if (crd["spec"]?["group"]?.GetValue<string>() != Group
+                || crd["spec"]?["names"]?["kind"]?.GetValue<string>() is not { } kind
+                || crd["spec"]?["versions"]?.AsArray().FirstOrDefault(v => v?["name"]?.GetValue<string>() == "v1alpha1")?["schema"]?["openAPIV3Schema"] is not { } schema)
+            {
+                continue;
+            }
+            byKind[kind] = schema.DeepClone();
+            names.Add(crd["metadata"]?["name"]?.GetValue<string>() ?? $"{crd["spec"]!["names"]?["plural"]?.GetValue<string>()}.{Group}");
+        }
+        return new ChaosMeshSchemas(byKind, names, source);
     }
 
     /// <summary>
-    /// $RELIABILITY_CHAOS_MESH_SCHEMAS, else shared/schemas/chaos-mesh beside the checkout (where the
-    /// project keeps the CRDs), else schemas/chaos-mesh beside the program.
+    /// $RELIABILITY_CHAOS_MESH_SCHEMAS, else the CRDs copied beside the program (chaos-mesh-crds/). Never the
+    /// working directory or anything outside the installed program: a user's clone has nothing beside it.
     /// </summary>
-    public static string LocateDirectory()
-    {
-        if (Environment.GetEnvironmentVariable("RELIABILITY_CHAOS_MESH_SCHEMAS") is { Length: > 0 } configured)
-        {
-            return configured;
-        }
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            var candidate = Path.Combine(dir.FullName, "shared", "schemas", "chaos-mesh");
-            if (Directory.Exists(candidate))
-            {
-                return candidate;
-            }
-        }
-        var bundled = Path.Combine(AppContext.BaseDirectory, "schemas", "chaos-mesh");
-        return Directory.Exists(bundled)
-            ? bundled
-            : throw new DirectoryNotFoundException("Chaos Mesh CRD schemas not found: set RELIABILITY_CHAOS_MESH_SCHEMAS to a folder of chaos-mesh.org_*.yaml CRDs");
-    }
+    public static string LocateDirectory() =>
+        Environment.GetEnvironmentVariable(OverrideVariable) is { Length: > 0 } configured
+            ? configured
+            : Path.Combine(AppContext.BaseDirectory, BundledFolder);
 
     private static YamlNode LoadYaml(string file)
     {

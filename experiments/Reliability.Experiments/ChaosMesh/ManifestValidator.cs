@@ -39,7 +39,7 @@ public sealed class ManifestValidator(ChaosMeshSchemas schemas)
             }
             if (kind is null || schemas.For(kind) is not { } schema)
             {
-                problems.Add(new ManifestProblem(path, root.Start.Line, root.Start.Column, "kind", $"'{kind}' is not a Chaos Mesh kind ({string.Join(", ", schemas.Kinds.Order())})"));
+                problems.Add(new ManifestProblem(path, root.Start.Line, root.Start.Column, "kind", $"'{kind}' is not a Chaos Mesh kind of the {schemas.Source} ({string.Join(", ", schemas.Kinds.Order())})"));
                 continue;
             }
             if (root.Children.TryGetValue(new YamlScalarNode("metadata"), out var metadata) && metadata is YamlMappingNode meta

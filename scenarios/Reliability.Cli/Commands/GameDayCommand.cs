@@ -43,14 +43,17 @@ internal static class GameDayCommand
         return command;
     }
 
-    /// <summary>Reads the plan, its experiments and the SLOs; on failure prints why and gives the exit code.</summary>
-    internal static LoadedPlan? TryLoad(string planPath, bool strict, out int exit)
+    /// <summary>
+    /// Reads the plan, its experiments and the SLOs, against <paramref name="schemas"/> (default: the bundled
+    /// CRDs); on failure prints why and gives the exit code.
+    /// </summary>
+    internal static LoadedPlan? TryLoad(string planPath, bool strict, out int exit, ChaosMeshSchemas? schemas = null)
     {
         exit = ExitCodes.InvalidInput;
         try
         {
             var plan = GameDayPlan.Load(planPath);
-            var experiments = GameDayRunner.LoadAll(plan, ChaosMeshSchemas.Load(), strict);
+            var experiments = GameDayRunner.LoadAll(plan, schemas ?? ChaosMeshSchemas.Load(), strict);
             return new LoadedPlan(plan, experiments, RunCommand.FindSlos(plan.File));
         }
         catch (ManifestException ex)

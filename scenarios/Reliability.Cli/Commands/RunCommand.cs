@@ -34,13 +34,16 @@ internal static class RunCommand
         return command;
     }
 
-    /// <summary>Reads the experiment and its manifests; on failure prints why and gives the exit code (2 bad input, 3 schemas missing).</summary>
-    internal static LoadedExperiment? TryLoad(string path, bool strict, out int exit)
+    /// <summary>
+    /// Reads the experiment and its manifests, against <paramref name="schemas"/> (default: the bundled CRDs);
+    /// on failure prints why and gives the exit code (2 bad input, 3 schemas missing).
+    /// </summary>
+    internal static LoadedExperiment? TryLoad(string path, bool strict, out int exit, ChaosMeshSchemas? schemas = null)
     {
         exit = ExitCodes.InvalidInput;
         try
         {
-            return ExperimentLoader.Load(path, ChaosMeshSchemas.Load(), strict);
+            return ExperimentLoader.Load(path, schemas ?? ChaosMeshSchemas.Load(), strict);
         }
         catch (ManifestException ex)
         {

@@ -111,7 +111,7 @@ internal static class ValidateCommand
                 problems++;
             }
         }
-        Console.WriteLine($"{checkedCount - experiments - sloSpecs} Chaos Mesh manifest file(s) and {experiments} experiment(s) and {sloSpecs} SLO spec(s) checked, {problems} problem(s); {files.Count - checkedCount} other YAML file(s) skipped.");
+        Console.WriteLine($"{checkedCount - experiments - sloSpecs} Chaos Mesh manifest file(s) and {experiments} experiment(s) and {sloSpecs} SLO spec(s) checked, {problems} problem(s); {files.Count - checkedCount} other YAML file(s) skipped; Chaos Mesh objects against the {schemas.Source}.");
         return problems == 0 ? ExitCodes.Passed : ExitCodes.InvalidInput;
     }
 }

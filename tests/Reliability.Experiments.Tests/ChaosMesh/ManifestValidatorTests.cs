@@ -2,7 +2,7 @@ using Reliability.Experiments.ChaosMesh;
 
 namespace Reliability.Experiments.Tests.ChaosMesh;
 
-/// <summary>Every Chaos Mesh object the repository ships is valid against the real CRD schemas in ../shared/schemas/chaos-mesh.</summary>
+/// <summary>Every Chaos Mesh object the repository ships is valid against the real CRD schemas bundled in experiments/chaos/crds.</summary>
 public sealed class ManifestValidatorTests : IDisposable
 {
     private static readonly ChaosMeshSchemas Schemas = ChaosMeshSchemas.Load();

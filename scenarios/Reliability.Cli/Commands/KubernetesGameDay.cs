@@ -10,11 +10,6 @@ internal static class KubernetesGameDay
 {
     public static async Task<int> RunAsync(string planPath, bool dryRun, string? output, KubernetesSettings settings, CancellationToken ct)
     {
-        var loaded = GameDayCommand.TryLoad(planPath, strict: false, out var exit);
-        if (loaded is null)
-        {
-            return exit;
-        }
         var service = KubernetesRun.ServiceUrl(settings);
         if (!dryRun && service is null)
         {
@@ -25,6 +20,15 @@ internal static class KubernetesGameDay
         if (client is null)
         {
             return ExitCodes.EnvironmentError;
+        }
+        if (await KubernetesRun.SchemasAsync(client, ct) is not { } schemas)
+        {
+            return ExitCodes.EnvironmentError;
+        }
+        var loaded = GameDayCommand.TryLoad(planPath, strict: false, out var exit, schemas);
+        if (loaded is null)
+        {
+            return exit;
         }
         KubernetesChaosDriver Driver(Reliability.Experiments.Running.LoadedExperiment e) =>
             new(client, settings.AllowedNamespaces, $"{e.Definition.Name}-{DateTime.UtcNow:yyyyMMddHHmmss}");

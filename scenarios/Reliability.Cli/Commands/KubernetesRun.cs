@@ -40,11 +40,6 @@ internal static class KubernetesRun
 {
     public static async Task<int> RunAsync(string path, bool dryRun, string? output, KubernetesSettings settings, CancellationToken ct)
     {
-        var experiment = RunCommand.TryLoad(path, strict: false, out var exit);
-        if (experiment is null)
-        {
-            return exit;
-        }
         if (!dryRun && ServiceUrl(settings) is null)
         {
             await Console.Error.WriteLineAsync("error: --url <the service's base URL> is required with --target kubernetes");
@@ -54,6 +49,15 @@ internal static class KubernetesRun
         if (client is null)
         {
             return ExitCodes.EnvironmentError;
+        }
+        if (await SchemasAsync(client, ct) is not { } schemas)
+        {
+            return ExitCodes.EnvironmentError;
+        }
+        var experiment = RunCommand.TryLoad(path, strict: false, out var exit, schemas);
+        if (experiment is null)
+        {
+            return exit;
         }
         var runId = $"{experiment.Definition.Name}-{DateTime.UtcNow:yyyyMMddHHmmss}";
         var driver = new Reliability.Experiments.Drivers.Kubernetes.KubernetesChaosDriver(client, settings.AllowedNamespaces, runId);
@@ -90,6 +94,27 @@ internal static class KubernetesRun
             await Console.Error.WriteLineAsync($"error: no usable Kubernetes configuration: {ex.Message}");
             return null;
         }
+    }
+
+    /// <summary>
+    /// The schemas to validate Chaos Mesh objects against on this cluster: the CRDs it serves, else the
+    /// bundled ones; says which. Null, with the reason printed, when not even the bundled ones are there.
+    /// </summary>
+    internal static async Task<Reliability.Experiments.ChaosMesh.ChaosMeshSchemas?> SchemasAsync(k8s.Kubernetes client, CancellationToken ct)
+    {
+        Reliability.Experiments.ChaosMesh.ChaosMeshSchemas bundled;
+        try
+        {
+            bundled = Reliability.Experiments.ChaosMesh.ChaosMeshSchemas.Load();
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            await Console.Error.WriteLineAsync($"error: {ex.Message}");
+            return null;
+        }
+        var schemas = await Reliability.Experiments.Drivers.Kubernetes.ClusterChaosMeshSchemas.LoadAsync(client, bundled, ct);
+        Console.WriteLine($"Chaos Mesh objects are validated against the {schemas.Source}");
+        return schemas;
     }
 
     /// <summary>Plans against the cluster and prints the plan; on a refusal prints why and gives the exit code.</summary>

@@ -34,8 +34,43 @@ public sealed class KubernetesGameDayTests : IAsyncLifetime
 
         cli.Output.Should().Contain("pod-kill against the cluster").And.Contain("zone-failure against the cluster")
             .And.Contain("nothing was created in the cluster").And.NotContain("not-a-real-token");
+        cli.Output.Should().Contain("validated against the cluster's Chaos Mesh CRDs (11 kinds served");
         _api.Requests.Should().Contain(r => r.Method == "GET" && r.Path == "/api/v1/namespaces/task-manager/pods");
+        _api.Requests.Should().Contain(r => r.Method == "GET" && r.Path == "/apis/apiextensions.k8s.io/v1/customresourcedefinitions/podchaos.chaos-mesh.org");
         _api.Requests.Should().NotContain(r => r.Method != "GET", "a dry run only reads");
+    }
+
+    [Fact]
+    public async Task The_experiments_are_validated_against_the_chaos_mesh_release_the_cluster_serves()
+    {
+        // A cluster whose Chaos Mesh knows no pod-kill action: the bundled v2.8 CRDs would accept the plan, the cluster would not.
+        _api.EditCrd = crd =>
+        {
+            if (crd["spec"]!["names"]!["kind"]!.ToString() == "PodChaos")
+            {
+                var action = crd["spec"]!["versions"]![0]!["schema"]!["openAPIV3Schema"]!["properties"]!["spec"]!["properties"]!["action"]!;
+                action["enum"] = new System.Text.Json.Nodes.JsonArray("pod-failure", "container-kill");
+            }
+        };
+        using var cli = new CliProcess("gameday", "--target", "kubernetes", "--dry-run", "--kubeconfig", _kubeconfig,
+            "--plan", Path.Combine(Repository.Experiments, "gamedays", "default.yaml"));
+
+        (await cli.WaitAsync(TimeSpan.FromMinutes(1))).Should().Be(2, cli.Output);
+
+        cli.Output.Should().MatchRegex(@"chaos/pod-kill\.yaml:\d+:\d+: spec\.action: .*pod-kill");
+        _api.Requests.Should().NotContain(r => r.Method != "GET");
+    }
+
+    [Fact]
+    public async Task When_the_harness_may_not_read_CRDs_it_falls_back_to_the_bundled_ones_and_says_so()
+    {
+        _api.CrdStatus = 403;
+        using var cli = new CliProcess("gameday", "--target", "kubernetes", "--dry-run", "--kubeconfig", _kubeconfig,
+            "--plan", Path.Combine(Repository.Experiments, "gamedays", "default.yaml"));
+
+        (await cli.WaitAsync(TimeSpan.FromMinutes(1))).Should().Be(0, cli.Output);
+
+        cli.Output.Should().Contain("validated against the bundled Chaos Mesh CRDs v2.8").And.Contain("may not read the cluster's CRDs (HTTP 403");
     }
 
     [Fact]

@@ -12,7 +12,9 @@ namespace Reliability.Experiments.Tests.Drivers;
 /// serves the exact REST paths the driver uses (pods with label selectors and watch, nodes, and the
 /// chaos-mesh.org custom objects with create, get and delete), answers with the documented shapes, and
 /// records every request so tests can assert what was asked. Created chaos reports AllInjected at once;
-/// chaos named "refused..." is denied as Chaos Mesh's admission webhook denies an invalid object.
+/// chaos named "refused..." is denied as Chaos Mesh's admission webhook denies an invalid object. It
+/// serves Chaos Mesh's CRDs under apiextensions.k8s.io/v1 (the bundled v2.8 ones, as a cluster with that
+/// release installed would), or answers 403 as the API server does for a subject without the grant.
 /// </summary>
 internal sealed class KubernetesStandIn : IAsyncDisposable
 {
@@ -23,6 +25,12 @@ internal sealed class KubernetesStandIn : IAsyncDisposable
 
     public ConcurrentQueue<Request> Requests { get; } = new();
     public Uri Address { get; private set; } = null!;
+
+    /// <summary>The answer to a CRD read: 200 with the CRD, 403 (no RBAC grant) or 404 (Chaos Mesh not installed).</summary>
+    public int CrdStatus { get; set; } = 200;
+
+    /// <summary>Applied to each CRD served, to stand in for another Chaos Mesh release than the bundled one.</summary>
+    public Action<JsonObject>? EditCrd { get; set; }
 
     private KubernetesStandIn(WebApplication app) => _app = app;
 
@@ -89,6 +97,35 @@ internal sealed class KubernetesStandIn : IAsyncDisposable
             standIn._objects.TryGetValue($"{ns}/{plural}/{name}", out var found) ? Results.Json(found) : NotFound(plural, name));
         app.MapDelete("/apis/chaos-mesh.org/v1alpha1/namespaces/{ns}/{plural}/{name}", (string ns, string plural, string name) =>
             standIn._objects.TryRemove($"{ns}/{plural}/{name}", out var removed) ? Results.Json(removed) : NotFound(plural, name));
+        app.MapGet("/apis/apiextensions.k8s.io/v1/customresourcedefinitions/{name}", (string name) =>
+        {
+            var file = Path.Combine(AppContext.BaseDirectory, Reliability.Experiments.ChaosMesh.ChaosMeshSchemas.BundledFolder, $"chaos-mesh.org_{name.Split('.')[0]}.yaml");
+            if (standIn.CrdStatus == 403)
+            {
+                return Results.Json(new JsonObject
+                {
+                    ["kind"] = "Status", ["apiVersion"] = "v1", ["status"] = "Failure", ["reason"] = "Forbidden", ["code"] = 403,
+                    ["message"] = $"customresourcedefinitions.apiextensions.k8s.io \"{name}\" is forbidden: User \"system:serviceaccount:task-manager:reliability-harness\" cannot get resource \"customresourcedefinitions\" in API group \"apiextensions.k8s.io\" at the cluster scope",
+                }, statusCode: 403);
+            }
+            if (standIn.CrdStatus == 404 || !File.Exists(file))
+            {
+                return Results.Json(new JsonObject
+                {
+                    ["kind"] = "Status", ["apiVersion"] = "v1", ["status"] = "Failure", ["reason"] = "NotFound", ["code"] = 404,
+                    ["message"] = $"customresourcedefinitions.apiextensions.k8s.io \"{name}\" not found",
+                }, statusCode: 404);
+            }
+            var stream = new YamlDotNet.RepresentationModel.YamlStream();
+            using (var reader = new StreamReader(file))
+            {
+                stream.Load(reader);
+            }
+            var crd = Reliability.Experiments.ChaosMesh.ChaosMeshSchemas.ToJson(stream.Documents[0].RootNode)!.AsObject();
+            crd["metadata"]!["resourceVersion"] = "4711";
+            standIn.EditCrd?.Invoke(crd);
+            return Results.Json(crd);
+        });
         await app.StartAsync();
         standIn.Address = new Uri(app.Urls.First());
         return standIn;

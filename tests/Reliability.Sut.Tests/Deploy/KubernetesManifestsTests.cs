@@ -168,6 +168,24 @@ public sealed class KubernetesManifestsTests
 
     [Theory]
     [MemberData(nameof(Overlays))]
+    public void The_harness_may_read_exactly_the_chaos_mesh_crds_it_validates_against_and_nothing_else_of_the_cluster_s_apis(string overlay)
+    {
+        var bundled = Directory.EnumerateFiles(Repository.PathOf("experiments/chaos/crds"), "chaos-mesh.org_*.yaml")
+            .Select(f => File.ReadLines(f).First(l => l.StartsWith("  name: ", StringComparison.Ordinal))["  name: ".Length..]).ToList();
+        bundled.Should().HaveCount(11);
+        var rendered = new RenderedManifests(overlay);
+        var role = rendered.Single<V1ClusterRole>("reliability-harness-chaos-crds");
+
+        var rule = role.Rules.Should().ContainSingle().Which;
+        rule.ApiGroups.Should().Equal("apiextensions.k8s.io");
+        rule.Resources.Should().Equal("customresourcedefinitions");
+        rule.Verbs.Should().Equal("get");
+        rule.ResourceNames.Should().BeEquivalentTo(bundled);
+        rendered.Single<V1ClusterRoleBinding>("reliability-harness-chaos-crds").Subjects.Should().ContainSingle(s => s.Name == "reliability-harness");
+    }
+
+    [Theory]
+    [MemberData(nameof(Overlays))]
     public void The_network_policy_admits_only_ingress_monitoring_and_the_harness_and_lets_out_only_postgres_and_dns(string overlay)
     {
         var policy = new RenderedManifests(overlay).Single<V1NetworkPolicy>("sut");

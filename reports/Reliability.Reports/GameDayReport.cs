@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
-using Reliability.Experiments.GameDays;
+using Reliability.Evidence.Results;
 using Reliability.Reports.Model;
 using Reliability.Reports.Writers;
 

@@ -1,4 +1,4 @@
-using Reliability.Experiments.Running;
+using Reliability.Evidence.Results;
 using Reliability.Reports.Model;
 using Reliability.Reports.Writers;
 

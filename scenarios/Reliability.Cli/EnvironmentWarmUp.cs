@@ -2,8 +2,8 @@ using Reliability.Load.Engine;
 using Reliability.Load.Ledger;
 using Reliability.Load.Scenarios;
 using Reliability.Load.Simulations;
-using Reliability.Load.TaskManager;
 using Reliability.Sut.Local.Embedded;
+using Reliability.Targets.TaskManager;
 
 namespace Reliability.Cli;
 

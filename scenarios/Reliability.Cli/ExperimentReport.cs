@@ -1,9 +1,9 @@
-using Reliability.Experiments.Running;
+using Reliability.Evidence.Results;
 using Reliability.Reports;
 
 namespace Reliability.Cli;
 
-/// <summary>The experiment's reports (result.json, summary.md, junit.xml) beside its journal, and the summary on the console.</summary>
+/// <summary>The experiment's reports (result.json, summary.md, junit.xml, report.html) beside its journal, and the summary on the console.</summary>
 internal static class ExperimentReport
 {
     public static async Task WriteAsync(ExperimentResult result, string folder, TextWriter console)

@@ -1,7 +1,7 @@
 using Reliability.Experiments.Drivers.Local;
 using Reliability.Experiments.Running;
-using Reliability.Slo.Alertmanager;
-using Reliability.Slo.Prometheus;
+using Reliability.Observe.Alertmanager;
+using Reliability.Observe.Prometheus;
 using Reliability.Sut.Local.Embedded;
 using Reliability.Sut.Local.Supervision;
 
@@ -11,7 +11,7 @@ namespace Reliability.Cli;
 internal sealed class LocalRun(LocalEnvironment environment) : IDisposable
 {
     /// <summary>The embedded environment an experiment's `environment:` block asks for.</summary>
-    public static EnvironmentOptions Options(Reliability.Experiments.Definitions.EnvironmentSpec spec) => new()
+    public static EnvironmentOptions Options(Reliability.Evidence.Specs.EnvironmentSpec spec) => new()
     {
         Database = spec.Database == "single" ? Reliability.Sut.Local.Database.DatabaseMode.Single : Reliability.Sut.Local.Database.DatabaseMode.Patroni,
         Patroni = new Reliability.Sut.Local.Database.PatroniOptions { SynchronousMode = spec.SynchronousMode },
@@ -20,12 +20,11 @@ internal sealed class LocalRun(LocalEnvironment environment) : IDisposable
     private readonly HttpClient _prometheus = new() { BaseAddress = environment.Prometheus!.Address, Timeout = TimeSpan.FromSeconds(3) };
     private readonly HttpClient _alertmanager = new() { BaseAddress = environment.Alertmanager!.Address, Timeout = TimeSpan.FromSeconds(3) };
 
-    public RunTarget Target(int seed, IReadOnlyList<Reliability.Slo.Specs.Slo> slos) =>
+    public RunTarget Target(int seed) =>
         new(environment.EntryPoint, new LocalChaosDriver(environment, seed), new PrometheusClient(_prometheus),
             environment.DatabaseAdminConnectionString, environment.Options.Monitoring.RuleTimeScale)
         {
             Alertmanager = new AlertmanagerClient(_alertmanager),
-            Slos = slos,
             // The hand-written alerts look back 5 minutes, compressed locally (10 s at 1/30), plus a scrape and an evaluation.
             MinimumWarmUp = TimeSpan.FromMinutes(5) * environment.Options.Monitoring.RuleTimeScale
                 + environment.Options.Monitoring.ScrapeInterval + environment.Options.Monitoring.EvaluationInterval,

@@ -1,7 +1,8 @@
 using System.Globalization;
 using Reliability.Experiments.ChaosMesh;
 using Reliability.Load.Simulations;
-using Reliability.Load.TaskManager;
+using Reliability.Evidence.Specs;
+using Reliability.Load.Targets;
 using Reliability.Load.Thresholds;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
@@ -21,7 +22,8 @@ public static class ExperimentFile
         File.ReadLines(path).Any(line => line.TrimStart().StartsWith($"apiVersion: {ApiVersion}", StringComparison.Ordinal))
         && File.ReadLines(path).Any(line => line.Trim() == "kind: Experiment");
 
-    public static ExperimentDefinition Load(string path)
+    /// <param name="targets">The load targets the experiment may name (load.target, default the catalog's first) and their scenarios.</param>
+    public static ExperimentDefinition Load(string path, TargetCatalog targets)
     {
         var stream = new YamlStream();
         try
@@ -54,7 +56,7 @@ public static class ExperimentFile
             description = y.Text(metadata, "metadata", "description") ?? "";
         }
         var faults = Faults(y, root, path);
-        var load = Load(y, y.Map(root, "", "load", required: true));
+        var load = Load(y, y.Map(root, "", "load", required: true), targets);
         var timeline = ReadTimeline(y, y.Map(root, "", "timeline", required: true));
         var hypotheses = ReadHypotheses(y, y.Map(root, "", "hypotheses", required: true));
         var stops = y.List(root, "", "stopConditions")
@@ -117,17 +119,23 @@ public static class ExperimentFile
         return faults;
     }
 
-    private static LoadSpec? Load(YamlFields y, YamlMappingNode? load)
+    private static LoadSpec? Load(YamlFields y, YamlMappingNode? load, TargetCatalog targets)
     {
         if (load is null)
         {
             return null;
         }
-        y.Only(load, "load", "scenario", "rate", "users", "maxConcurrent", "timeout", "warmUp");
-        var scenario = y.Text(load, "load", "scenario", required: true) ?? "";
-        if (scenario.Length > 0 && !TaskManagerScenarios.Names.Contains(scenario))
+        y.Only(load, "load", "target", "scenario", "rate", "users", "maxConcurrent", "timeout", "warmUp");
+        var targetName = y.Text(load, "load", "target") ?? targets.Default.Name;
+        var target = targets.Find(targetName);
+        if (target is null)
         {
-            y.Problem(load.Children[new YamlScalarNode("scenario")], "load.scenario", $"'{scenario}' is not one of {string.Join(", ", TaskManagerScenarios.Names)}");
+            y.Problem(load.Children[new YamlScalarNode("target")], "load.target", $"'{targetName}' is not one of {string.Join(", ", targets.Targets.Select(t => t.Name))}");
+        }
+        var scenario = y.Text(load, "load", "scenario", required: target is not null && target.Scenarios.Count > 1) ?? target?.Scenarios[0] ?? "";
+        if (target is not null && scenario.Length > 0 && !target.Scenarios.Contains(scenario))
+        {
+            y.Problem(load.Children[new YamlScalarNode("scenario")], "load.scenario", $"'{scenario}' is not one of {string.Join(", ", target.Scenarios)} (target {target.Name})");
         }
         var rate = y.Number(load, "load", "rate");
         var users = y.Number(load, "load", "users");
@@ -140,12 +148,12 @@ public static class ExperimentFile
             y.Problem(load, "load", "rate and users must be positive");
         }
         var maxConcurrent = (int?)y.Number(load, "load", "maxConcurrent") ?? (int)Math.Clamp(Math.Ceiling((rate ?? 1) * 2), 10, 10_000);
-        return new LoadSpec(scenario, rate, (int?)users, maxConcurrent,
+        return new LoadSpec(targetName, scenario, rate, (int?)users, maxConcurrent,
             y.Duration(load, "load", "timeout") ?? TimeSpan.FromSeconds(5),
             y.Duration(load, "load", "warmUp") ?? TimeSpan.FromSeconds(3));
     }
 
-    private static Timeline? ReadTimeline(YamlFields y, YamlMappingNode? timeline)
+    private static TimelineSpec? ReadTimeline(YamlFields y, YamlMappingNode? timeline)
     {
         if (timeline is null)
         {
@@ -159,7 +167,7 @@ public static class ExperimentFile
         {
             y.Problem(timeline, "timeline", "steadyState, fault and recovery must each be at least 1s");
         }
-        return new Timeline(steady, fault, recovery);
+        return new TimelineSpec(steady, fault, recovery);
     }
 
     private static Hypotheses? ReadHypotheses(YamlFields y, YamlMappingNode? map)

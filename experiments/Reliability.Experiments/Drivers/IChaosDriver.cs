@@ -1,5 +1,6 @@
+using Reliability.Evidence.Journal;
 using Reliability.Experiments.ChaosMesh.Objects;
-using Reliability.Experiments.Journal;
+using Reliability.Experiments.Observers;
 
 namespace Reliability.Experiments.Drivers;
 
@@ -24,8 +25,8 @@ public interface IChaosDriver
     /// <summary>The last line of defence: undo whatever this driver may still have in place. Idempotent.</summary>
     Task RecoverAllAsync(ExperimentJournal journal);
 
-    /// <summary>Streams target events (restarts, readiness) into the journal until disposed.</summary>
-    IAsyncDisposable Observe(ExperimentJournal journal);
+    /// <summary>What watches the target during a run (restarts, readiness, the database's leader), for the journal.</summary>
+    IReadOnlyList<IRunObserver> Observers(TimeProvider time);
 }
 
 /// <summary>A planned leaf fault: the pods it hits and, for network faults, the paths it affects.</summary>

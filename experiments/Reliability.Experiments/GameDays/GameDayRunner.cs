@@ -1,15 +1,10 @@
+using Reliability.Evidence.Results;
+using Reliability.Evidence.Specs;
 using Reliability.Experiments.ChaosMesh;
 using Reliability.Experiments.Running;
+using Reliability.Load.Targets;
 
 namespace Reliability.Experiments.GameDays;
-
-/// <summary>One experiment's place in the game day: its result, or why it did not run.</summary>
-public sealed record GameDayEntry(GameDayStep Step, string Name, ExperimentResult? Result, string? Skipped, string Folder);
-
-public sealed record GameDayResult(GameDayPlan Plan, IReadOnlyList<GameDayEntry> Entries, double Score, DateTimeOffset StartedAt, TimeSpan Took)
-{
-    public bool Passed => Entries.Count == Plan.Steps.Count && Entries.All(e => e.Result?.Passed == true);
-}
 
 /// <summary>
 /// Runs a game day's experiments in order: every experiment file is read and checked before the first
@@ -65,7 +60,7 @@ public sealed class GameDayRunner(
     }
 
     /// <summary>Reads every experiment of the plan; all problems at once, before anything runs.</summary>
-    public static IReadOnlyList<LoadedExperiment> LoadAll(GameDayPlan plan, ChaosMeshSchemas schemas, bool strict)
+    public static IReadOnlyList<LoadedExperiment> LoadAll(GameDayPlan plan, ChaosMeshSchemas schemas, TargetCatalog targets, bool strict)
     {
         var problems = new List<ManifestProblem>();
         var loaded = new List<LoadedExperiment>();
@@ -73,7 +68,7 @@ public sealed class GameDayRunner(
         {
             try
             {
-                loaded.Add(ExperimentLoader.Load(step.FullPath, schemas, strict));
+                loaded.Add(ExperimentLoader.Load(step.FullPath, schemas, targets, strict));
             }
             catch (ManifestException ex)
             {

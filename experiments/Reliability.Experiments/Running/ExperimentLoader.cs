@@ -1,11 +1,13 @@
+using Reliability.Evidence.Specs;
 using Reliability.Experiments.ChaosMesh;
 using Reliability.Experiments.ChaosMesh.Objects;
 using Reliability.Experiments.Definitions;
+using Reliability.Load.Targets;
 
 namespace Reliability.Experiments.Running;
 
-/// <summary>An experiment with its fault manifests read, schema-checked and turned into faults.</summary>
-public sealed record LoadedExperiment(ExperimentDefinition Definition, IReadOnlyList<ChaosDocument> Documents, IReadOnlyList<FaultNode> Faults);
+/// <summary>An experiment with its fault manifests read, schema-checked and turned into faults, and its load target found.</summary>
+public sealed record LoadedExperiment(ExperimentDefinition Definition, IReadOnlyList<ChaosDocument> Documents, IReadOnlyList<FaultNode> Faults, ILoadTarget LoadTarget);
 
 public static class ExperimentLoader
 {
@@ -14,9 +16,9 @@ public static class ExperimentLoader
     /// <paramref name="strict"/> (the local driver) also refuses fields that driver cannot honour.
     /// Throws <see cref="ManifestException"/> listing every problem.
     /// </summary>
-    public static LoadedExperiment Load(string path, ChaosMeshSchemas schemas, bool strict)
+    public static LoadedExperiment Load(string path, ChaosMeshSchemas schemas, TargetCatalog targets, bool strict)
     {
-        var definition = ExperimentFile.Load(path);
+        var definition = ExperimentFile.Load(path, targets);
         var validator = new ManifestValidator(schemas);
         var problems = new List<ManifestProblem>();
         var documents = new List<ChaosDocument>();
@@ -51,6 +53,6 @@ public static class ExperimentLoader
             problems.Add(fault.Source.Problem(fault.Path + ".duration",
                 $"lasts {GoDuration.Format(fault.Deadline!.Value)}, longer than the timeline's fault window of {GoDuration.Format(definition.Timeline.Fault)} ({definition.File}); the runner would cut it short"));
         }
-        return problems.Count > 0 ? throw new ManifestException(problems) : new LoadedExperiment(definition, documents, faults);
+        return problems.Count > 0 ? throw new ManifestException(problems) : new LoadedExperiment(definition, documents, faults, targets.Find(definition.Load.Target)!);
     }
 }

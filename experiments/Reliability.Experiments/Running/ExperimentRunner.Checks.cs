@@ -1,6 +1,8 @@
-using Reliability.Experiments.Definitions;
-using Reliability.Experiments.Journal;
-using Reliability.Experiments.Verdicts;
+using Reliability.Evidence;
+using Reliability.Evidence.Journal;
+using Reliability.Evidence.Journal.Events;
+using Reliability.Evidence.Results;
+using Reliability.Evidence.Specs;
 using Reliability.Load.Engine;
 
 namespace Reliability.Experiments.Running;
@@ -29,12 +31,12 @@ public sealed partial class ExperimentRunner
         {
             return;
         }
-        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1), _time);
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1), time);
         try
         {
             while (await timer.WaitForNextTickAsync(stop) && !window.IsCancellationRequested)
             {
-                var now = _time.GetUtcNow();
+                var now = time.GetUtcNow();
                 if (progress.Measurements is not { } measurements)
                 {
                     continue;
@@ -51,7 +53,7 @@ public sealed partial class ExperimentRunner
                     if (verdict.Passed)
                     {
                         run.Outcome = ExperimentOutcome.Stopped;
-                        run.Journal.Write("stop-condition", new { condition = condition.Expression, measured = verdict.Measured });
+                        run.Journal.Write(new StopConditionTripped(condition.Expression, verdict.Measured));
                         await console.WriteLineAsync($"stop condition met: {condition.Expression} (measured {Verdict.Format(condition.Condition.Metric, verdict.Measured)}); rolling back");
                         await window.CancelAsync();
                         return;
@@ -64,27 +66,15 @@ public sealed partial class ExperimentRunner
         }
     }
 
-    private static void WriteSeries(ExperimentJournal journal, ScenarioRun load)
+    /// <summary>The whole load for the journal once it ended: every bucket with its histogram, and the totals.</summary>
+    private static void WriteLoad(ExperimentJournal journal, ScenarioRun load)
     {
-        journal.Write("load-series", new
-        {
-            startedAt = load.StartedAt,
-            bucketSeconds = load.Measurements.Series.BucketWidth.TotalSeconds,
-            buckets = load.Measurements.Series.Buckets().Select(b => JournalProgress.Bucket(load.StartedAt + b.Start, b.Stats)),
-        });
+        journal.Write(new LoadSeries(load.StartedAt, load.Measurements.Series.BucketWidth.TotalSeconds,
+            [.. load.Measurements.Series.Buckets().Select(b => LoadEvidence.Bucket(load.StartedAt + b.Start, b.Stats))]));
         var s = load.Measurements.Scenario;
-        journal.Write("load-summary", new
-        {
-            count = s.Count,
-            ok = s.Ok,
-            failed = s.Failed,
-            reasons = s.Failures,
-            rps = Math.Round(load.Rps, 1),
-            dropped = load.Measurements.Dropped,
-            p50Ms = s.Latency.Percentile(50).TotalMilliseconds,
-            p95Ms = s.Latency.Percentile(95).TotalMilliseconds,
-            p99Ms = s.Latency.Percentile(99).TotalMilliseconds,
-            maxMs = s.Latency.Max.TotalMilliseconds,
-        });
+        double Ms(TimeSpan t) => Math.Round(t.TotalMilliseconds, 2);
+        journal.Write(new LoadSummary(load.Scenario.Name, s.Count, s.Ok, s.Failed, s.Failures, Math.Round(load.Rps, 2), load.Measurements.Dropped,
+            Ms(s.Latency.Min), Ms(s.Latency.Mean), Ms(s.Latency.Percentile(50)), Ms(s.Latency.Percentile(75)), Ms(s.Latency.Percentile(95)),
+            Ms(s.Latency.Percentile(99)), Ms(s.Latency.Percentile(99.9)), Ms(s.Latency.Max)));
     }
 }

@@ -1,4 +1,5 @@
-using Reliability.Experiments.Journal;
+using Reliability.Evidence.Journal;
+using Reliability.Evidence.Journal.Events;
 using Reliability.Load.Engine;
 using Reliability.Load.Measurement;
 using Reliability.Load.Scenarios;
@@ -21,7 +22,7 @@ internal sealed class JournalProgress(ExperimentJournal journal, ILoadProgress? 
 
     public void OnStart(DateTimeOffset startedAt)
     {
-        journal.Write("load-started", new { startedAt });
+        journal.Write(new LoadStarted(startedAt));
         _started.TrySetResult(startedAt);
         console?.OnStart(startedAt);
     }
@@ -36,20 +37,12 @@ internal sealed class JournalProgress(ExperimentJournal journal, ILoadProgress? 
         {
             _lastBucket = bucket;
             var stats = measurements.Series.Peek(TimeSpan.FromSeconds(bucket)) ?? new OutcomeStats(2);
-            journal.Write("load", Bucket(Started.Result + TimeSpan.FromSeconds(bucket), stats));
+            journal.Write(Second(Started.Result + TimeSpan.FromSeconds(bucket), stats));
         }
         console?.OnTick(scenario, measurements, elapsed);
     }
 
-    public static object Bucket(DateTimeOffset start, OutcomeStats stats) => new
-    {
-        start,
-        ok = stats.Ok,
-        failed = stats.Failed,
-        reasons = stats.Failures,
-        p50Ms = Math.Round(stats.Latency.Percentile(50).TotalMilliseconds, 2),
-        p95Ms = Math.Round(stats.Latency.Percentile(95).TotalMilliseconds, 2),
-        p99Ms = Math.Round(stats.Latency.Percentile(99).TotalMilliseconds, 2),
-        maxMs = Math.Round(stats.Latency.Max.TotalMilliseconds, 2),
-    };
+    private static LoadSecond Second(DateTimeOffset start, OutcomeStats stats) => new(start, stats.Ok, stats.Failed, stats.Failures,
+        Math.Round(stats.Latency.Percentile(50).TotalMilliseconds, 2), Math.Round(stats.Latency.Percentile(95).TotalMilliseconds, 2),
+        Math.Round(stats.Latency.Percentile(99).TotalMilliseconds, 2), Math.Round(stats.Latency.Max.TotalMilliseconds, 2));
 }

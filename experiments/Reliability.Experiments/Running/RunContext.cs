@@ -1,9 +1,9 @@
-using Reliability.Experiments.Definitions;
-using Reliability.Experiments.Journal;
+using Reliability.Evidence.Journal;
+using Reliability.Evidence.Journal.Events;
+using Reliability.Evidence.Results;
+using Reliability.Evidence.Specs;
 
 namespace Reliability.Experiments.Running;
-
-public enum ExperimentOutcome { Completed, Stopped, SteadyStateNotMet }
 
 /// <summary>The state of one run as phases pass: the current phase, when each began, and how it ended.</summary>
 internal sealed class RunContext(ExperimentDefinition definition, ExperimentJournal journal)
@@ -20,13 +20,13 @@ internal sealed class RunContext(ExperimentDefinition definition, ExperimentJour
     {
         if (_current is { } current)
         {
-            Journal.Write("phase-end", new { phase = current }, at);
+            Journal.Write(new PhaseEnded(current) { At = at });
         }
         if (next is { } n)
         {
-            Journal.Write("phase", new { phase = n }, at);
+            Journal.Write(new PhaseStarted(n) { At = at });
         }
-        if (next == Definitions.Phase.Recovery)
+        if (next == Evidence.Specs.Phase.Recovery)
         {
             RecoveryStart = at;
         }

@@ -1,5 +1,7 @@
 using Reliability.Experiments.Drivers;
-using Reliability.Slo.Prometheus;
+using Reliability.Experiments.Observers;
+using Reliability.Observe.Alertmanager;
+using Reliability.Observe.Prometheus;
 
 namespace Reliability.Experiments.Running;
 
@@ -15,11 +17,8 @@ public sealed record RunTarget(
     string? DatabaseConnectionString,
     double AlertTimeScale = 1.0)
 {
-    /// <summary>The SLOs of slo/specs: measured per phase on the server side, and named by "sli:" objectives.</summary>
-    public IReadOnlyList<Slo.Specs.Slo> Slos { get; init; } = [];
-
     /// <summary>Alertmanager, to check that firing alerts reach it (null: delivery is unchecked, so alert verdicts are inconclusive).</summary>
-    public Slo.Alertmanager.AlertmanagerClient? Alertmanager { get; init; }
+    public AlertmanagerClient? Alertmanager { get; init; }
 
     /// <summary>
     /// The shortest warm-up that lets the target's alert windows forget the set-up traffic (the virtual
@@ -27,4 +26,7 @@ public sealed record RunTarget(
     /// is raised to it. Zero by default.
     /// </summary>
     public TimeSpan MinimumWarmUp { get; init; }
+
+    /// <summary>Observers beyond the driver's and the alert watcher (see <see cref="RunObservers"/>).</summary>
+    public IReadOnlyList<IRunObserver> Observers { get; init; } = [];
 }

@@ -1,26 +1,20 @@
 using System.Text.Json;
-using Reliability.Experiments.Running;
+using Reliability.Evidence;
+using Reliability.Evidence.Journal.Events;
+using Reliability.Evidence.Results;
 
 namespace Reliability.Reports.Model;
 
-/// <summary>Builds the result model from a finished experiment and its journal.</summary>
+/// <summary>Builds the result model from a finished experiment: its verdicts and its timeline.</summary>
 public static class ResultBuilder
 {
     public static ResultModel From(ExperimentResult result)
     {
-        var journal = result.Journal;
-        var phases = journal.Where(r => r.Type == "phase")
-            .Select(start => (start, end: journal.FirstOrDefault(r => r.Type == "phase-end" && r.Text("phase") == start.Text("phase"))))
-            .Where(p => p.end is not null)
-            .Select(p => new PhaseWindow(p.start.Text("phase")!, p.start.At, p.end!.At)).ToList();
-        var recovered = journal.Where(r => r.Type == "recovered").ToList();
-        var injections = journal.Where(r => r.Type == "injected").Select(r => new Injection(
-            r.Text("fault") ?? "", r.Text("kind"), r.Text("action"), r.At,
-            recovered.FirstOrDefault(x => x.Text("fault") == r.Text("fault") && x.At >= r.At)?.At ?? recovered.LastOrDefault(x => x.At >= r.At)?.At,
-            Strings(r, "pods"), Strings(r, "links"))).ToList();
-        var alerts = journal.Where(r => r.Type == "alert").Select(r => new AlertTransition(r.Text("name") ?? "", r.Text("state") ?? "", r.At))
-            .Concat(journal.Where(r => r.Type == "alert-notification").SelectMany(r =>
-                (r.Data["alerts"]?.AsArray() ?? []).Select(a => new AlertTransition(a?["name"]?.ToString() ?? "", $"delivered-{a?["status"]}", r.At))))
+        var timeline = result.Timeline;
+        var phases = timeline.Phases.OrderBy(p => p.Value.Start).Select(p => new PhaseWindow(Name(p.Key), p.Value.Start, p.Value.End)).ToList();
+        var injections = timeline.Faults.Select(f => new Injection(f.Fault, f.Kind, f.Action, f.InjectedAt, f.RecoveredAt, f.Pods, f.Links)).ToList();
+        var alerts = timeline.Of<AlertChanged>().Select(a => new AlertTransition(a.Name, a.State, a.At))
+            .Concat(timeline.Of<AlertNotified>().SelectMany(n => n.Alerts.Select(a => new AlertTransition(a.Name, $"delivered-{a.Status}", n.At))))
             .OrderBy(a => a.At).ToList();
         var sli = result.ClientSli.Select(c => new SliModel("client", Name(c.Phase), c.Slo ?? "success", c.SuccessPercent, c.BurnRate, c.BudgetSpentPercent, null))
             .Concat(result.ServerSli.Select(s => new SliModel("server", Name(s.Phase), s.Slo, s.GoodPercent, s.BurnRate, s.BudgetSpentPercent, s.Problem))).ToList();
@@ -30,31 +24,25 @@ public static class ResultBuilder
             phases, injections,
             [.. result.Verdicts.Select(v => new VerdictModel(v.Hypothesis, v.Kind, v.Status.ToString().ToLowerInvariant(), v.Measured, v.Threshold, v.Evidence))],
             result.Rpo is { } rpo ? new RpoModel(rpo.Checked, rpo.Lost, rpo.Missing, rpo.Stale, rpo.Ambiguous, rpo.LossWindow.TotalSeconds) : null,
-            alerts, sli, Load(result));
+            alerts, sli, Load(timeline.Load));
     }
 
-    private static LoadModel? Load(ExperimentResult result)
+    private static LoadModel? Load(LoadEvidence? load)
     {
-        if (result.Load is not { } load)
+        if (load?.Summary is not { } s)
         {
             return null;
         }
-        var s = load.Measurements.Scenario;
         var percentiles = new Dictionary<string, double>
         {
-            ["min"] = s.Latency.Min.TotalMilliseconds, ["mean"] = s.Latency.Mean.TotalMilliseconds,
-            ["p50"] = s.Latency.Percentile(50).TotalMilliseconds, ["p75"] = s.Latency.Percentile(75).TotalMilliseconds,
-            ["p95"] = s.Latency.Percentile(95).TotalMilliseconds, ["p99"] = s.Latency.Percentile(99).TotalMilliseconds,
-            ["p99.9"] = s.Latency.Percentile(99.9).TotalMilliseconds, ["max"] = s.Latency.Max.TotalMilliseconds,
+            ["min"] = s.MinMs, ["mean"] = s.MeanMs, ["p50"] = s.P50Ms, ["p75"] = s.P75Ms,
+            ["p95"] = s.P95Ms, ["p99"] = s.P99Ms, ["p99.9"] = s.P999Ms, ["max"] = s.MaxMs,
         };
-        var series = load.Measurements.Series.Buckets().Select(b => new LoadBucket(load.StartedAt + b.Start, b.Stats.Ok, b.Stats.Failed,
+        var series = load.Buckets.Select(b => new LoadBucket(b.Start, b.Stats.Ok, b.Stats.Failed,
             b.Stats.Latency.Percentile(50).TotalMilliseconds, b.Stats.Latency.Percentile(95).TotalMilliseconds, b.Stats.Latency.Percentile(99).TotalMilliseconds)).ToList();
-        return new LoadModel(load.Scenario.Name, load.StartedAt, s.Count, s.Ok, s.Failed, s.Failures.ToDictionary(f => f.Key, f => f.Value),
-            Math.Round(load.Rps, 2), load.Measurements.Dropped, percentiles, series);
+        return new LoadModel(s.Scenario, load.StartedAt, s.Count, s.Ok, s.Failed, s.Reasons.ToDictionary(f => f.Key, f => f.Value),
+            s.Rps, s.Dropped, percentiles, series);
     }
 
-    private static string Name(Experiments.Definitions.Phase phase) => phase.ToString().ToLowerInvariant();
-
-    private static IReadOnlyList<string> Strings(Experiments.Journal.JournalRecord record, string field) =>
-        record.Data[field]?.AsArray().Select(n => n?.ToString() ?? "").ToList() ?? [];
+    private static string Name(Evidence.Specs.Phase phase) => phase.ToString().ToLowerInvariant();
 }

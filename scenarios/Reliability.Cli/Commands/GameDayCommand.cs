@@ -1,14 +1,13 @@
 using System.CommandLine;
+using Reliability.Evidence.Results;
+using Reliability.Evidence.Specs;
 using Reliability.Experiments.ChaosMesh;
 using Reliability.Experiments.Drivers.Local;
 using Reliability.Experiments.GameDays;
 using Reliability.Experiments.Running;
-using Reliability.Load.Engine;
+using Reliability.Load.Targets;
 using Reliability.Reports;
 using Reliability.Slo.Specs;
-using Reliability.Sut.Local.Embedded;
-using Reliability.Sut.Local.Processes;
-using Reliability.Sut.Local.Setup;
 
 namespace Reliability.Cli.Commands;
 
@@ -37,9 +36,16 @@ internal static class GameDayCommand
             plan, target, dryRun, output,
         };
         kubernetes.AddTo(command);
-        command.SetAction((parse, ct) => parse.GetValue(target) == "kubernetes"
-            ? KubernetesGameDay.RunAsync(parse.GetValue(plan)!, parse.GetValue(dryRun), parse.GetValue(output), kubernetes.Read(parse), ct)
-            : RunLocalAsync(parse.GetValue(plan)!, parse.GetValue(dryRun), parse.GetValue(output), ct));
+        command.SetAction((parse, ct) =>
+        {
+            if (LoadTargets.TryCatalog(parse) is not { } targets)
+            {
+                return Task.FromResult(ExitCodes.InvalidInput);
+            }
+            return parse.GetValue(target) == "kubernetes"
+                ? KubernetesGameDay.RunAsync(parse.GetValue(plan)!, parse.GetValue(dryRun), parse.GetValue(output), kubernetes.Read(parse), targets, ct)
+                : RunLocalAsync(parse.GetValue(plan)!, parse.GetValue(dryRun), parse.GetValue(output), targets, ct);
+        });
         return command;
     }
 
@@ -47,14 +53,16 @@ internal static class GameDayCommand
     /// Reads the plan, its experiments and the SLOs, against <paramref name="schemas"/> (default: the bundled
     /// CRDs); on failure prints why and gives the exit code.
     /// </summary>
-    internal static LoadedPlan? TryLoad(string planPath, bool strict, out int exit, ChaosMeshSchemas? schemas = null)
+    internal static LoadedPlan? TryLoad(string planPath, bool strict, TargetCatalog targets, out int exit, ChaosMeshSchemas? schemas = null)
     {
         exit = ExitCodes.InvalidInput;
         try
         {
-            var plan = GameDayPlan.Load(planPath);
-            var experiments = GameDayRunner.LoadAll(plan, schemas ?? ChaosMeshSchemas.Load(), strict);
-            return new LoadedPlan(plan, experiments, RunCommand.FindSlos(plan.File));
+            var plan = GameDayPlanFile.Load(planPath);
+            var experiments = GameDayRunner.LoadAll(plan, schemas ?? ChaosMeshSchemas.Load(), targets, strict);
+            var slos = RunCommand.FindSlos(plan.File);
+            RunCommand.CheckSloNames(experiments, slos);
+            return new LoadedPlan(plan, experiments, slos);
         }
         catch (ManifestException ex)
         {
@@ -72,10 +80,9 @@ internal static class GameDayCommand
         return null;
     }
 
-    private static async Task<int> RunLocalAsync(string planPath, bool dryRun, string? outputDir, CancellationToken ct)
+    private static async Task<int> RunLocalAsync(string planPath, bool dryRun, string? outputDir, TargetCatalog targets, CancellationToken ct)
     {
-        var loaded = TryLoad(planPath, strict: true, out var exit);
-        if (loaded is null)
+        if (TryLoad(planPath, strict: true, targets, out var exit) is not { } loaded)
         {
             return exit;
         }
@@ -86,7 +93,7 @@ internal static class GameDayCommand
             await Console.Error.WriteLineAsync($"{loaded.Plan.File}: experiments: the experiments ask for different environments ({string.Join("; ", loaded.Experiments.Select(e => $"{e.Definition.Name}: database {e.Definition.Environment.Database}, synchronousMode {e.Definition.Environment.SynchronousMode}"))}); a game day runs on one");
             return ExitCodes.InvalidInput;
         }
-        var options = LocalRun.Options(specs.FirstOrDefault() ?? Reliability.Experiments.Definitions.EnvironmentSpec.Default);
+        var options = LocalRun.Options(specs.FirstOrDefault() ?? EnvironmentSpec.Default);
         try
         {
             // Every experiment is planned against the environment's layout before anything starts.
@@ -111,29 +118,16 @@ internal static class GameDayCommand
             return ExitCodes.Passed;
         }
 
-        LoadHttpClient.UseInlineSocketCompletions();
         var folder = Folder(outputDir, loaded.Plan);
-        LocalEnvironment environment;
-        try
+        var (environment, started) = await LocalBringUp.StartAsync(options, ct);
+        if (environment is null)
         {
-            environment = await LocalEnvironment.StartAsync(options, Console.Out, ct);
-        }
-        catch (Exception ex) when (ex is PrerequisiteException or ComponentStartException or InvalidOperationException)
-        {
-            await Console.Error.WriteLineAsync($"error: {ex.Message}");
-            return ExitCodes.EnvironmentError;
+            return started;
         }
         await using (environment)
         {
-            Console.WriteLine($"environment ready in {environment.StartupTime.TotalSeconds:0.0} s");
             using var local = new LocalRun(environment);
-            using var warmUp = new EnvironmentWarmUp(environment, Console.Out);
-            if (!await warmUp.RunAsync(ct))
-            {
-                await Console.Error.WriteLineAsync("interrupted while warming the environment; nothing was injected");
-                return ExitCodes.Interrupted;
-            }
-            return await RunDayAsync(loaded, folder, e => local.Target(e.Definition.Seed, loaded.Slos), local.SteadyStateProblemAsync, ct);
+            return await RunDayAsync(loaded, folder, e => local.Target(e.Definition.Seed), local.SteadyStateProblemAsync, ct);
         }
     }
 
@@ -151,12 +145,8 @@ internal static class GameDayCommand
         {
             day = await ConsoleUi.RunAsync($"game day {loaded.Plan.Name}", load =>
             {
-                var runner = new GameDayRunner(async (experiment, path, token) =>
-                {
-                    var result = await new ExperimentRunner(target(experiment), Console.Out, load).RunAsync(experiment, path, token);
-                    await ExperimentReport.WriteAsync(result, path, Console.Out);
-                    return result;
-                }, steadyState, Console.Out);
+                var runner = new GameDayRunner((experiment, path, token) => ExperimentPipeline.RunAsync(experiment, target(experiment), loaded.Slos, path, load, token),
+                    steadyState, Console.Out);
                 return runner.RunAsync(loaded.Plan, loaded.Experiments, folder, ct);
             });
         }

@@ -8,7 +8,7 @@ namespace Reliability.Cli.Commands;
 /// </summary>
 internal static class KubernetesGameDay
 {
-    public static async Task<int> RunAsync(string planPath, bool dryRun, string? output, KubernetesSettings settings, CancellationToken ct)
+    public static async Task<int> RunAsync(string planPath, bool dryRun, string? output, KubernetesSettings settings, Reliability.Load.Targets.TargetCatalog targets, CancellationToken ct)
     {
         var service = KubernetesRun.ServiceUrl(settings);
         if (!dryRun && service is null)
@@ -25,7 +25,7 @@ internal static class KubernetesGameDay
         {
             return ExitCodes.EnvironmentError;
         }
-        var loaded = GameDayCommand.TryLoad(planPath, strict: false, out var exit, schemas);
+        var loaded = GameDayCommand.TryLoad(planPath, strict: false, targets, out var exit, schemas);
         if (loaded is null)
         {
             return exit;
@@ -49,6 +49,6 @@ internal static class KubernetesGameDay
         using var serviceHttp = new HttpClient { BaseAddress = service, Timeout = TimeSpan.FromSeconds(5) };
         var steady = new ClusterSteadyState(client, settings.AllowedNamespaces, serviceHttp);
         return await GameDayCommand.RunDayAsync(loaded, GameDayCommand.Folder(output, loaded.Plan),
-            e => observers.Target(service!, Driver(e), loaded.Slos), steady.ProblemAsync, ct);
+            e => observers.Target(service!, Driver(e)), steady.ProblemAsync, ct);
     }
 }

@@ -38,7 +38,7 @@ internal sealed class KubernetesOptions
 /// <summary>`run --target kubernetes`: the same experiment against a cluster with Chaos Mesh.</summary>
 internal static class KubernetesRun
 {
-    public static async Task<int> RunAsync(string path, bool dryRun, string? output, KubernetesSettings settings, CancellationToken ct)
+    public static async Task<int> RunAsync(string path, bool dryRun, string? output, KubernetesSettings settings, Reliability.Load.Targets.TargetCatalog targets, CancellationToken ct)
     {
         if (!dryRun && ServiceUrl(settings) is null)
         {
@@ -54,11 +54,11 @@ internal static class KubernetesRun
         {
             return ExitCodes.EnvironmentError;
         }
-        var experiment = RunCommand.TryLoad(path, strict: false, out var exit, schemas);
-        if (experiment is null)
+        if (RunCommand.TryLoad(path, strict: false, targets, out var exit, schemas) is not { } prepared)
         {
             return exit;
         }
+        var experiment = prepared.Experiment;
         var runId = $"{experiment.Definition.Name}-{DateTime.UtcNow:yyyyMMddHHmmss}";
         var driver = new Reliability.Experiments.Drivers.Kubernetes.KubernetesChaosDriver(client, settings.AllowedNamespaces, runId);
         if (await PlanAsync(driver, experiment, ct) is { } refused)
@@ -72,7 +72,7 @@ internal static class KubernetesRun
         }
         using var observers = new Observers(settings);
         var folder = output ?? Path.Combine("artifacts", $"{DateTime.UtcNow:yyyyMMdd-HHmmss}-{experiment.Definition.Name}");
-        return await RunCommand.ExecuteAsync(experiment, observers.Target(ServiceUrl(settings)!, driver, []), folder, ct);
+        return await RunCommand.ExecuteAsync(prepared, observers.Target(ServiceUrl(settings)!, driver), folder, ct);
     }
 
     /// <summary>The service URL with a trailing slash, or null when missing or not absolute.</summary>
@@ -146,11 +146,10 @@ internal static class KubernetesRun
         private readonly HttpClient? _alertmanager = Client(settings.Alertmanager);
         private readonly string? _database = settings.DatabaseUrlVariable is { } variable ? Environment.GetEnvironmentVariable(variable) : null;
 
-        public Reliability.Experiments.Running.RunTarget Target(Uri service, Reliability.Experiments.Drivers.IChaosDriver driver, IReadOnlyList<Reliability.Slo.Specs.Slo> slos) =>
-            new(service, driver, _prometheus is null ? null : new Reliability.Slo.Prometheus.PrometheusClient(_prometheus), _database)
+        public Reliability.Experiments.Running.RunTarget Target(Uri service, Reliability.Experiments.Drivers.IChaosDriver driver) =>
+            new(service, driver, _prometheus is null ? null : new Reliability.Observe.Prometheus.PrometheusClient(_prometheus), _database)
             {
-                Alertmanager = _alertmanager is null ? null : new Reliability.Slo.Alertmanager.AlertmanagerClient(_alertmanager),
-                Slos = slos,
+                Alertmanager = _alertmanager is null ? null : new Reliability.Observe.Alertmanager.AlertmanagerClient(_alertmanager),
             };
 
         private static HttpClient? Client(string? url) =>

@@ -4,7 +4,7 @@ using Reliability.Load.Ledger;
 using Reliability.Load.Results;
 using Reliability.Load.Scenarios;
 using Reliability.Load.Simulations;
-using Reliability.Load.TaskManager;
+using Reliability.Load.Targets;
 using Reliability.Load.Thresholds;
 
 namespace Reliability.Cli.Commands;
@@ -14,9 +14,12 @@ internal static class LoadCommand
 {
     public static Command Create()
     {
-        var scenario = new Argument<string>("scenario") { Description = $"One of: {string.Join(", ", TaskManagerScenarios.Names)}." };
-        scenario.AcceptOnlyFromAmong([.. TaskManagerScenarios.Names]);
-        var target = new Option<string>("--target") { Description = "Base URL of the SUT (the load balancer's entry point).", Required = true };
+        var scenario = new Argument<string>("scenario")
+        {
+            Description = "browse, crud or write-heavy (the bundled task manager); http (a GET of the --target URL, any service); "
+                + "a scenario of a target from --scenarios; or target:scenario.",
+        };
+        var target = new Option<string>("--target") { Description = "The URL to load: the SUT's base URL (the load balancer's entry point), or for http the URL to GET.", Required = true };
         var rate = new Option<double?>("--rate") { Description = "Open model: iterations started per second." };
         var users = new Option<int?>("--users") { Description = "Closed model: concurrent users." };
         var duration = new Option<string>("--duration") { Description = "How long, e.g. 30s or 2m.", DefaultValueFactory = _ => "30s" };
@@ -30,29 +33,37 @@ internal static class LoadCommand
         {
             scenario, target, rate, users, duration, maxConcurrent, warmUp, simulations, thresholds, timeout, output,
         };
-        command.SetAction((parse, ct) => RunAsync(new LoadArgs(
-            parse.GetValue(scenario)!, parse.GetValue(target)!, parse.GetValue(rate), parse.GetValue(users), parse.GetValue(duration)!,
-            parse.GetValue(maxConcurrent), parse.GetValue(warmUp)!, parse.GetValue(simulations), parse.GetValue(thresholds) ?? [],
-            parse.GetValue(timeout)!, parse.GetValue(output)), ct));
+        command.SetAction((parse, ct) => LoadTargets.TryCatalog(parse) is { } targets
+            ? RunAsync(new LoadArgs(
+                parse.GetValue(scenario)!, parse.GetValue(target)!, parse.GetValue(rate), parse.GetValue(users), parse.GetValue(duration)!,
+                parse.GetValue(maxConcurrent), parse.GetValue(warmUp)!, parse.GetValue(simulations), parse.GetValue(thresholds) ?? [],
+                parse.GetValue(timeout)!, parse.GetValue(output)), targets, ct)
+            : Task.FromResult(ExitCodes.InvalidInput));
         return command;
     }
 
     private sealed record LoadArgs(string Scenario, string Target, double? Rate, int? Users, string Duration, int? MaxConcurrent,
         string WarmUp, string? Simulations, string[] Thresholds, string Timeout, string? Output);
 
-    private static async Task<int> RunAsync(LoadArgs args, CancellationToken ct)
+    private static async Task<int> RunAsync(LoadArgs args, TargetCatalog targets, CancellationToken ct)
     {
         LoadHttpClient.UseInlineSocketCompletions();
         SimulationFile profile;
         TimeSpan requestTimeout;
+        Uri baseAddress;
+        if (targets.Resolve(args.Scenario) is not ({ } loadTarget, { } scenarioName))
+        {
+            await Console.Error.WriteLineAsync($"error: scenario '{args.Scenario}' is not one of {string.Join(", ", targets.Names)}");
+            return ExitCodes.InvalidInput;
+        }
         try
         {
             profile = Profile(args);
             requestTimeout = DurationText.Parse(args.Timeout);
-            if (!Uri.TryCreate(args.Target.EndsWith('/') ? args.Target : args.Target + "/", UriKind.Absolute, out _))
-            {
-                throw new FormatException($"--target '{args.Target}' is not an absolute URL");
-            }
+            // The http target GETs exactly the URL given; the others resolve their paths under it as a base.
+            var url = loadTarget is HttpTarget || args.Target.EndsWith('/') ? args.Target : args.Target + "/";
+            baseAddress = Uri.TryCreate(url, UriKind.Absolute, out var parsed) && parsed.Scheme is "http" or "https"
+                ? parsed : throw new FormatException($"--target '{args.Target}' is not an absolute http(s) URL");
         }
         catch (Exception ex) when (ex is FormatException or SimulationFileException or ArgumentException or IOException)
         {
@@ -63,13 +74,13 @@ internal static class LoadCommand
         var folder = args.Output ?? Path.Combine("artifacts", $"{DateTime.UtcNow:yyyyMMdd-HHmmss}-load-{args.Scenario}");
         Directory.CreateDirectory(folder);
         await using var ledger = new WriteLedger(Path.Combine(folder, "write-ledger.jsonl"));
-        var scenario = TaskManagerScenarios.Create(args.Scenario, ledger) with
+        var scenario = loadTarget.Create(scenarioName, new TargetContext(ledger, TimeProvider.System)) with
         {
             Simulations = profile.Simulations,
             WarmUp = profile.WarmUp,
             Thresholds = profile.Thresholds,
         };
-        using var http = LoadHttpClient.Create(new Uri(args.Target.EndsWith('/') ? args.Target : args.Target + "/"), requestTimeout);
+        using var http = LoadHttpClient.Create(baseAddress, requestTimeout);
 
         ScenarioRun run;
         try

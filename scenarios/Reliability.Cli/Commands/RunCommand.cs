@@ -2,13 +2,9 @@ using System.CommandLine;
 using Reliability.Experiments.ChaosMesh;
 using Reliability.Experiments.Drivers.Local;
 using Reliability.Experiments.Running;
-using Reliability.Experiments.Verdicts;
-using Reliability.Load.Engine;
-using Reliability.Slo.Prometheus;
+using Reliability.Evidence.Results;
+using Reliability.Load.Targets;
 using Reliability.Slo.Specs;
-using Reliability.Sut.Local.Embedded;
-using Reliability.Sut.Local.Processes;
-using Reliability.Sut.Local.Setup;
 
 namespace Reliability.Cli.Commands;
 
@@ -28,24 +24,41 @@ internal static class RunCommand
             file, target, dryRun, output,
         };
         kubernetes.AddTo(command);
-        command.SetAction((parse, ct) => parse.GetValue(target) == "kubernetes"
-            ? KubernetesRun.RunAsync(parse.GetValue(file)!, parse.GetValue(dryRun), parse.GetValue(output), kubernetes.Read(parse), ct)
-            : RunLocalAsync(parse.GetValue(file)!, parse.GetValue(dryRun), parse.GetValue(output), ct));
+        command.SetAction((parse, ct) =>
+        {
+            if (LoadTargets.TryCatalog(parse) is not { } targets)
+            {
+                return Task.FromResult(ExitCodes.InvalidInput);
+            }
+            return parse.GetValue(target) == "kubernetes"
+                ? KubernetesRun.RunAsync(parse.GetValue(file)!, parse.GetValue(dryRun), parse.GetValue(output), kubernetes.Read(parse), targets, ct)
+                : RunLocalAsync(parse.GetValue(file)!, parse.GetValue(dryRun), parse.GetValue(output), targets, ct);
+        });
         return command;
     }
 
+    /// <summary>An experiment with the SLOs it is judged against, read and checked before anything starts.</summary>
+    internal sealed record Prepared(LoadedExperiment Experiment, IReadOnlyList<Reliability.Slo.Specs.Slo> Slos);
+
     /// <summary>
-    /// Reads the experiment and its manifests, against <paramref name="schemas"/> (default: the bundled CRDs);
-    /// on failure prints why and gives the exit code (2 bad input, 3 schemas missing).
+    /// Reads the experiment, its manifests (against <paramref name="schemas"/>, default the bundled CRDs) and the
+    /// SLOs beside it, and checks every "sli:" name; on failure prints why and gives the exit code (2 bad input, 3 schemas missing).
     /// </summary>
-    internal static LoadedExperiment? TryLoad(string path, bool strict, out int exit, ChaosMeshSchemas? schemas = null)
+    internal static Prepared? TryLoad(string path, bool strict, TargetCatalog targets, out int exit, ChaosMeshSchemas? schemas = null)
     {
         exit = ExitCodes.InvalidInput;
         try
         {
-            return ExperimentLoader.Load(path, schemas ?? ChaosMeshSchemas.Load(), strict);
+            var experiment = ExperimentLoader.Load(path, schemas ?? ChaosMeshSchemas.Load(), targets, strict);
+            var slos = FindSlos(path);
+            CheckSloNames([experiment], slos);
+            return new Prepared(experiment, slos);
         }
         catch (ManifestException ex)
+        {
+            CommandErrors.Print(ex.Problems);
+        }
+        catch (SloSpecException ex)
         {
             CommandErrors.Print(ex.Problems);
         }
@@ -55,6 +68,18 @@ internal static class RunCommand
             exit = ExitCodes.EnvironmentError;
         }
         return null;
+    }
+
+    /// <summary>Every "sli:" objective must name an SLO of the specs; reported at its place in the experiment file.</summary>
+    internal static void CheckSloNames(IEnumerable<LoadedExperiment> experiments, IReadOnlyList<Reliability.Slo.Specs.Slo> slos)
+    {
+        var problems = experiments.SelectMany(e => e.Definition.Hypotheses.ServerObjectives.Where(o => slos.All(s => s.Name != o.Slo))
+            .Select(o => new ManifestProblem(e.Definition.File, o.Line, o.Column, $"hypotheses.slo.{o.Phase.ToString().ToLowerInvariant()}",
+                $"no SLO named '{o.Slo}' in slo/specs (known: {string.Join(", ", slos.Select(s => s.Name))})"))).ToList();
+        if (problems.Count > 0)
+        {
+            throw new ManifestException(problems);
+        }
     }
 
     /// <summary>The SLOs of the nearest slo/specs above the experiment file or the current folder (none if there is none).</summary>
@@ -74,13 +99,13 @@ internal static class RunCommand
         return [];
     }
 
-    private static async Task<int> RunLocalAsync(string path, bool dryRun, string? outputDir, CancellationToken ct)
+    private static async Task<int> RunLocalAsync(string path, bool dryRun, string? outputDir, TargetCatalog targets, CancellationToken ct)
     {
-        var experiment = TryLoad(path, strict: true, out var exit);
-        if (experiment is null)
+        if (TryLoad(path, strict: true, targets, out var exit) is not { } prepared)
         {
             return exit;
         }
+        var experiment = prepared.Experiment;
         var options = LocalRun.Options(experiment.Definition.Environment);
         try
         {
@@ -99,49 +124,26 @@ internal static class RunCommand
             return ExitCodes.InvalidInput;
         }
 
-        LoadHttpClient.UseInlineSocketCompletions();
         var folder = outputDir ?? Path.Combine("artifacts", $"{DateTime.UtcNow:yyyyMMdd-HHmmss}-{experiment.Definition.Name}");
-        LocalEnvironment environment;
-        try
+        var (environment, started) = await LocalBringUp.StartAsync(options, ct);
+        if (environment is null)
         {
-            environment = await LocalEnvironment.StartAsync(options, Console.Out, ct);
-        }
-        catch (Exception ex) when (ex is PrerequisiteException or ComponentStartException or InvalidOperationException)
-        {
-            await Console.Error.WriteLineAsync($"error: {ex.Message}");
-            return ExitCodes.EnvironmentError;
+            return started;
         }
         await using (environment)
         {
-            Console.WriteLine($"environment ready in {environment.StartupTime.TotalSeconds:0.0} s at {environment.EntryPoint}");
             using var local = new LocalRun(environment);
-            using var warmUp = new EnvironmentWarmUp(environment, Console.Out);
-            if (!await warmUp.RunAsync(ct))
-            {
-                await Console.Error.WriteLineAsync("interrupted while warming the environment; nothing was injected");
-                return ExitCodes.Interrupted;
-            }
-            var target = local.Target(experiment.Definition.Seed, []);
-            return await ExecuteAsync(experiment, target, folder, ct);
+            return await ExecuteAsync(prepared, local.Target(experiment.Definition.Seed), folder, ct);
         }
     }
 
-    internal static async Task<int> ExecuteAsync(LoadedExperiment experiment, RunTarget target, string folder, CancellationToken ct)
+    internal static async Task<int> ExecuteAsync(Prepared prepared, RunTarget target, string folder, CancellationToken ct)
     {
-        try
-        {
-            target = target with { Slos = FindSlos(experiment.Definition.File) };
-        }
-        catch (SloSpecException ex)
-        {
-            CommandErrors.Print(ex.Problems);
-            return ExitCodes.InvalidInput;
-        }
         ExperimentResult result;
         try
         {
-            result = await ConsoleUi.RunAsync(experiment.Definition.Name,
-                load => new ExperimentRunner(target, Console.Out, load).RunAsync(experiment, folder, ct));
+            result = await ConsoleUi.RunAsync(prepared.Experiment.Definition.Name,
+                load => ExperimentPipeline.RunAsync(prepared.Experiment, target, prepared.Slos, folder, load, ct));
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
@@ -158,8 +160,11 @@ internal static class RunCommand
             await Console.Error.WriteLineAsync($"error: {ex.Message}; faults rolled back; journal in {Path.GetFullPath(folder)}");
             return ExitCodes.EnvironmentError;
         }
-        await ExperimentReport.WriteAsync(result, folder, Console.Out);
-        return result.Passed ? ExitCodes.Passed : result.Verdicts.Any(v => v.Status == VerdictStatus.Failed) || result.Outcome != ExperimentOutcome.Completed
-            ? ExitCodes.HypothesisFailed : ExitCodes.EnvironmentError;
+        return ExitCode(result);
     }
+
+    internal static int ExitCode(ExperimentResult result) =>
+        result.Passed ? ExitCodes.Passed
+        : result.Verdicts.Any(v => v.Status == VerdictStatus.Failed) || result.Outcome != ExperimentOutcome.Completed ? ExitCodes.HypothesisFailed
+        : ExitCodes.EnvironmentError;
 }

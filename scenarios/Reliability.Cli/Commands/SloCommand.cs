@@ -2,6 +2,7 @@ using System.CommandLine;
 using Reliability.Slo.CloudWatch;
 using Reliability.Slo.Reports;
 using Reliability.Slo.Specs;
+using Reliability.Observe.CloudWatch;
 
 namespace Reliability.Cli.Commands;
 
@@ -74,7 +75,7 @@ internal static class SloCommand
         if (prometheusUrl is not null)
         {
             using var http = new HttpClient { BaseAddress = new Uri(prometheusUrl.EndsWith('/') ? prometheusUrl : prometheusUrl + "/"), Timeout = TimeSpan.FromSeconds(30) };
-            entries.AddRange((await SloReportBuilder.BuildAsync(new Reliability.Slo.Prometheus.PrometheusClient(http), specs, at, window, ct: ct)).Slos);
+            entries.AddRange((await SloReportBuilder.BuildAsync(new Reliability.Observe.Prometheus.PrometheusClient(http), specs, at, window, ct: ct)).Slos);
         }
         if (cloudWatchSpecs.Count > 0)
         {

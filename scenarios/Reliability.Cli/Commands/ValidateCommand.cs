@@ -16,11 +16,11 @@ internal static class ValidateCommand
     {
         var paths = new Argument<string[]>("paths") { Description = "Files or folders (searched recursively for *.yaml and *.yml).", Arity = ArgumentArity.OneOrMore };
         var command = new Command("validate", "Check experiment files, SLO specs and Chaos Mesh manifests (against the Chaos Mesh CRD schemas, v2.8).") { paths };
-        command.SetAction(parse => Run(parse.GetValue(paths)!));
+        command.SetAction(parse => LoadTargets.TryCatalog(parse) is { } targets ? Run(parse.GetValue(paths)!, targets) : ExitCodes.InvalidInput);
         return command;
     }
 
-    private static int Run(string[] paths)
+    private static int Run(string[] paths, Reliability.Load.Targets.TargetCatalog targets)
     {
         ChaosMeshSchemas schemas;
         try
@@ -88,7 +88,7 @@ internal static class ValidateCommand
                 experiments++;
                 try
                 {
-                    ExperimentLoader.Load(file, schemas, strict: false);
+                    ExperimentLoader.Load(file, schemas, targets, strict: false);
                     found = [];
                 }
                 catch (ManifestException ex)

@@ -43,12 +43,12 @@ public sealed class LatencyHistogram
         return Convert.ToBase64String(bytes);
     }
 
-    public static LatencyHistogram Decode(string base64)
+    public static LatencyHistogram Decode(string base64, int significantDigits = 3)
     {
         var buffer = ByteBuffer.Allocate(Convert.FromBase64String(base64));
         var decoded = HistogramEncoding.DecodeFromCompressedByteBuffer(buffer, 0);
         // Re-home into a concurrent histogram so the decoded copy can keep recording and merging.
-        var histogram = new LatencyHistogram();
+        var histogram = new LatencyHistogram(significantDigits);
         histogram._histogram.Add(decoded);
         return histogram;
     }

@@ -45,6 +45,18 @@ public sealed class OutcomeStats(int significantDigits = 3)
         ServiceTime.Add(other.ServiceTime);
     }
 
+    /// <summary>Outcomes read back from their parts (a bucket of a journal): counts, failures by reason and the latency histogram.</summary>
+    public static OutcomeStats Restore(long ok, IReadOnlyDictionary<string, long> failures, LatencyHistogram latency, int significantDigits = 3)
+    {
+        var stats = new OutcomeStats(significantDigits) { _ok = ok };
+        foreach (var (reason, count) in failures)
+        {
+            stats._failures[reason] = count;
+        }
+        stats.Latency.Add(latency);
+        return stats;
+    }
+
     /// <summary>A failure that never ran (an arrival dropped for want of a free user): counted, not timed.</summary>
     public void RecordUntimedFailure(string reason) => _failures.AddOrUpdate(reason, 1, (_, n) => n + 1);
 }

@@ -9,12 +9,15 @@ namespace Reliability.Load.Measurement;
 /// </summary>
 public sealed class TimeSeries(TimeSpan bucketWidth)
 {
+    /// <summary>Significant digits of each bucket's latency histogram.</summary>
+    public const int BucketDigits = 2;
+
     private readonly ConcurrentDictionary<long, OutcomeStats> _buckets = new();
 
     public TimeSpan BucketWidth { get; } = bucketWidth;
 
     public OutcomeStats At(TimeSpan sinceStart) =>
-        _buckets.GetOrAdd((long)Math.Floor(sinceStart / BucketWidth), _ => new OutcomeStats(significantDigits: 2));
+        _buckets.GetOrAdd((long)Math.Floor(sinceStart / BucketWidth), _ => new OutcomeStats(significantDigits: BucketDigits));
 
     /// <summary>The bucket holding <paramref name="sinceStart"/>, without creating it.</summary>
     public OutcomeStats? Peek(TimeSpan sinceStart) => _buckets.GetValueOrDefault((long)Math.Floor(sinceStart / BucketWidth));

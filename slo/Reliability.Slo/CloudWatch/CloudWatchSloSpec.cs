@@ -2,6 +2,7 @@ using System.Globalization;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 using Reliability.Slo.Specs;
+using Reliability.Observe.CloudWatch;
 
 namespace Reliability.Slo.CloudWatch;
 

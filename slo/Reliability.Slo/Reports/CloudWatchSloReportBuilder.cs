@@ -1,5 +1,6 @@
 using Reliability.Slo.CloudWatch;
 using Reliability.Slo.Specs;
+using Reliability.Observe.CloudWatch;
 
 namespace Reliability.Slo.Reports;
 

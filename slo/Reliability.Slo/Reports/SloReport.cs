@@ -1,5 +1,5 @@
 using System.Globalization;
-using Reliability.Slo.Prometheus;
+using Reliability.Observe.Prometheus;
 using Reliability.Slo.Specs;
 
 namespace Reliability.Slo.Reports;

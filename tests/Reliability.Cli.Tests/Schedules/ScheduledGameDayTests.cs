@@ -76,11 +76,11 @@ public sealed partial class ScheduledGameDayTests
     private static void CheckPlan(ParseResult parse, string expectedNamespace)
     {
         var planPath = Path.Combine(Root, parse.GetValue<string>("--plan")!);
-        var plan = GameDayPlan.Load(planPath);
+        var plan = GameDayPlanFile.Load(planPath);
         plan.Steps.Should().NotBeEmpty();
         var allowed = parse.GetValue<string[]>("--allow-namespace") is { Length: > 0 } given ? given : ["task-manager"];
         allowed.Should().Equal(expectedNamespace);
-        foreach (var experiment in GameDayRunner.LoadAll(plan, ChaosMeshSchemas.Load(), strict: false))
+        foreach (var experiment in GameDayRunner.LoadAll(plan, ChaosMeshSchemas.Load(), new Reliability.Load.Targets.TargetCatalog(new Reliability.Targets.TaskManager.TaskManagerTarget()), strict: false))
         {
             foreach (var leaf in experiment.Faults.SelectMany(f => f.Leaves()))
             {

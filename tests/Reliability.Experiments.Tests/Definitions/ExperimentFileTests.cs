@@ -1,3 +1,4 @@
+using Reliability.Evidence.Specs;
 using Reliability.Experiments.ChaosMesh;
 using Reliability.Experiments.Definitions;
 using Reliability.Experiments.Running;
@@ -14,7 +15,7 @@ public sealed class ExperimentFileTests : IDisposable
     [MemberData(nameof(Shipped))]
     public void Every_shipped_experiment_loads_with_its_manifests(string path)
     {
-        var experiment = ExperimentLoader.Load(path, ChaosMeshSchemas.Load(), strict: true);
+        var experiment = ExperimentLoader.Load(path, ChaosMeshSchemas.Load(), TestTargets.Catalog, strict: true);
 
         experiment.Faults.Should().NotBeEmpty();
         experiment.Definition.Hypotheses.Count.Should().BeGreaterThan(0);
@@ -38,10 +39,10 @@ public sealed class ExperimentFileTests : IDisposable
               quietInSteadyState: [HighLatency]
             stopConditions: ["fail_rate > 50% for 10s"]
             seed: 42
-            """));
+            """), TestTargets.Catalog);
 
         definition.Name.Should().Be("sample");
-        definition.Load.Should().Be(new LoadSpec("crud", 12.5, null, 40, TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(1)));
+        definition.Load.Should().Be(new LoadSpec("task-manager", "crud", 12.5, null, 40, TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(1)));
         definition.Timeline.Total.Should().Be(TimeSpan.FromSeconds(60));
         definition.Hypotheses.Objectives.Select(o => o.Phase).Should().Equal(Phase.Steady, Phase.Fault, Phase.Recovery);
         definition.Hypotheses.ServerObjectives.Should().ContainSingle().Which.Should().BeEquivalentTo(new { Phase = Phase.Steady, Slo = "requests-availability", Operator = ">=", Percent = 99.9, Line = 8L });
@@ -75,7 +76,7 @@ public sealed class ExperimentFileTests : IDisposable
         }
         var path = Write(string.Join('\n', lines));
 
-        var act = () => ExperimentFile.Load(path);
+        var act = () => ExperimentFile.Load(path, TestTargets.Catalog);
 
         act.Should().Throw<ManifestException>().Which.Problems.Should().Contain(p => p.File == path && p.Line == line && p.ToString().Contains(message));
     }
@@ -85,7 +86,7 @@ public sealed class ExperimentFileTests : IDisposable
     {
         var path = Write(Valid().Replace("faults: [fault.yaml]", "faults: [nowhere.yaml]"));
 
-        var act = () => ExperimentFile.Load(path);
+        var act = () => ExperimentFile.Load(path, TestTargets.Catalog);
 
         act.Should().Throw<ManifestException>().Which.Problems.Should().ContainSingle(p => p.Line == 4 && p.Message.Contains("nowhere.yaml"));
     }
@@ -95,7 +96,7 @@ public sealed class ExperimentFileTests : IDisposable
     {
         var path = Write(Valid().Replace("hypotheses: { slo: { steady: [\"fail_rate < 1%\"] } }", "hypotheses: {}"));
 
-        var act = () => ExperimentFile.Load(path);
+        var act = () => ExperimentFile.Load(path, TestTargets.Catalog);
 
         act.Should().Throw<ManifestException>().WithMessage("*at least one hypothesis*");
     }

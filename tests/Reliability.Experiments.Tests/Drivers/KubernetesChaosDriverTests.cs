@@ -2,7 +2,8 @@ using k8s;
 using Reliability.Experiments.ChaosMesh;
 using Reliability.Experiments.ChaosMesh.Objects;
 using Reliability.Experiments.Drivers.Kubernetes;
-using Reliability.Experiments.Journal;
+using Reliability.Evidence.Journal;
+using Reliability.Evidence.Journal.Events;
 
 namespace Reliability.Experiments.Tests.Drivers;
 
@@ -24,7 +25,7 @@ public sealed class KubernetesChaosDriverTests : IAsyncLifetime
         var driver = Driver();
         var faults = Faults("pod-failure.yaml");
         var plan = await driver.PlanAsync(faults, CancellationToken.None);
-        await using var journal = new ExperimentJournal(null);
+        await using var journal = new ExperimentJournal(null, TimeProvider.System);
         using var window = new CancellationTokenSource(TimeSpan.FromMilliseconds(500));
 
         await driver.RunAsync(plan, journal, window.Token);
@@ -35,8 +36,8 @@ public sealed class KubernetesChaosDriverTests : IAsyncLifetime
         _api.Requests.Should().Contain(r => r.Method == "GET" && r.Path == "/apis/chaos-mesh.org/v1alpha1/namespaces/task-manager/podchaos/sut-pod-failure");
         _api.Requests.Should().ContainSingle(r => r.Method == "DELETE" && r.Path == "/apis/chaos-mesh.org/v1alpha1/namespaces/task-manager/podchaos/sut-pod-failure");
         _api.Live.Should().Be(0);
-        journal.Records.Select(r => r.Type).Should().ContainInOrder("created", "injected", "recovered");
-        journal.OfType("recovered").Single().Data["confirmed"]!.GetValue<bool>().Should().BeTrue();
+        journal.Events.Select(e => e.GetType()).Should().ContainInOrder(typeof(ChaosObjectCreated), typeof(FaultInjected), typeof(FaultRecovered));
+        journal.Of<FaultRecovered>().Single().Confirmed.Should().BeTrue();
         plan.Leaves.Single().Pods.Should().Equal("task-manager/sut-7d9f-a1", "task-manager/sut-7d9f-a2", "task-manager/sut-7d9f-b1");
     }
 
@@ -88,13 +89,13 @@ public sealed class KubernetesChaosDriverTests : IAsyncLifetime
         {
             var driver = Driver();
             var plan = await driver.PlanAsync([FaultReader.Read(ChaosDocument.Load(path)[0], strict: false)], CancellationToken.None);
-            await using var journal = new ExperimentJournal(null);
+            await using var journal = new ExperimentJournal(null, TimeProvider.System);
 
             var act = () => driver.RunAsync(plan, journal, CancellationToken.None);
 
             (await act.Should().ThrowAsync<InvalidOperationException>()).WithMessage("*refused PodChaos task-manager/refused-pod-kill*HTTP 422*denied the request*");
             _api.Live.Should().Be(0);
-            journal.OfType("injected").Should().BeEmpty();
+            journal.Of<FaultInjected>().Should().BeEmpty();
         }
         finally
         {
@@ -105,20 +106,21 @@ public sealed class KubernetesChaosDriverTests : IAsyncLifetime
     [Fact]
     public async Task Pod_restarts_and_readiness_come_from_a_watch()
     {
-        await using var journal = new ExperimentJournal(null);
+        await using var journal = new ExperimentJournal(null, TimeProvider.System);
 
-        await using (Driver().Observe(journal))
+        await using (var watcher = Driver().Observers(TimeProvider.System).Single())
         {
+            await watcher.StartAsync(journal, CancellationToken.None);
             var deadline = DateTime.UtcNow.AddSeconds(10);
-            while (journal.OfType("pod-event").Count() < 6 && DateTime.UtcNow < deadline)
+            while (journal.Of<PodEvent>().Count() < 6 && DateTime.UtcNow < deadline)
             {
                 await Task.Delay(20);
             }
         }
 
-        var events = journal.OfType("pod-event").ToList();
-        events.Where(r => r.Text("event") == "added").Should().HaveCount(5, "four serving pods and the harness's own");
-        events.Should().ContainSingle(r => r.Text("event") == "restarted").Which.Text("pod").Should().Be("sut-7d9f-a1");
+        var events = journal.Of<PodEvent>().ToList();
+        events.Where(e => e.Event == "added").Should().HaveCount(5, "four serving pods and the harness's own");
+        events.Should().ContainSingle(e => e.Event == "restarted").Which.Pod.Should().Be("sut-7d9f-a1");
         _api.Requests.Should().Contain(r => r.Path == "/api/v1/namespaces/task-manager/pods" && r.Query.Contains("watch=true"));
     }
 

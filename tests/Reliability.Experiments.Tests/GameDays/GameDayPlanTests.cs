@@ -1,8 +1,9 @@
+using Reliability.Evidence.Journal;
+using Reliability.Evidence.Journal.Events;
+using Reliability.Evidence.Results;
+using Reliability.Evidence.Specs;
 using Reliability.Experiments.ChaosMesh;
-using Reliability.Experiments.Definitions;
 using Reliability.Experiments.GameDays;
-using Reliability.Experiments.Running;
-using Reliability.Experiments.Verdicts;
 
 namespace Reliability.Experiments.Tests.GameDays;
 
@@ -11,9 +12,9 @@ public sealed class GameDayPlanTests
     [Fact]
     public void The_default_plan_covers_pod_kill_database_delay_zone_failure_and_the_primary_loss_and_every_experiment_loads()
     {
-        var plan = GameDayPlan.Load(Path.Combine(Tests.Definitions.ExperimentsFolder.Path, "gamedays", "default.yaml"));
+        var plan = GameDayPlanFile.Load(Path.Combine(Tests.Definitions.ExperimentsFolder.Path, "gamedays", "default.yaml"));
 
-        var experiments = GameDayRunner.LoadAll(plan, ChaosMeshSchemas.Load(), strict: true);
+        var experiments = GameDayRunner.LoadAll(plan, ChaosMeshSchemas.Load(), TestTargets.Catalog, strict: true);
 
         experiments.Select(e => e.Definition.Name).Should().Equal("pod-kill", "network-delay-db", "zone-failure", "db-primary-kill");
         plan.Steps.Select(s => s.Weight).Should().Equal(1, 1, 2, 2);
@@ -36,7 +37,7 @@ public sealed class GameDayPlanTests
             """);
         try
         {
-            var act = () => GameDayPlan.Load(path);
+            var act = () => GameDayPlanFile.Load(path);
 
             act.Should().Throw<ManifestException>().Which.Problems.Select(p => (p.Line, p.Path)).Should().BeEquivalentTo([(4L, "onFailure"), (6L, "experiments[0].path")]);
         }
@@ -54,13 +55,16 @@ public sealed class GameDayPlanTests
 
         // (1 x 1 + 3 x 0.5 + 1 x 0) / 5 = 0.5: inconclusive and not-run count as not passed.
         ResilienceScore.Of([(1, allPassed), (3, half), (1, null)]).Should().BeApproximately(50, 1e-9);
-        ResilienceScore.Of([(2, half with { Outcome = ExperimentOutcome.Stopped })]).Should().Be(0, "an experiment that did not complete scores nothing");
+        ResilienceScore.Of([(2, Result([new StopConditionTripped("fail_rate > 50%", 0.9)], VerdictStatus.Passed, VerdictStatus.Inconclusive))])
+            .Should().Be(0, "an experiment that did not complete scores nothing");
     }
 
-    private static ExperimentResult Result(params VerdictStatus[] statuses)
+    private static ExperimentResult Result(params VerdictStatus[] statuses) => Result([], statuses);
+
+    private static ExperimentResult Result(IReadOnlyList<JournalEvent> more, params VerdictStatus[] statuses)
     {
-        var definition = new ExperimentDefinition("x.yaml", "x", null, [], new LoadSpec("browse", 1, null, 10, TimeSpan.FromSeconds(1), TimeSpan.Zero),
-            new Timeline(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1)), new Hypotheses([], null, null, [], []), [], 1);
-        return new ExperimentResult(definition, ExperimentOutcome.Completed, [.. statuses.Select(s => new Verdict("h", "slo", s, null, "t", "e"))], null, null, "j", "l");
+        var definition = new ExperimentDefinition("x.yaml", "x", null, [], new LoadSpec("task-manager", "browse", 1, null, 10, TimeSpan.FromSeconds(1), TimeSpan.Zero),
+            new TimelineSpec(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1)), new Hypotheses([], null, null, [], []), [], 1);
+        return ExperimentResult.From(definition, [.. more, .. statuses.Select(s => new VerdictRecorded("h", "slo", s, null, "t", "e"))], "j", "l");
     }
 }

@@ -1,9 +1,11 @@
 using Reliability.Experiments.ChaosMesh;
 using Reliability.Experiments.Drivers.Local;
 using Reliability.Experiments.Running;
-using Reliability.Experiments.Verdicts;
-using Reliability.Slo.Prometheus;
+using Reliability.Evidence.Journal;
+using Reliability.Evidence.Results;
+using Reliability.Observe.Prometheus;
 using Reliability.Slo.Specs;
+using Reliability.Slo.Verdicts;
 using Reliability.Sut.Local.Embedded;
 
 namespace Reliability.Experiments.Tests.Running;
@@ -35,19 +37,21 @@ public sealed class PrometheusOutageTests : IDisposable
               quietInSteadyState: [HighLatency]
             seed: 1
             """);
-        var experiment = ExperimentLoader.Load(experimentPath, ChaosMeshSchemas.Load(), strict: true);
+        var experiment = ExperimentLoader.Load(experimentPath, ChaosMeshSchemas.Load(), TestTargets.Catalog, strict: true);
         await using var environment = await LocalEnvironment.StartAsync(new EnvironmentOptions { ReplicasPerZone = 1 });
         using var http = new HttpClient { BaseAddress = environment.Prometheus!.Address, Timeout = TimeSpan.FromSeconds(2) };
         var target = new RunTarget(environment.EntryPoint, new LocalChaosDriver(environment, seed: 1), new PrometheusClient(http, retries: 0),
-            environment.DatabaseAdminConnectionString, environment.Options.Monitoring.RuleTimeScale)
-        {
-            Slos = [.. RulesFiles.LoadSpecs(Path.Combine(Definitions.ExperimentsFolder.Path, "..", "slo", "specs")).SelectMany(s => s.Slos)],
-        };
-        var output = Path.Combine(_dir, "out");
-        var run = new ExperimentRunner(target, TextWriter.Null).RunAsync(experiment, output, CancellationToken.None);
+            environment.DatabaseAdminConnectionString, environment.Options.Monitoring.RuleTimeScale);
+        var slos = RulesFiles.LoadSpecs(Path.Combine(Definitions.ExperimentsFolder.Path, "..", "slo", "specs")).SelectMany(s => s.Slos).ToList();
+        var output = Directory.CreateDirectory(Path.Combine(_dir, "out")).FullName;
+        await using var journal = new ExperimentJournal(Path.Combine(output, "journal.jsonl"), TimeProvider.System);
+        var run = new ExperimentRunner(target, TextWriter.Null, TimeProvider.System).RunAsync(experiment, journal, Path.Combine(output, "write-ledger.jsonl"), CancellationToken.None);
 
         await StopPrometheusAtInjectionAsync(environment, Path.Combine(output, "journal.jsonl"), run);
-        var result = await run;
+        var evidence = await run;
+        await new Judge(target.Prometheus, new Observation(Alerts: true, Delivery: false, target.AlertTimeScale), slos)
+            .JudgeAsync(experiment.Definition, journal, evidence.WriteAcks, CancellationToken.None);
+        var result = ExperimentResult.From(experiment.Definition, journal.Events, journal.Path!, "");
 
         Verdict Of(string hypothesis) => result.Verdicts.Single(v => v.Hypothesis.StartsWith(hypothesis, StringComparison.Ordinal));
         Of("steady: fail_rate").Status.Should().Be(VerdictStatus.Passed, "the load generator still sees the users' side");

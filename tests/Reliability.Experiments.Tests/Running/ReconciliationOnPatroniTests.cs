@@ -4,7 +4,8 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Npgsql;
 using Reliability.Load.Ledger;
-using Reliability.Slo.Rpo;
+using Reliability.Experiments.Running;
+using Reliability.Targets.TaskManager;
 using Reliability.Sut.Local.Database;
 using Reliability.Sut.Local.Embedded;
 
@@ -57,7 +58,7 @@ public sealed class ReconciliationOnPatroniTests
         await SqlAsync(environment.DatabaseAdminConnectionString, $"DELETE FROM tasks WHERE id = ANY(@ids)", gone);
         await SqlAsync(environment.DatabaseAdminConnectionString, $"UPDATE tasks SET title = title || ' (edited)' WHERE id = ANY(@ids)", changed);
 
-        var rpo = await LedgerReconciler.ReconcileAsync(ledgerPath, environment.DatabaseAdminConnectionString);
+        var rpo = await LedgerReconciler.ReconcileAsync(ledgerPath, new TaskManagerTarget().Rows!, environment.DatabaseAdminConnectionString);
 
         var missingBySql = await CountAsync(environment.DatabaseAdminConnectionString,
             "SELECT count(*) FROM unnest(@ids) AS i(id) WHERE NOT EXISTS (SELECT 1 FROM tasks t WHERE t.id = i.id)", [.. acknowledged]);

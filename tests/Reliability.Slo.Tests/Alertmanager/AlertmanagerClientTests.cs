@@ -2,7 +2,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
-using Reliability.Slo.Alertmanager;
+using Reliability.Observe.Alertmanager;
 
 namespace Reliability.Slo.Tests.Alertmanager;
 

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Reliability.Slo.CloudWatch;
+using Reliability.Observe.CloudWatch;
 
 namespace Reliability.Slo.Tests.CloudWatch;
 

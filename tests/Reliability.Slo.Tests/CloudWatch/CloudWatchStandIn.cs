@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Reliability.Slo.CloudWatch;
+using Reliability.Observe.CloudWatch;
 
 namespace Reliability.Slo.Tests.CloudWatch;
 

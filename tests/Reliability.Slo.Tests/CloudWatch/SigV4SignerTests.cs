@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using Reliability.Slo.CloudWatch;
+using Reliability.Observe.CloudWatch;
 
 namespace Reliability.Slo.Tests.CloudWatch;
 

@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
-using Reliability.Slo.Prometheus;
+using Reliability.Observe.Prometheus;
 
 namespace Reliability.Slo.Tests.Prometheus;
 

@@ -3,6 +3,7 @@ using Reliability.Slo.Reports;
 using Reliability.Slo.Tests.CloudWatch;
 using Reliability.Slo.Tests.Specs;
 using Xunit.Abstractions;
+using Reliability.Observe.CloudWatch;
 
 namespace Reliability.Slo.Tests.Reports;
 

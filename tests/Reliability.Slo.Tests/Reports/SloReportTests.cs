@@ -1,4 +1,4 @@
-using Reliability.Slo.Prometheus;
+using Reliability.Observe.Prometheus;
 using Reliability.Slo.Reports;
 using Reliability.Slo.Specs;
 using Reliability.Slo.Tests.Specs;

@@ -4,7 +4,9 @@ using k8s;
 using k8s.Autorest;
 using Reliability.Experiments.ChaosMesh;
 using Reliability.Experiments.ChaosMesh.Objects;
-using Reliability.Experiments.Journal;
+using Reliability.Evidence.Journal;
+using Reliability.Evidence.Journal.Events;
+using Reliability.Experiments.Observers;
 
 namespace Reliability.Experiments.Drivers.Kubernetes;
 
@@ -68,7 +70,7 @@ public sealed partial class KubernetesChaosDriver(IKubernetes client, IReadOnlyC
         {
             _created.Add((ns, plural, document.Name));
         }
-        journal.Write("created", new { kind = document.Kind, @namespace = ns, name = document.Name, path = $"/apis/{Group}/{Version}/namespaces/{ns}/{plural}/{document.Name}" });
+        journal.Write(new ChaosObjectCreated(document.Kind, ns, document.Name, $"/apis/{Group}/{Version}/namespaces/{ns}/{plural}/{document.Name}"));
         if (document.Kind != "Workflow")
         {
             await WaitForConditionAsync(ns, plural, document.Name, "AllInjected", window);
@@ -76,7 +78,7 @@ public sealed partial class KubernetesChaosDriver(IKubernetes client, IReadOnlyC
         foreach (var leaf in root.Leaves())
         {
             var planned = plan.For(leaf);
-            journal.Write("injected", new { fault = leaf.Name, kind = document.Kind, effect = planned.Effect, pods = planned.Pods, links = planned.Links, source = document.File });
+            journal.Write(new FaultInjected(leaf.Name, document.Kind, leaf switch { PodFault p => p.Action, NetworkFault n => n.Action, _ => null }, planned.Effect, planned.Pods, planned.Links, document.File));
         }
         using var hold = CancellationTokenSource.CreateLinkedTokenSource(window);
         if (root.Deadline is { } deadline)
@@ -106,7 +108,7 @@ public sealed partial class KubernetesChaosDriver(IKubernetes client, IReadOnlyC
         }
     }
 
-    public IAsyncDisposable Observe(ExperimentJournal journal) => new PodWatcher(client, allowedNamespaces, journal);
+    public IReadOnlyList<IRunObserver> Observers(TimeProvider time) => [new PodWatcher(client, allowedNamespaces)];
 
     private async Task DeleteAsync(string ns, string plural, string name, ExperimentJournal journal)
     {
@@ -127,13 +129,12 @@ public sealed partial class KubernetesChaosDriver(IKubernetes client, IReadOnlyC
             {
             }
             var gone = await WaitUntilGoneAsync(ns, plural, name);
-            journal.Write("recovered", new { fault = name, @namespace = ns, kind = plural, confirmed = gone });
+            journal.Write(new FaultRecovered(name, Namespace: ns, Kind: plural, Confirmed: gone));
         }
         catch (Exception ex) when (ex is HttpOperationException or HttpRequestException)
         {
             // Keep rolling back the other objects; this one is named so an operator can delete it by hand.
-            journal.Write("rollback-failed", new { fault = name, @namespace = ns, kind = plural, error = ex.Message,
-                command = $"kubectl delete {plural}.{Group} -n {ns} {name}" });
+            journal.Write(new RollbackFailed(name, ns, plural, ex.Message, $"kubectl delete {plural}.{Group} -n {ns} {name}"));
         }
     }
 

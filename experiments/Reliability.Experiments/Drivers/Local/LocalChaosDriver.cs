@@ -1,6 +1,8 @@
 using Reliability.Experiments.ChaosMesh;
 using Reliability.Experiments.ChaosMesh.Objects;
-using Reliability.Experiments.Journal;
+using Reliability.Evidence.Journal;
+using Reliability.Evidence.Journal.Events;
+using Reliability.Experiments.Observers;
 using Reliability.Sut.Local.Embedded;
 using Reliability.Sut.Local.Links;
 
@@ -98,13 +100,13 @@ public sealed partial class LocalChaosDriver : IChaosDriver
         foreach (var pod in held)
         {
             await ReleaseAsync(pod);
-            journal.Write("recovered", new { fault = "(rollback)", action = "release", pods = new[] { pod } });
+            journal.Write(new FaultRecovered("(rollback)", "release", Pods: [pod]));
         }
         _links.Clear();
         environment.ClearAllFaults();
     }
 
-    public IAsyncDisposable Observe(ExperimentJournal journal) => new LocalObserver(Environment, journal, _time);
+    public IReadOnlyList<IRunObserver> Observers(TimeProvider time) => [new LocalObserver(Environment, time)];
 
     private async Task RunNodeAsync(FaultNode node, FaultPlan plan, ExperimentJournal journal, CancellationToken window)
     {
@@ -136,7 +138,7 @@ public sealed partial class LocalChaosDriver : IChaosDriver
                 {
                     Kill(pod, kill);
                 }
-                journal.Write("injected", Injection(plan.For(kill)));
+                journal.Write(Injection(plan.For(kill)));
                 return;
             case PodFault failure:
                 await HoldDownAsync(failure, plan.For(failure), journal, deadline.Token);
@@ -159,7 +161,7 @@ public sealed partial class LocalChaosDriver : IChaosDriver
                 }
                 HoldDown(pod, fault);
             }
-            journal.Write("injected", Injection(planned));
+            journal.Write(Injection(planned));
             await HoldAsync(until);
         }
         finally
@@ -172,7 +174,7 @@ public sealed partial class LocalChaosDriver : IChaosDriver
                 }
                 await ReleaseAsync(pod);
             }
-            journal.Write("recovered", new { fault = fault.Name, action = fault.Action, pods = planned.Pods });
+            journal.Write(new FaultRecovered(fault.Name, fault.Action, Pods: planned.Pods));
         }
     }
 
@@ -185,7 +187,7 @@ public sealed partial class LocalChaosDriver : IChaosDriver
             {
                 _links.Push(link.Proxy, fault, faults);
             }
-            journal.Write("injected", Injection(planned));
+            journal.Write(Injection(planned));
             await HoldAsync(until);
         }
         finally
@@ -194,7 +196,7 @@ public sealed partial class LocalChaosDriver : IChaosDriver
             {
                 _links.Pop(link.Proxy, fault);
             }
-            journal.Write("recovered", new { fault = fault.Name, action = fault.Action, links = planned.Links });
+            journal.Write(new FaultRecovered(fault.Name, fault.Action, Links: planned.Links));
         }
     }
 
@@ -209,14 +211,6 @@ public sealed partial class LocalChaosDriver : IChaosDriver
         }
     }
 
-    private static object Injection(PlannedFault planned) => new
-    {
-        fault = planned.Fault.Name,
-        kind = planned.Fault.Source.Kind,
-        action = planned.Fault switch { PodFault p => p.Action, NetworkFault n => n.Action, _ => "wait" },
-        effect = planned.Effect,
-        pods = planned.Pods,
-        links = planned.Links,
-        source = planned.Fault.Source.File,
-    };
+    private static FaultInjected Injection(PlannedFault planned) => new(planned.Fault.Name, planned.Fault.Source.Kind,
+        planned.Fault switch { PodFault p => p.Action, NetworkFault n => n.Action, _ => "wait" }, planned.Effect, planned.Pods, planned.Links, planned.Fault.Source.File);
 }

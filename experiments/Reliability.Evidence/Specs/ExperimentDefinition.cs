@@ -1,0 +1,114 @@
+using Reliability.Load.Thresholds;
+
+namespace Reliability.Evidence.Specs;
+
+public enum Phase { Steady, Fault, Recovery }
+
+/// <summary>An experiment file, read and checked: what to break, under which load, for how long, and what must hold.</summary>
+public sealed record ExperimentDefinition(
+    string File,
+    string Name,
+    string? Description,
+    IReadOnlyList<FaultReference> Faults,
+    LoadSpec Load,
+    TimelineSpec Timeline,
+    Hypotheses Hypotheses,
+    IReadOnlyList<StopCondition> StopConditions,
+    int Seed)
+{
+    /// <summary>What the embedded environment must run for this experiment (ignored on Kubernetes).</summary>
+    public EnvironmentSpec Environment { get; init; } = EnvironmentSpec.Default;
+}
+
+/// <summary>
+/// The embedded environment an experiment needs: its database (a Patroni cluster by default, or the single
+/// PostgreSQL) and, with Patroni, whether replication is synchronous.
+/// </summary>
+public sealed record EnvironmentSpec(string Database, bool SynchronousMode)
+{
+    public static readonly EnvironmentSpec Default = new("patroni", false);
+}
+
+/// <summary>A fault manifest named by the experiment, resolved relative to the experiment file.</summary>
+public sealed record FaultReference(string Path, string FullPath, long Line, long Column);
+
+/// <summary>The steady traffic: a scenario of a load target (the bundled SUT by default) at a constant arrival rate (open model) or user count (closed model).</summary>
+public sealed record LoadSpec(string Target, string Scenario, double? Rate, int? Users, int MaxConcurrent, TimeSpan Timeout, TimeSpan WarmUp);
+
+/// <summary>How long each phase lasts: the experiment file's timeline (what happened is <see cref="Evidence.Timeline"/>).</summary>
+public sealed record TimelineSpec(TimeSpan SteadyState, TimeSpan Fault, TimeSpan Recovery)
+{
+    public TimeSpan Total => SteadyState + Fault + Recovery;
+}
+
+public sealed record Hypotheses(
+    IReadOnlyList<PhaseObjective> Objectives,
+    RtoHypothesis? Rto,
+    RpoHypothesis? Rpo,
+    IReadOnlyList<AlertExpectation> Alerts,
+    IReadOnlyList<string> QuietInSteadyState)
+{
+    /// <summary>Server-side objectives: an SLO of slo/specs measured by Prometheus over a phase.</summary>
+    public IReadOnlyList<ServerObjective> ServerObjectives { get; init; } = [];
+
+    /// <summary>Write RTO: from injection to the first acknowledged write after the write outage.</summary>
+    public WriteRtoHypothesis? WriteRto { get; init; }
+
+    public int Count => Objectives.Count + ServerObjectives.Count + (Rto is null ? 0 : 1) + (WriteRto is null ? 0 : 1) + (Rpo is null ? 0 : 1) + Alerts.Count + (QuietInSteadyState.Count > 0 ? 1 : 0);
+}
+
+/// <summary>
+/// "sli:requests-availability >= 99%": the SLO's good-event ratio, as Prometheus measures it from the
+/// SLO spec's queries over the phase window, compared with a percentage. Its place in the file is kept
+/// so an SLO name the specs do not know is reported there.
+/// </summary>
+public sealed partial record ServerObjective(Phase Phase, string Expression, string Slo, string Operator, double Percent, long Line, long Column)
+{
+    public static ServerObjective? TryParse(Phase phase, string text, long line, long column)
+    {
+        var match = Grammar().Match(text.Trim());
+        if (!text.TrimStart().StartsWith("sli:", StringComparison.Ordinal))
+        {
+            return null;
+        }
+        if (!match.Success)
+        {
+            throw new FormatException($"'{text}' is not of the form 'sli:<slo name> <op> <percent>%', e.g. 'sli:requests-availability >= 99%'");
+        }
+        return new ServerObjective(phase, text.Trim(), match.Groups["slo"].Value, match.Groups["op"].Value,
+            double.Parse(match.Groups["value"].Value, System.Globalization.CultureInfo.InvariantCulture), line, column);
+    }
+
+    public bool Holds(double percent) => Operator switch
+    {
+        ">=" => percent >= Percent,
+        ">" => percent > Percent,
+        "<=" => percent <= Percent,
+        _ => percent < Percent,
+    };
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^sli:(?<slo>[A-Za-z0-9_.-]+)\s*(?<op>>=|>|<=|<)\s*(?<value>\d+(?:\.\d+)?)\s*%$")]
+    private static partial System.Text.RegularExpressions.Regex Grammar();
+}
+
+/// <summary>A client-side SLO objective over one phase, e.g. "fail_rate &lt; 5%" during the fault.</summary>
+public sealed record PhaseObjective(Phase Phase, Threshold Threshold);
+
+/// <summary>
+/// Recovery time: from injection until the user-visible SLI, measured over a sliding <see cref="Window"/>,
+/// meets <see cref="Sli"/> again and keeps meeting it for <see cref="StableFor"/>. Must be at most <see cref="Max"/>.
+/// </summary>
+public sealed record RtoHypothesis(TimeSpan Max, Threshold Sli, TimeSpan Window, TimeSpan StableFor);
+
+/// <summary>Writes are acknowledged again within <see cref="Max"/> of injection; a pause in acknowledgements shorter than <see cref="Gap"/> is no outage.</summary>
+public sealed record WriteRtoHypothesis(TimeSpan Max, TimeSpan Gap);
+
+/// <summary>Acknowledged writes that may be missing or stale after recovery.</summary>
+public sealed record RpoHypothesis(long MaxLostWrites);
+
+/// <summary>
+/// An alert that must fire within <see cref="FiresWithin"/> of injection and, when given, resolve within
+/// <see cref="ResolvesWithin"/> of recovery. Deadlines are production time; targets with compressed rule
+/// timings (the embedded environment) scale them by the same factor.
+/// </summary>
+public sealed record AlertExpectation(string Name, TimeSpan FiresWithin, TimeSpan? ResolvesWithin);

@@ -1,0 +1,76 @@
+using Reliability.Evidence.Specs;
+using Reliability.Experiments.ChaosMesh;
+using Reliability.Experiments.Definitions;
+using YamlDotNet.Core;
+using YamlDotNet.RepresentationModel;
+
+namespace Reliability.Experiments.GameDays;
+
+/// <summary>Reads a game-day plan (apiVersion reliability.dev/v1alpha1, kind GameDay); every problem with its location.</summary>
+public static class GameDayPlanFile
+{
+    public static GameDayPlan Load(string path)
+    {
+        var stream = new YamlStream();
+        try
+        {
+            using var reader = new StreamReader(path);
+            stream.Load(reader);
+        }
+        catch (YamlException ex)
+        {
+            throw new ManifestException(new ManifestProblem(path, ex.Start.Line, ex.Start.Column, "(yaml)", ex.Message));
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new ManifestException(new ManifestProblem(path, 0, 0, "(file)", ex.Message));
+        }
+        if (stream.Documents.Count != 1 || stream.Documents[0].RootNode is not YamlMappingNode root)
+        {
+            throw new ManifestException(new ManifestProblem(path, 1, 1, "(document)", "expected one YAML mapping"));
+        }
+        var y = new YamlFields(path);
+        y.Only(root, "", "apiVersion", "kind", "metadata", "coolDown", "onFailure", "experiments");
+        y.Expect(root, "", "apiVersion", ExperimentFile.ApiVersion);
+        y.Expect(root, "", "kind", "GameDay");
+        var metadata = y.Map(root, "", "metadata", required: true);
+        string name = "", description = "";
+        if (metadata is not null)
+        {
+            y.Only(metadata, "metadata", "name", "description");
+            name = y.Text(metadata, "metadata", "name", required: true) ?? "";
+            description = y.Text(metadata, "metadata", "description") ?? "";
+        }
+        var coolDown = y.Duration(root, "", "coolDown") ?? TimeSpan.FromSeconds(15);
+        var onFailure = y.Text(root, "", "onFailure") ?? "continue";
+        if (onFailure is not ("continue" or "stop"))
+        {
+            y.Problem(root.Children[new YamlScalarNode("onFailure")], "onFailure", "expected continue or stop");
+        }
+        var folder = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path))!;
+        var steps = new List<GameDayStep>();
+        foreach (var (node, field) in y.List(root, "", "experiments", required: true))
+        {
+            if (node is not YamlMappingNode step)
+            {
+                y.Problem(node, field, "expected { path, weight }");
+                continue;
+            }
+            y.Only(step, field, "path", "weight");
+            var relative = y.Text(step, field, "path", required: true) ?? "";
+            var weight = y.Number(step, field, "weight") ?? 1;
+            if (weight <= 0)
+            {
+                y.Problem(step, $"{field}.weight", "must be positive");
+            }
+            var full = System.IO.Path.GetFullPath(System.IO.Path.Combine(folder, relative));
+            if (relative.Length > 0 && !System.IO.File.Exists(full))
+            {
+                y.Problem(step, $"{field}.path", $"no such file: {full}");
+            }
+            steps.Add(new GameDayStep(relative, full, weight, step.Start.Line, step.Start.Column));
+        }
+        y.ThrowIfAny();
+        return new GameDayPlan(path, name, description.Length == 0 ? null : description, coolDown, onFailure == "stop", steps);
+    }
+}

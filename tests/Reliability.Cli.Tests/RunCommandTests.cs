@@ -34,6 +34,11 @@ public sealed partial class RunCommandTests : IDisposable
         File.ReadAllText(Path.Combine(output, "summary.md")).Should().Contain("PASSED").And.Contain("RTO");
         var schema = await NJsonSchema.JsonSchema.FromFileAsync(Path.Combine(Repository.Experiments, "..", "reports", "schema", "result-v1.schema.json"));
         schema.Validate(File.ReadAllText(Path.Combine(output, "result.json"))).Should().BeEmpty("result.json follows reports/schema/result-v1.schema.json");
+        var journalSchema = await NJsonSchema.JsonSchema.FromFileAsync(Path.Combine(Repository.Experiments, "..", "reports", "schema", "journal-v1.schema.json"));
+        foreach (var line in File.ReadLines(Path.Combine(output, "journal.jsonl")))
+        {
+            journalSchema.Validate(line).Should().BeEmpty($"every journal line follows reports/schema/journal-v1.schema.json: {line[..Math.Min(line.Length, 300)]}");
+        }
         var junit = System.Xml.Linq.XDocument.Load(Path.Combine(output, "junit.xml"));
         junit.Descendants("testcase").Should().HaveCount(journal.Count(r => r["type"]!.ToString() == "verdict"));
         junit.Descendants("failure").Should().BeEmpty();

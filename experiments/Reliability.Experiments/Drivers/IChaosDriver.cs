@@ -1,5 +1,6 @@
 using Reliability.Evidence.Journal;
 using Reliability.Experiments.ChaosMesh.Objects;
+using Reliability.Experiments.Faults;
 using Reliability.Experiments.Observers;
 
 namespace Reliability.Experiments.Drivers;
@@ -50,7 +51,7 @@ public sealed record FaultPlan(string Driver, IReadOnlyList<FaultNode> Roots, IR
     private void Describe(FaultNode node, int depth, List<string> lines)
     {
         var pad = new string(' ', depth * 2);
-        var lasts = node is PodFault { Action: "pod-kill" or "container-kill" } ? "instant"
+        var lasts = node is LeafFault { Kind.Instant: true } ? "instant"
             : node.Deadline is { } d ? $"for {GoDuration.Format(d)}" : "until recovery";
         switch (node)
         {

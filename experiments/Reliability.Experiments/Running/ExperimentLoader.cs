@@ -1,6 +1,7 @@
 using Reliability.Evidence.Specs;
 using Reliability.Experiments.ChaosMesh;
 using Reliability.Experiments.ChaosMesh.Objects;
+using Reliability.Experiments.Faults;
 using Reliability.Experiments.Definitions;
 using Reliability.Load.Targets;
 

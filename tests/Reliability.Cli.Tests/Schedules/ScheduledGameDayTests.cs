@@ -5,6 +5,7 @@ using k8s;
 using k8s.Models;
 using Reliability.Experiments.ChaosMesh;
 using Reliability.Experiments.ChaosMesh.Objects;
+using Reliability.Experiments.Faults;
 using Reliability.Experiments.GameDays;
 
 namespace Reliability.Cli.Tests.Schedules;

@@ -1,6 +1,7 @@
 using k8s;
 using Reliability.Experiments.ChaosMesh;
 using Reliability.Experiments.ChaosMesh.Objects;
+using Reliability.Experiments.Faults;
 using Reliability.Experiments.Drivers.Kubernetes;
 using Reliability.Evidence.Journal;
 using Reliability.Evidence.Journal.Events;

@@ -1,5 +1,6 @@
 using Reliability.Experiments.ChaosMesh;
 using Reliability.Experiments.ChaosMesh.Objects;
+using Reliability.Experiments.Faults;
 using Reliability.Experiments.Drivers.Local;
 using Reliability.Sut.Local.Embedded;
 

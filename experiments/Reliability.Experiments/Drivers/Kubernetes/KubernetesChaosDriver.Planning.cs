@@ -1,21 +1,19 @@
-using k8s;
-using k8s.Models;
 using Reliability.Experiments.ChaosMesh;
-using Reliability.Experiments.ChaosMesh.Objects;
+using Reliability.Experiments.Faults;
 
 namespace Reliability.Experiments.Drivers.Kubernetes;
 
 public sealed partial class KubernetesChaosDriver
 {
     /// <summary>
-    /// Resolves every selector against the cluster (pods and, for nodeSelectors, nodes): an empty match or
-    /// a namespace outside the allow-list is a problem located in its manifest. Chaos Mesh itself picks
-    /// among the candidates by mode when the object is created.
+    /// Every root's namespace must be on the allow-list, and every leaf is planned by its fault kind
+    /// against the pods its selector matches in the cluster. All problems at once, each in its manifest.
     /// </summary>
     public async Task<FaultPlan> PlanAsync(IReadOnlyList<FaultNode> faults, CancellationToken ct)
     {
         var problems = new List<ManifestProblem>();
         var leaves = new List<PlannedFault>();
+        var cluster = new ClusterSelection(client, allowedNamespaces);
         foreach (var root in faults)
         {
             var ns = root.Source.Namespace ?? "default";
@@ -28,13 +26,7 @@ public sealed partial class KubernetesChaosDriver
             {
                 try
                 {
-                    leaves.Add(leaf switch
-                    {
-                        PodFault pod => new PlannedFault(leaf, await ResolveAsync(leaf, pod.Targeting, pod.Path, ct), [],
-                            $"{pod.Action} by Chaos Mesh, mode {pod.Targeting.Mode}"),
-                        NetworkFault net => await PlanNetworkAsync(net, ct),
-                        _ => new PlannedFault(leaf, [], [], "wait"),
-                    });
+                    leaves.Add(leaf is LeafFault fault ? await fault.Kind.PlanKubernetesAsync(fault, cluster, ct) : new PlannedFault(leaf, [], [], "wait"));
                 }
                 catch (ManifestException ex)
                 {
@@ -44,50 +36,4 @@ public sealed partial class KubernetesChaosDriver
         }
         return problems.Count > 0 ? throw new ManifestException(problems) : new FaultPlan(Name, faults, leaves);
     }
-
-    private async Task<PlannedFault> PlanNetworkAsync(NetworkFault fault, CancellationToken ct)
-    {
-        var pods = await ResolveAsync(fault, fault.Targeting, fault.Path, ct);
-        var targets = fault.Target is { } target ? await ResolveAsync(fault, target, $"{fault.Path}.target", ct) : [];
-        var effect = $"{fault.Action} by Chaos Mesh, direction {fault.Direction}, mode {fault.Targeting.Mode}";
-        return new PlannedFault(fault, pods, targets.Count == 0 ? [] : [$"to {string.Join(", ", targets)} (target mode {fault.Target!.Mode})"], effect);
-    }
-
-    private async Task<IReadOnlyList<string>> ResolveAsync(FaultNode fault, Targeting targeting, string path, CancellationToken ct)
-    {
-        var selector = targeting.Selector;
-        var namespaces = selector.Pods.Count > 0 ? selector.Pods.Keys.ToList() : selector.Namespaces;
-        var outside = namespaces.Where(n => !allowedNamespaces.Contains(n)).ToList();
-        if (outside.Count > 0)
-        {
-            throw new ManifestException(fault.Source.Problem($"{path}.selector", $"namespace(s) {string.Join(", ", outside)} are not on the allow-list ({string.Join(", ", allowedNamespaces)})"));
-        }
-        HashSet<string>? nodes = null;
-        if (selector.NodeSelectors.Count > 0)
-        {
-            var list = await client.CoreV1.ListNodeAsync(labelSelector: LabelSelector(selector.NodeSelectors), cancellationToken: ct);
-            nodes = [.. list.Items.Select(n => n.Metadata.Name)];
-        }
-        var matched = new List<string>();
-        foreach (var ns in namespaces)
-        {
-            var list = await client.CoreV1.ListNamespacedPodAsync(ns, labelSelector: selector.LabelSelectors.Count > 0 ? LabelSelector(selector.LabelSelectors) : null, cancellationToken: ct);
-            matched.AddRange(list.Items
-                .Where(p => p.Metadata.DeletionTimestamp is null)
-                .Where(p => selector.ExpressionSelectors.All(e => e.Matches(Labels(p))))
-                .Where(p => nodes is null || nodes.Contains(p.Spec?.NodeName ?? ""))
-                .Where(p => selector.Pods.Count == 0 || selector.Pods[ns].Contains(p.Metadata.Name))
-                .Select(p => $"{ns}/{p.Metadata.Name}"));
-        }
-        if (matched.Count == 0)
-        {
-            throw new ManifestException(fault.Source.Problem($"{path}.selector", $"selector [{selector}] matches no pod in the cluster"));
-        }
-        return [.. matched.Order(StringComparer.Ordinal)];
-    }
-
-    private static IReadOnlyDictionary<string, string> Labels(V1Pod pod) =>
-        (IReadOnlyDictionary<string, string>?)pod.Metadata.Labels?.AsReadOnly() ?? new Dictionary<string, string>();
-
-    private static string LabelSelector(IReadOnlyDictionary<string, string> labels) => string.Join(",", labels.Select(l => $"{l.Key}={l.Value}"));
 }

@@ -6,6 +6,7 @@ using Reliability.Experiments.ChaosMesh;
 using Reliability.Experiments.ChaosMesh.Objects;
 using Reliability.Evidence.Journal;
 using Reliability.Evidence.Journal.Events;
+using Reliability.Experiments.Faults;
 using Reliability.Experiments.Observers;
 
 namespace Reliability.Experiments.Drivers.Kubernetes;
@@ -78,7 +79,7 @@ public sealed partial class KubernetesChaosDriver(IKubernetes client, IReadOnlyC
         foreach (var leaf in root.Leaves())
         {
             var planned = plan.For(leaf);
-            journal.Write(new FaultInjected(leaf.Name, document.Kind, leaf switch { PodFault p => p.Action, NetworkFault n => n.Action, _ => null }, planned.Effect, planned.Pods, planned.Links, document.File));
+            journal.Write(new FaultInjected(leaf.Name, document.Kind, (leaf as LeafFault)?.Action, planned.Effect, planned.Pods, planned.Links, document.File));
         }
         using var hold = CancellationTokenSource.CreateLinkedTokenSource(window);
         if (root.Deadline is { } deadline)

@@ -11,7 +11,8 @@ internal sealed class LinkFaultStack
     private readonly Dictionary<LinkProxy, List<(object Owner, LinkFaults Faults)>> _active = [];
     private readonly Lock _gate = new();
 
-    public void Push(LinkProxy link, object owner, LinkFaults faults)
+    /// <summary>Adds the owner's faults to the link; returns what the link carries now.</summary>
+    public LinkFaults Push(LinkProxy link, object owner, LinkFaults faults)
     {
         lock (_gate)
         {
@@ -20,24 +21,29 @@ internal sealed class LinkFaultStack
                 _active[link] = list = [];
             }
             list.Add((owner, faults));
-            link.Apply(Combine(list.Select(e => e.Faults)));
+            var combined = Combine(list.Select(e => e.Faults));
+            link.Apply(combined);
+            return combined;
         }
     }
 
-    public void Pop(LinkProxy link, object owner)
+    /// <summary>Removes the owner's faults from the link; returns what the link carries now.</summary>
+    public LinkFaults Pop(LinkProxy link, object owner)
     {
         lock (_gate)
         {
             if (!_active.TryGetValue(link, out var list))
             {
-                return;
+                return LinkFaults.None;
             }
             list.RemoveAll(e => ReferenceEquals(e.Owner, owner));
-            link.Apply(list.Count == 0 ? LinkFaults.None : Combine(list.Select(e => e.Faults)));
+            var combined = list.Count == 0 ? LinkFaults.None : Combine(list.Select(e => e.Faults));
+            link.Apply(combined);
             if (list.Count == 0)
             {
                 _active.Remove(link);
             }
+            return combined;
         }
     }
 

@@ -1,4 +1,6 @@
-namespace Reliability.Experiments.ChaosMesh.Objects;
+using Reliability.Experiments.ChaosMesh.Objects;
+
+namespace Reliability.Experiments.Faults;
 
 /// <summary>Which pods a fault hits: a selector, then a mode that picks among the matches.</summary>
 public sealed record Targeting(ChaosSelector Selector, PodMode Mode)
@@ -7,9 +9,9 @@ public sealed record Targeting(ChaosSelector Selector, PodMode Mode)
 }
 
 /// <summary>
-/// A fault as the drivers run it, read from a Chaos Mesh object: a leaf (PodChaos, NetworkChaos), a
-/// pause, or a serial/parallel group from a Workflow. <see cref="Deadline"/> is how long it lasts
-/// (spec.duration, or the Workflow template's deadline); null means until the experiment recovers.
+/// A fault as the drivers run it, read from a Chaos Mesh object: a leaf (one fault kind), a pause, or a
+/// serial/parallel group from a Workflow. <see cref="Deadline"/> is how long it lasts (spec.duration, or
+/// the Workflow template's deadline); null means until the experiment recovers.
 /// </summary>
 public abstract record FaultNode(ChaosDocument Source, string Path, string Name, TimeSpan? Deadline)
 {
@@ -27,9 +29,17 @@ public sealed record FaultGroup(ChaosDocument Source, string Path, string Name, 
 public sealed record SuspendFault(ChaosDocument Source, string Path, string Name, TimeSpan? Deadline)
     : FaultNode(Source, Path, Name, Deadline);
 
-/// <summary>PodChaos: pod-kill, pod-failure or container-kill.</summary>
-public sealed record PodFault(ChaosDocument Source, string Path, string Name, TimeSpan? Deadline, string Action, Targeting Targeting, long GracePeriodSeconds)
+/// <summary>One fault of one kind on the pods its targeting picks; the kind reads, applies and plans it.</summary>
+public abstract record LeafFault(ChaosDocument Source, string Path, string Name, TimeSpan? Deadline, IFaultKind Kind, Targeting Targeting)
     : FaultNode(Source, Path, Name, Deadline)
+{
+    /// <summary>The Chaos Mesh action, e.g. "pod-kill", "delay".</summary>
+    public string Action => Kind.ChaosAction;
+}
+
+/// <summary>PodChaos: pod-kill, pod-failure or container-kill.</summary>
+public sealed record PodFault(ChaosDocument Source, string Path, string Name, TimeSpan? Deadline, IFaultKind Kind, Targeting Targeting, long GracePeriodSeconds)
+    : LeafFault(Source, Path, Name, Deadline, Kind, Targeting)
 {
     /// <summary>container-kill's containers. On a database member, "postgres" is the postmaster and "patroni" Patroni itself.</summary>
     public IReadOnlyList<string> ContainerNames { get; init; } = [];
@@ -40,7 +50,7 @@ public sealed record PodFault(ChaosDocument Source, string Path, string Name, Ti
 /// Direction "to" hits traffic from the selected pods to the target, "from" the reverse, "both" both.
 /// </summary>
 public sealed record NetworkFault(
-    ChaosDocument Source, string Path, string Name, TimeSpan? Deadline, string Action,
+    ChaosDocument Source, string Path, string Name, TimeSpan? Deadline, IFaultKind Kind,
     Targeting Targeting, Targeting? Target, string Direction,
     TimeSpan Latency, TimeSpan Jitter, double Correlation, double LossPercent)
-    : FaultNode(Source, Path, Name, Deadline);
+    : LeafFault(Source, Path, Name, Deadline, Kind, Targeting);

@@ -28,6 +28,7 @@ public sealed partial class PatroniCluster : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly HttpClient _http;
     private readonly TimeProvider _time;
+    private readonly MemberRestarts _restarts;
     private string _patroni = "";
     private Task _routing = Task.CompletedTask;
 
@@ -39,6 +40,7 @@ public sealed partial class PatroniCluster : IAsyncDisposable
         Database = database.Database;
         AppUser = database.AppUser;
         _http = new HttpClient { Timeout = TimeSpan.FromMilliseconds(Math.Max(300, options.RouterInterval.TotalMilliseconds * 0.8)) };
+        _restarts = new MemberRestarts(run.Path, options.RestartDelay, _time, _stop.Token);
     }
 
     public PatroniOptions Options { get; }
@@ -211,6 +213,9 @@ public sealed partial class PatroniCluster : IAsyncDisposable
         }
     }
 
+    /// <summary>Waits until every replica has replayed the WAL the primary had written when the call began (see <see cref="ReplicaReplay"/>).</summary>
+    public Task WaitForReplicasToReplayAsync(TimeSpan timeout, CancellationToken ct = default) => ReplicaReplay.WaitAsync(this, timeout, ct);
+
     private void Record(LeaderChange change)
     {
         lock (_gate)
@@ -222,7 +227,7 @@ public sealed partial class PatroniCluster : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await _stop.CancelAsync();
-        await StopStartingAsync();
+        await _restarts.StopStartingAsync();
         await _routing;
         // Replicas first, so the primary's shutdown does not wait on them; then etcd.
         foreach (var member in Members.Reverse())
@@ -235,6 +240,6 @@ public sealed partial class PatroniCluster : IAsyncDisposable
         }
         _http.Dispose();
         _stop.Dispose();
-        _lifecycle.Dispose();
+        _restarts.Dispose();
     }
 }

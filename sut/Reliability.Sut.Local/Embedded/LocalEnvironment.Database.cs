@@ -34,10 +34,10 @@ public sealed partial class LocalEnvironment
             Postgres = await PostgresServer.StartAsync(Run, Options.Postgres, ct: ct);
             _teardown.Add(() => Postgres.DisposeAsync());
             var endpoint = new IPEndPoint(IPAddress.Loopback, Postgres.Port);
-            var labels = DatabaseLabels(Options);
+            var labels = EnvironmentLayout.DatabaseLabels(Options);
             return (pod, zone) =>
             {
-                var link = AddLink(new LinkProxy($"{pod}->postgres", endpoint), pod, PodLabels(pod, zone), "postgres-0", labels);
+                var link = AddLink(new LinkProxy($"{pod}->postgres", endpoint), pod, EnvironmentLayout.PodLabels(pod, zone), "postgres-0", labels);
                 return $"postgres://{Postgres.AppUser}:{Postgres.AppPassword}@127.0.0.1:{link.Proxy.Endpoint.Port}/{Postgres.Database}";
             };
         }
@@ -56,7 +56,7 @@ public sealed partial class LocalEnvironment
         {
             foreach (var member in cluster.Members)
             {
-                AddLink(new LinkProxy($"{pod}->{member.Name}", member.PostgresEndpoint), pod, PodLabels(pod, zone), member.Name, new LiveLabels(() => member.Labels));
+                AddLink(new LinkProxy($"{pod}->{member.Name}", member.PostgresEndpoint), pod, EnvironmentLayout.PodLabels(pod, zone), member.Name, new LiveLabels(() => member.Labels));
             }
             var router = new LinkProxy($"{pod}->postgres (router)", Link(pod, cluster.Primary!.Name).Proxy.Endpoint);
             _routers[pod] = router;
@@ -89,32 +89,4 @@ public sealed partial class LocalEnvironment
     private IEnumerable<Monitoring.ScrapeTarget> DatabaseScrapeTargets() =>
         Patroni?.Members.Select(m => new Monitoring.ScrapeTarget("patroni", $"127.0.0.1:{m.RestPort}",
             new Dictionary<string, string> { ["app"] = "postgres", ["zone"] = m.Zone, ["pod"] = m.Name, ["member"] = m.Name })) ?? [];
-
-    /// <summary>The Patroni links as they will be at bootstrap (the first member is the primary), for planning.</summary>
-    private static IEnumerable<LinkLayout> PlannedPatroniLinks(EnvironmentOptions options)
-    {
-        var members = options.Patroni.MemberZones.Select((zone, i) => (Name: $"postgres-{i}", Zone: zone, Role: i == 0 ? MemberRole.Primary : MemberRole.Replica)).ToList();
-        foreach (var m in members)
-        {
-            foreach (var zone in options.Patroni.EtcdZones)
-            {
-                yield return new LinkLayout($"{m.Name}->etcd-{zone}", m.Name, PatroniMember.LabelsFor(m.Name, m.Zone, m.Role), $"etcd-{zone}", EtcdMember.LabelsFor(zone));
-            }
-        }
-        // Replication and pg_rewind between the two members (see PatroniCluster.StartAsync).
-        if (members.Count == 2)
-        {
-            foreach (var (from, to) in new[] { (members[1], members[0]), (members[0], members[1]) })
-            {
-                yield return new LinkLayout($"{from.Name}->{to.Name}", from.Name, PatroniMember.LabelsFor(from.Name, from.Zone, from.Role), to.Name, PatroniMember.LabelsFor(to.Name, to.Zone, to.Role));
-            }
-        }
-        foreach (var (pod, zone) in options.Pods())
-        {
-            foreach (var m in members)
-            {
-                yield return new LinkLayout($"{pod}->{m.Name}", pod, PodLabels(pod, zone), m.Name, PatroniMember.LabelsFor(m.Name, m.Zone, m.Role));
-            }
-        }
-    }
 }

@@ -106,7 +106,7 @@ public sealed partial class LocalEnvironment : IAsyncDisposable
         var targets = new List<LoadBalancerTarget>();
         foreach (var replica in replicas)
         {
-            var link = AddLink(new LinkProxy($"lb->{replica.Pod}", new IPEndPoint(IPAddress.Loopback, replica.Port)), "lb", LoadBalancerLabels, replica.Pod, replica.Labels);
+            var link = AddLink(new LinkProxy($"lb->{replica.Pod}", new IPEndPoint(IPAddress.Loopback, replica.Port)), "lb", EnvironmentLayout.LoadBalancerLabels, replica.Pod, replica.Labels);
             targets.Add(new LoadBalancerTarget(replica.Pod, replica.Zone, new Uri($"http://127.0.0.1:{link.Proxy.Endpoint.Port}/")));
         }
         LoadBalancer = await LoadBalancer.StartAsync(targets, Options.LoadBalancer, ct);
@@ -210,35 +210,8 @@ public sealed partial class LocalEnvironment : IAsyncDisposable
         return environment;
     }
 
-    /// <summary>
-    /// The network paths an environment with these options has, named and labelled exactly as
-    /// <see cref="Links"/> will be once started: what a dry run plans faults against.
-    /// </summary>
-    public static IReadOnlyList<LinkLayout> PlannedLinks(EnvironmentOptions options)
-    {
-        var links = new List<LinkLayout>();
-        if (options.Database == Database.DatabaseMode.Patroni)
-        {
-            links.AddRange(PlannedPatroniLinks(options));
-        }
-        foreach (var (pod, zone) in options.Database == Database.DatabaseMode.Single ? options.Pods() : [])
-        {
-            links.Add(new LinkLayout($"{pod}->postgres", pod, PodLabels(pod, zone), "postgres-0", DatabaseLabels(options)));
-        }
-        foreach (var (pod, zone) in options.Pods())
-        {
-            links.Add(new LinkLayout($"lb->{pod}", "lb", LoadBalancerLabels, pod, PodLabels(pod, zone)));
-        }
-        return links;
-    }
-
-    private static Dictionary<string, string> DatabaseLabels(EnvironmentOptions options) =>
-        new() { ["app"] = "postgres", ["zone"] = options.DatabaseZone, ["topology.kubernetes.io/zone"] = options.DatabaseZone, ["pod"] = "postgres-0" };
-
-    private static Dictionary<string, string> PodLabels(string pod, string zone) =>
-        new() { ["app"] = "sut", ["pod"] = pod, ["zone"] = zone, ["topology.kubernetes.io/zone"] = zone };
-
-    private static readonly Dictionary<string, string> LoadBalancerLabels = new() { ["app"] = "lb" };
+    /// <summary>The network paths an environment with these options will have (see <see cref="EnvironmentLayout"/>): what a dry run plans faults against.</summary>
+    public static IReadOnlyList<LinkLayout> PlannedLinks(EnvironmentOptions options) => EnvironmentLayout.PlannedLinks(options);
 
     private static async Task WaitForAsync(Func<bool> condition, TimeSpan timeout, string what, CancellationToken ct)
     {

@@ -26,6 +26,7 @@ internal static class CommandLine
             Exit codes: 0 passed, 1 a hypothesis or threshold failed, 2 invalid input,
             3 environment or observation error (inconclusive), 130 interrupted (faults rolled back).
             """);
+        root.Options.Add(LoadTargets.Assemblies);
         root.Subcommands.Add(GameDayCommand.Create());
         root.Subcommands.Add(RunCommand.Create());
         root.Subcommands.Add(EnvCommand.Create());

@@ -76,7 +76,7 @@ public sealed partial class ExperimentRunner(RunTarget target, TextWriter consol
         var scenario = loadTarget.Create(spec.Scenario, new TargetContext(ledger, time)) with { Simulations = [simulation], WarmUp = spec.WarmUp };
         var progress = new JournalProgress(run.Journal, loadConsole);
         using var stopLoad = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        var loadTask = StartLoad(scenario, progress, spec.Timeout, stopLoad.Token);
+        var loadTask = StartLoad(loadTarget, scenario, progress, spec.Timeout, stopLoad.Token);
         try
         {
             await Task.WhenAny(progress.Started, loadTask).WaitAsync(ct);
@@ -121,7 +121,7 @@ public sealed partial class ExperimentRunner(RunTarget target, TextWriter consol
         }
     }
 
-    private Task<ScenarioRun> StartLoad(Scenario scenario, ILoadProgress progress, TimeSpan timeout, CancellationToken stop)
+    private Task<ScenarioRun> StartLoad(ILoadTarget loadTarget, Scenario scenario, ILoadProgress progress, TimeSpan timeout, CancellationToken stop)
     {
         if (LoadRunner is { } fake)
         {
@@ -131,7 +131,7 @@ public sealed partial class ExperimentRunner(RunTarget target, TextWriter consol
 
         async Task<ScenarioRun> RunEngineAsync()
         {
-            using var http = LoadHttpClient.Create(target.EntryPoint, timeout);
+            using var http = LoadHttpClient.Create(loadTarget.BaseAddress(target.EntryPoint), timeout);
             return await new LoadEngine(http, time, progress).RunAsync(scenario, stop);
         }
     }

@@ -46,7 +46,8 @@ internal static class KubernetesGameDay
             return ExitCodes.Passed;
         }
         using var observers = new KubernetesRun.Observers(settings);
-        using var serviceHttp = new HttpClient { BaseAddress = service, Timeout = TimeSpan.FromSeconds(5) };
+        // The steady-state gate asks the service's /ready under its URL.
+        using var serviceHttp = new HttpClient { BaseAddress = new Uri(service!.GetLeftPart(UriPartial.Path).TrimEnd('/') + "/"), Timeout = TimeSpan.FromSeconds(5) };
         var steady = new ClusterSteadyState(client, settings.AllowedNamespaces, serviceHttp);
         return await GameDayCommand.RunDayAsync(loaded, GameDayCommand.Folder(output, loaded.Plan),
             e => observers.Target(service!, Driver(e)), steady.ProblemAsync, ct);

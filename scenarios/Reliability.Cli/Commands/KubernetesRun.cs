@@ -75,9 +75,9 @@ internal static class KubernetesRun
         return await RunCommand.ExecuteAsync(prepared, observers.Target(ServiceUrl(settings)!, driver), folder, ct);
     }
 
-    /// <summary>The service URL with a trailing slash, or null when missing or not absolute.</summary>
+    /// <summary>The service URL as given (each load target makes its base address of it), or null when missing or not an absolute http(s) URL.</summary>
     internal static Uri? ServiceUrl(KubernetesSettings settings) =>
-        settings.Url is { } url && Uri.TryCreate(url.EndsWith('/') ? url : url + "/", UriKind.Absolute, out var uri) ? uri : null;
+        settings.Url is { } url && Uri.TryCreate(url, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https" ? uri : null;
 
     /// <summary>A client from the kubeconfig (or in-cluster configuration); null, with the reason printed, when there is none.</summary>
     internal static async Task<k8s.Kubernetes?> ConnectAsync(KubernetesSettings settings)

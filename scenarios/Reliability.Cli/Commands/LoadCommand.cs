@@ -60,10 +60,8 @@ internal static class LoadCommand
         {
             profile = Profile(args);
             requestTimeout = DurationText.Parse(args.Timeout);
-            // The http target GETs exactly the URL given; the others resolve their paths under it as a base.
-            var url = loadTarget is HttpTarget || args.Target.EndsWith('/') ? args.Target : args.Target + "/";
-            baseAddress = Uri.TryCreate(url, UriKind.Absolute, out var parsed) && parsed.Scheme is "http" or "https"
-                ? parsed : throw new FormatException($"--target '{args.Target}' is not an absolute http(s) URL");
+            baseAddress = Uri.TryCreate(args.Target, UriKind.Absolute, out var parsed) && parsed.Scheme is "http" or "https"
+                ? loadTarget.BaseAddress(parsed) : throw new FormatException($"--target '{args.Target}' is not an absolute http(s) URL");
         }
         catch (Exception ex) when (ex is FormatException or SimulationFileException or ArgumentException or IOException)
         {

@@ -14,6 +14,8 @@ public sealed class HttpTarget : ILoadTarget
 
     public IRowReader? Rows => null;
 
+    public bool RequestsUrlAsGiven => true;
+
     public Scenario Create(string scenario, TargetContext context) => scenario == "get"
         ? new Scenario { Name = "http-get", Run = ctx => ctx.Get("get", "") }
         : throw new ArgumentException($"unknown scenario '{scenario}' of target {Name} (one of {string.Join(", ", Scenarios)})");

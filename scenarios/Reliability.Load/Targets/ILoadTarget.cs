@@ -22,6 +22,15 @@ public interface ILoadTarget
 
     /// <summary>Reads back what the target stored, for the RPO check; null when it keeps nothing the harness can read.</summary>
     IRowReader? Rows { get; }
+
+    /// <summary>
+    /// True when the scenarios request the run's URL itself (path and query as given); false when the URL is
+    /// a base under which their relative paths resolve, so it gets a trailing slash.
+    /// </summary>
+    bool RequestsUrlAsGiven => false;
+
+    /// <summary>The HTTP base address for a run against <paramref name="url"/>.</summary>
+    Uri BaseAddress(Uri url) => RequestsUrlAsGiven || url.AbsolutePath.EndsWith('/') ? url : new Uri(url.GetLeftPart(UriPartial.Path) + "/" + url.Query);
 }
 
 /// <summary>What a target's scenarios may use: the write ledger (acknowledged writes) and the clock.</summary>

@@ -105,7 +105,7 @@ public sealed partial class ExperimentRunner(RunTarget target, TextWriter consol
             await DelayUntilAsync(recoveryEnd, ct);
             run.Phase(null, recoveryEnd);
             // The load's own duration ends about now; bound the wait for in-flight requests by their timeout.
-            stopLoad.CancelAfter(spec.Timeout + TimeSpan.FromSeconds(2) + TimeSpan.FromSeconds(Math.Max(0, (start + total - time.GetUtcNow()).TotalSeconds)));
+            using var loadDeadline = time.CancelAfter(stopLoad, spec.Timeout + TimeSpan.FromSeconds(2) + TimeSpan.FromSeconds(Math.Max(0, (start + total - time.GetUtcNow()).TotalSeconds)));
             WriteLoad(run.Journal, await loadTask);
         }
         finally
@@ -142,7 +142,7 @@ public sealed partial class ExperimentRunner(RunTarget target, TextWriter consol
         var injectedAt = time.GetUtcNow();
         run.Phase(Phase.Fault, injectedAt);
         using var window = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        window.CancelAfter(definition.Timeline.Fault);
+        using var windowEnd = time.CancelAfter(window, definition.Timeline.Fault);
         using var watchStops = CancellationTokenSource.CreateLinkedTokenSource(ct);
         var stops = WatchStopConditionsAsync(run, progress, injectedAt, window, watchStops.Token);
         try

@@ -8,6 +8,7 @@ using Reliability.Evidence.Journal;
 using Reliability.Evidence.Journal.Events;
 using Reliability.Experiments.Faults;
 using Reliability.Experiments.Observers;
+using Reliability.Experiments.Running;
 
 namespace Reliability.Experiments.Drivers.Kubernetes;
 
@@ -82,10 +83,7 @@ public sealed partial class KubernetesChaosDriver(IKubernetes client, IReadOnlyC
             journal.Write(new FaultInjected(leaf.Name, document.Kind, (leaf as LeafFault)?.Action, planned.Effect, planned.Pods, planned.Links, document.File));
         }
         using var hold = CancellationTokenSource.CreateLinkedTokenSource(window);
-        if (root.Deadline is { } deadline)
-        {
-            hold.CancelAfter(deadline);
-        }
+        using var holdTimer = root.Deadline is { } deadline ? _time.CancelAfter(hold, deadline) : null;
         try
         {
             await Task.Delay(Timeout.InfiniteTimeSpan, _time, hold.Token);

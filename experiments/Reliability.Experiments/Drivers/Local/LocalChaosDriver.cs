@@ -2,6 +2,7 @@ using Reliability.Evidence.Journal;
 using Reliability.Experiments.ChaosMesh;
 using Reliability.Experiments.Faults;
 using Reliability.Experiments.Observers;
+using Reliability.Experiments.Running;
 using Reliability.Sut.Local.Embedded;
 
 namespace Reliability.Experiments.Drivers.Local;
@@ -15,6 +16,7 @@ public sealed class LocalChaosDriver : IChaosDriver
 {
     private readonly LocalEnvironment? _environment;
     private readonly LocalFaultContext _local;
+    private readonly TimeProvider _time;
 
     public LocalChaosDriver(LocalEnvironment environment, int seed, TimeProvider? time = null)
         : this(environment, [.. environment.Links.Select(l => new LinkLayout(l.Name, l.From, l.FromLabels, l.To, l.ToLabels))], seed, time ?? TimeProvider.System)
@@ -24,6 +26,7 @@ public sealed class LocalChaosDriver : IChaosDriver
     private LocalChaosDriver(LocalEnvironment? environment, IReadOnlyList<LinkLayout> layout, int seed, TimeProvider time)
     {
         _environment = environment;
+        _time = time;
         _local = new LocalFaultContext(environment, layout, seed, time);
     }
 
@@ -71,10 +74,7 @@ public sealed class LocalChaosDriver : IChaosDriver
     private async Task RunNodeAsync(FaultNode node, FaultPlan plan, ExperimentJournal journal, CancellationToken window)
     {
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(window);
-        if (node.Deadline is { } d)
-        {
-            deadline.CancelAfter(d);
-        }
+        using var deadlineTimer = node.Deadline is { } d ? _time.CancelAfter(deadline, d) : null;
         switch (node)
         {
             case FaultGroup { Parallel: true } group:

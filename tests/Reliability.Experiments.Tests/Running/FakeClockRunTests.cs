@@ -1,0 +1,177 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Time.Testing;
+using Reliability.Evidence;
+using Reliability.Evidence.Journal;
+using Reliability.Evidence.Journal.Events;
+using Reliability.Evidence.Results;
+using Reliability.Evidence.Specs;
+using Reliability.Experiments.ChaosMesh;
+using Reliability.Experiments.Drivers;
+using Reliability.Experiments.Faults;
+using Reliability.Experiments.Observers;
+using Reliability.Experiments.Running;
+using Reliability.Load.Engine;
+using Reliability.Load.Scenarios;
+using Reliability.Slo.Verdicts;
+
+namespace Reliability.Experiments.Tests.Running;
+
+/// <summary>
+/// A whole experiment timeline (warm-up, steady state, fault, recovery, then the verdicts) on a fake clock,
+/// with a fake driver and a fake load whose failures are known in advance: the runner's phases, its
+/// rollback and the judge's verdicts are checked to the second, in a fraction of the experiment's time.
+/// </summary>
+public sealed class FakeClockRunTests : IDisposable
+{
+    private static readonly DateTimeOffset T0 = new(2026, 12, 6, 12, 0, 0, TimeSpan.Zero);
+    private readonly string _dir = Directory.CreateTempSubdirectory("fake-clock-").FullName;
+    private static readonly TimeSpan Step = TimeSpan.FromMilliseconds(250);
+    private readonly FakeTimeProvider _time = new(T0);
+
+    [Fact]
+    public async Task A_whole_timeline_runs_on_a_fake_clock_and_is_judged_from_its_journal()
+    {
+        var experiment = Load("""
+            load: { scenario: crud, rate: 10, warmUp: 1s }
+            timeline: { steadyState: 10s, fault: 10s, recovery: 10s }
+            hypotheses:
+              slo: { steady: ["fail_rate < 1%"], fault: ["fail_rate < 5%"], recovery: ["fail_rate < 1%"] }
+              rto: { max: 10s, sli: "fail_rate < 1%", window: 1s, stableFor: 2s }
+            """);
+        // Seconds of the load (counted from its start) in which every iteration fails: the first 3 s of the fault.
+        var load = new FakeLoad(_time, failFrom: 11, failTo: 14);
+        var driver = new FakeDriver(_time);
+        var runner = new ExperimentRunner(new RunTarget(new Uri("http://127.0.0.1:9/"), driver, null, null), TextWriter.Null, _time) { LoadRunner = load.RunAsync };
+        await using var journal = new ExperimentJournal(Path.Combine(_dir, "journal.jsonl"), _time);
+        var clock = Stopwatch.StartNew();
+
+        // On the thread pool: continuations then run as the fake timers fire, not through xunit's context.
+        var run = Task.Run(() => runner.RunAsync(experiment, journal, Path.Combine(_dir, "write-ledger.jsonl"), CancellationToken.None));
+        var step = 0;
+        await Task.Run(() =>
+        {
+            for (; step < 1_000 && !run.IsCompleted; step++)
+            {
+                _time.Advance(Step);
+                // Lets the continuations the fired timers released run before the clock moves on.
+                for (var wait = 0; wait < 50 && (wait < 2 || ThreadPool.PendingWorkItemCount > 0); wait++)
+                {
+                    Thread.Sleep(1);
+                }
+            }
+        });
+        var looped = clock.Elapsed;
+        var evidence = await run.WaitAsync(TimeSpan.FromSeconds(10));
+        var verdicts = await new Judge(null, new Observation(false, false, 1), []).JudgeAsync(experiment.Definition, journal, evidence.WriteAcks, CancellationToken.None);
+        var took = clock.Elapsed;
+
+        evidence.Outcome.Should().Be(ExperimentOutcome.Completed);
+        var timeline = Timeline.From(journal.Events);
+        var start = journal.Of<LoadStarted>().Single().StartedAt;
+        timeline.Phases[Phase.Steady].Should().Be(new TimeWindow(start.AddSeconds(1), start.AddSeconds(11)), "the steady state follows the 1 s warm-up");
+        timeline.Phases[Phase.Fault].Start.Should().BeCloseTo(start.AddSeconds(11), Step);
+        timeline.Phases[Phase.Fault].Duration.Should().BeCloseTo(TimeSpan.FromSeconds(10), Step * 2, "the fault window closes on the run's clock");
+        timeline.Phases[Phase.Recovery].Duration.Should().BeCloseTo(TimeSpan.FromSeconds(10), Step * 2);
+        driver.Recovered.Should().BeTrue("the fault is rolled back at the end of its window");
+        journal.Of<RolledBack>().Should().ContainSingle().Which.Reason.Should().Be("end of fault window");
+        timeline.Load!.Window(start.AddSeconds(1), start.AddSeconds(31)).Count.Should().Be(300);
+
+        verdicts.Select(v => (v.Hypothesis, v.Status)).Should().Equal(
+            ("steady: fail_rate < 1%", VerdictStatus.Passed),
+            ("fault: fail_rate < 5%", VerdictStatus.Failed),
+            ("recovery: fail_rate < 1%", VerdictStatus.Passed),
+            ("RTO ≤ 10.0 s (SLI fail_rate < 1% over 1.0 s, stable 2.0 s)", VerdictStatus.Passed));
+        // Phases end when the runner gets to them, so a boundary may land one clock step late and take in one more second of load.
+        verdicts[1].Measured.Should().BeOneOf(["30 %", "27.273 %"], "the 30 failures fall in the fault window of 10 (or 11) seconds");
+        verdicts[3].Measured.Should().BeOneOf(["3.0 s", "4.0 s"], "the failing seconds end 3 s after injection, and RTO is counted at the end of a 1 s window");
+        took.Should().BeLessThan(TimeSpan.FromSeconds(10), $"31 s of experiment ran on the fake clock, not the wall clock ({step} steps in {looped})");
+    }
+
+    private LoadedExperiment Load(string body)
+    {
+        var path = Path.Combine(_dir, "experiment.yaml");
+        File.WriteAllText(path, $"""
+            apiVersion: reliability.dev/v1alpha1
+            kind: Experiment
+            metadata: {"{"} name: fake-clock {"}"}
+            faults: ["{Path.Combine(Definitions.ExperimentsFolder.Path, "chaos", "pod-kill.yaml")}"]
+            seed: 1
+            {body}
+            """);
+        return ExperimentLoader.Load(path, ChaosMeshSchemas.Load(), TestTargets.Catalog, strict: true);
+    }
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    /// <summary>
+    /// Ten iterations a second, each 20 ms, recorded in advance by their intended second, all failing in
+    /// [failFrom, failTo); then it lasts the scenario's duration on the fake clock, as the engine would.
+    /// </summary>
+    private sealed class FakeLoad(TimeProvider time, int failFrom, int failTo)
+    {
+        public async Task<ScenarioRun> RunAsync(Scenario scenario, ILoadProgress progress, CancellationToken stop)
+        {
+            var start = time.GetUtcNow();
+            var measurements = new RunMeasurements(TimeSpan.FromSeconds(1));
+            for (var second = (int)scenario.WarmUp.TotalSeconds; second < (int)scenario.Duration.TotalSeconds; second++)
+            {
+                for (var i = 0; i < 10; i++)
+                {
+                    var ok = second < failFrom || second >= failTo;
+                    var latency = TimeSpan.FromMilliseconds(20);
+                    measurements.Series.At(TimeSpan.FromSeconds(second + i / 10.0)).Record(ok, ok ? null : "http_503", latency, latency);
+                    measurements.Scenario.Record(ok, ok ? null : "http_503", latency, latency);
+                }
+            }
+            progress.OnStart(start);
+            progress.OnTick(scenario, measurements, TimeSpan.Zero);
+            try
+            {
+                await Task.Delay(scenario.Duration, time, stop);
+            }
+            catch (OperationCanceledException)
+            {
+            }
+            return new ScenarioRun(scenario, measurements, [], start, scenario.Duration - scenario.WarmUp, null, Cancelled: false);
+        }
+    }
+
+    /// <summary>Injects at once (journalled as the local driver does), holds until the window closes, recovers.</summary>
+    private sealed class FakeDriver(TimeProvider time) : IChaosDriver
+    {
+        public bool Recovered { get; private set; }
+
+        public string Name => "fake";
+
+        public Task<FaultPlan> PlanAsync(IReadOnlyList<FaultNode> faults, CancellationToken ct) =>
+            Task.FromResult(new FaultPlan(Name, faults, [.. faults.SelectMany(f => f.Leaves()).Select(l => new PlannedFault(l, ["sut-zone-a-0"], [], "fake kill"))]));
+
+        public async Task RunAsync(FaultPlan plan, ExperimentJournal journal, CancellationToken window)
+        {
+            foreach (var leaf in plan.Leaves)
+            {
+                journal.Write(new FaultInjected(leaf.Fault.Name, "PodChaos", "pod-kill", leaf.Effect, leaf.Pods, [], "fake"));
+            }
+            try
+            {
+                await Task.Delay(Timeout.InfiniteTimeSpan, time, window);
+            }
+            catch (OperationCanceledException)
+            {
+            }
+            await RecoverAllAsync(journal);
+        }
+
+        public Task RecoverAllAsync(ExperimentJournal journal)
+        {
+            if (!Recovered)
+            {
+                Recovered = true;
+                journal.Write(new FaultRecovered("sut-pod-kill"));
+            }
+            return Task.CompletedTask;
+        }
+
+        public IReadOnlyList<IRunObserver> Observers(TimeProvider time) => [];
+    }
+}

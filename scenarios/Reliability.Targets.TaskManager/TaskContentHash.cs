@@ -8,7 +8,7 @@ namespace Reliability.Targets.TaskManager;
 /// The content of a task as one hash, computed the same way from an API response and from a database row,
 /// so the RPO check can tell a stale row from a current one.
 /// </summary>
-public static class TaskContentHash
+internal static class TaskContentHash
 {
     public static string Of(string title, string? description, string status, string priority, DateTimeOffset? dueDate)
     {

@@ -12,7 +12,7 @@ namespace Reliability.Targets.TaskManager;
 /// hook: the password KDF is slow by design), reuses its bearer token, and logs in again on a 401 or
 /// when the token is about to expire. The password and token live only here: never logged, never reported.
 /// </summary>
-public sealed class TaskManagerSession
+internal sealed class TaskManagerSession
 {
     private const string Key = "task-manager-session";
     private readonly string _password = Convert.ToHexString(RandomNumberGenerator.GetBytes(16));

@@ -5,7 +5,7 @@ using System.Text.Json.Serialization;
 namespace Reliability.Evidence.Journal;
 
 /// <summary>How the journal is written and read: camelCase fields, kebab-case enums, nulls left out.</summary>
-public static class JournalJson
+internal static class JournalJson
 {
     public static readonly JsonSerializerOptions Options = new()
     {

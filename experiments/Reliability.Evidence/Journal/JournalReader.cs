@@ -3,7 +3,7 @@ using System.Text.Json;
 namespace Reliability.Evidence.Journal;
 
 /// <summary>Reads journal.jsonl back into its typed events; the one reader of the format.</summary>
-public static class JournalReader
+internal static class JournalReader
 {
     /// <summary>
     /// Every event of the file, in order. A last line cut short by a crash is left out (the journal is

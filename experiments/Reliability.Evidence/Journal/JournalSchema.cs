@@ -10,7 +10,7 @@ namespace Reliability.Evidence.Journal;
 /// The JSON Schema of one journal line (reports/schema/journal-v1.schema.json), derived from the event
 /// records themselves so it cannot drift from what is written; a test keeps the committed file equal to it.
 /// </summary>
-public static class JournalSchema
+internal static class JournalSchema
 {
     public const string Id = "https://reliability.dev/schema/journal-v1.schema.json";
 

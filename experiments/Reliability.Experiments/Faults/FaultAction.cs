@@ -1,7 +1,7 @@
 namespace Reliability.Experiments.Faults;
 
 /// <summary>Every fault the harness can inject, one per kind; Chaos Mesh's own names are in <see cref="IFaultKind"/>.</summary>
-public enum FaultAction
+internal enum FaultAction
 {
     PodKill,
     PodFailure,

@@ -1,7 +1,7 @@
 namespace Reliability.Experiments.Faults;
 
 /// <summary>The fault kinds the harness knows: the one place a new kind is registered.</summary>
-public static class FaultKinds
+internal static class FaultKinds
 {
     public static readonly IReadOnlyList<IFaultKind> All =
     [

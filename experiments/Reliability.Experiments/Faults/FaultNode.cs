@@ -3,7 +3,7 @@ using Reliability.Experiments.ChaosMesh.Objects;
 namespace Reliability.Experiments.Faults;
 
 /// <summary>Which pods a fault hits: a selector, then a mode that picks among the matches.</summary>
-public sealed record Targeting(ChaosSelector Selector, PodMode Mode)
+internal sealed record Targeting(ChaosSelector Selector, PodMode Mode)
 {
     public override string ToString() => $"{Mode} of [{Selector}]";
 }
@@ -22,15 +22,15 @@ public abstract record FaultNode(ChaosDocument Source, string Path, string Name,
     };
 }
 
-public sealed record FaultGroup(ChaosDocument Source, string Path, string Name, TimeSpan? Deadline, bool Parallel, IReadOnlyList<FaultNode> Children)
+internal sealed record FaultGroup(ChaosDocument Source, string Path, string Name, TimeSpan? Deadline, bool Parallel, IReadOnlyList<FaultNode> Children)
     : FaultNode(Source, Path, Name, Deadline);
 
 /// <summary>A Workflow Suspend template: wait for the deadline.</summary>
-public sealed record SuspendFault(ChaosDocument Source, string Path, string Name, TimeSpan? Deadline)
+internal sealed record SuspendFault(ChaosDocument Source, string Path, string Name, TimeSpan? Deadline)
     : FaultNode(Source, Path, Name, Deadline);
 
 /// <summary>One fault of one kind on the pods its targeting picks; the kind reads, applies and plans it.</summary>
-public abstract record LeafFault(ChaosDocument Source, string Path, string Name, TimeSpan? Deadline, IFaultKind Kind, Targeting Targeting)
+internal abstract record LeafFault(ChaosDocument Source, string Path, string Name, TimeSpan? Deadline, IFaultKind Kind, Targeting Targeting)
     : FaultNode(Source, Path, Name, Deadline)
 {
     /// <summary>The Chaos Mesh action, e.g. "pod-kill", "delay".</summary>
@@ -38,7 +38,7 @@ public abstract record LeafFault(ChaosDocument Source, string Path, string Name,
 }
 
 /// <summary>PodChaos: pod-kill, pod-failure or container-kill.</summary>
-public sealed record PodFault(ChaosDocument Source, string Path, string Name, TimeSpan? Deadline, IFaultKind Kind, Targeting Targeting, long GracePeriodSeconds)
+internal sealed record PodFault(ChaosDocument Source, string Path, string Name, TimeSpan? Deadline, IFaultKind Kind, Targeting Targeting, long GracePeriodSeconds)
     : LeafFault(Source, Path, Name, Deadline, Kind, Targeting)
 {
     /// <summary>container-kill's containers. On a database member, "postgres" is the postmaster and "patroni" Patroni itself.</summary>
@@ -49,7 +49,7 @@ public sealed record PodFault(ChaosDocument Source, string Path, string Name, Ti
 /// NetworkChaos: delay, loss or partition between the selected pods and, optionally, a target set.
 /// Direction "to" hits traffic from the selected pods to the target, "from" the reverse, "both" both.
 /// </summary>
-public sealed record NetworkFault(
+internal sealed record NetworkFault(
     ChaosDocument Source, string Path, string Name, TimeSpan? Deadline, IFaultKind Kind,
     Targeting Targeting, Targeting? Target, string Direction,
     TimeSpan Latency, TimeSpan Jitter, double Correlation, double LossPercent)

@@ -10,7 +10,7 @@ namespace Reliability.Experiments.Faults;
 /// and action name (<see cref="FaultKinds"/>), a Workflow to its templates. Every problem is collected
 /// with its location.
 /// </summary>
-public static class FaultReader
+internal static class FaultReader
 {
     public static FaultNode Read(ChaosDocument document, bool strict)
     {

@@ -12,7 +12,7 @@ namespace Reliability.Experiments.Faults;
 /// (the local driver) every field the harness cannot honour is refused with its location rather than
 /// ignored; lenient mode (Kubernetes, where Chaos Mesh applies the object) reads only what planning needs.
 /// </summary>
-public sealed class FaultSpec
+internal sealed class FaultSpec
 {
     private static readonly HashSet<string> SelectorFields = ["namespaces", "labelSelectors", "expressionSelectors", "nodeSelectors", "pods"];
     private readonly List<ManifestProblem> _problems;

@@ -10,7 +10,7 @@ namespace Reliability.Experiments.Faults;
 /// local driver refuses), what it does to the embedded environment, and how it is planned on a cluster,
 /// where Chaos Mesh applies it. Each kind is registered once, in <see cref="FaultKinds"/>.
 /// </summary>
-public interface IFaultKind
+internal interface IFaultKind
 {
     FaultAction Action { get; }
 

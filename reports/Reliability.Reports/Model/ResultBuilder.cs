@@ -6,7 +6,7 @@ using Reliability.Evidence.Results;
 namespace Reliability.Reports.Model;
 
 /// <summary>Builds the result model from a finished experiment: its verdicts and its timeline.</summary>
-public static class ResultBuilder
+internal static class ResultBuilder
 {
     public static ResultModel From(ExperimentResult result)
     {

@@ -11,7 +11,7 @@ namespace Reliability.Reports.Writers;
 /// opens offline and from a CI artefact. One timeline of throughput, errors and latency with the fault
 /// window shaded and the RTO marked; alert activity on the same axis; phase tables; verdicts; the load summary.
 /// </summary>
-public static partial class HtmlWriter
+internal static partial class HtmlWriter
 {
     public static string Write(ResultModel result, string? title = null) =>
         Page(title ?? $"Experiment {result.Experiment.Name}", Section(result, level: 1));

@@ -9,7 +9,7 @@ namespace Reliability.Reports.Writers;
 /// message carries the measured value and the threshold; an inconclusive one is an &lt;error&gt;, so a CI
 /// gate never reads it as a pass.
 /// </summary>
-public static class JUnitWriter
+internal static class JUnitWriter
 {
     public static string Write(IEnumerable<ResultModel> results)
     {

@@ -5,7 +5,7 @@ using Reliability.Reports.Model;
 namespace Reliability.Reports.Writers;
 
 /// <summary>The short summary CI shows: the verdict table, the key figures and links to the artefacts.</summary>
-public static class MarkdownWriter
+internal static class MarkdownWriter
 {
     public static string Write(ResultModel result)
     {

@@ -5,7 +5,7 @@ using Reliability.Reports.Model;
 
 namespace Reliability.Reports.Writers;
 
-public static class ResultJson
+internal static class ResultJson
 {
     public static readonly JsonSerializerOptions Options = new()
     {

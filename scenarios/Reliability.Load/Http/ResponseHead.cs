@@ -80,4 +80,4 @@ internal readonly record struct ResponseHead(int StatusCode, long? ContentLength
 }
 
 /// <summary>The server broke HTTP/1.1 framing; the connection is closed and the step fails with this type.</summary>
-public sealed class MalformedResponseException(string message) : IOException(message);
+internal sealed class MalformedResponseException(string message) : IOException(message);

@@ -17,7 +17,7 @@ public abstract record LoadSimulation
 }
 
 /// <summary>A stage of a ramp: reach <see cref="Target"/> (rate per second, or users) linearly over <see cref="Duration"/>.</summary>
-public sealed record RampStage(TimeSpan Duration, double Target);
+internal sealed record RampStage(TimeSpan Duration, double Target);
 
 /// <summary>
 /// Open model (k6 constant-arrival-rate): iterations start at a fixed rate whatever the response times.
@@ -39,7 +39,7 @@ public sealed record ConstantArrivalRate(double Rate, TimeSpan During, int MaxCo
 }
 
 /// <summary>Open model (k6 ramping-arrival-rate): the rate moves linearly from stage to stage, starting at <see cref="StartRate"/>.</summary>
-public sealed record RampingArrivalRate(double StartRate, IReadOnlyList<RampStage> Stages, int MaxConcurrent) : LoadSimulation
+internal sealed record RampingArrivalRate(double StartRate, IReadOnlyList<RampStage> Stages, int MaxConcurrent) : LoadSimulation
 {
     public override TimeSpan Duration => Stages.Aggregate(TimeSpan.Zero, (sum, s) => sum + s.Duration);
     public override string Describe() => $"open ramp: {StartRate:0.##}/s then {string.Join(", ", Stages.Select(s => $"{s.Target:0.##}/s over {s.Duration.TotalSeconds:0.#} s"))}";
@@ -70,7 +70,7 @@ public sealed record ConstantUsers(int Users, TimeSpan During) : LoadSimulation
 }
 
 /// <summary>Closed model with the number of users moving linearly from stage to stage.</summary>
-public sealed record RampingUsers(int StartUsers, IReadOnlyList<RampStage> Stages) : LoadSimulation
+internal sealed record RampingUsers(int StartUsers, IReadOnlyList<RampStage> Stages) : LoadSimulation
 {
     public override TimeSpan Duration => Stages.Aggregate(TimeSpan.Zero, (sum, s) => sum + s.Duration);
     public override string Describe() => $"closed ramp: {StartUsers} users then {string.Join(", ", Stages.Select(s => $"{s.Target:0} over {s.Duration.TotalSeconds:0.#} s"))}";
@@ -85,7 +85,7 @@ public sealed record RampingUsers(int StartUsers, IReadOnlyList<RampStage> Stage
 }
 
 /// <summary>No load for a while.</summary>
-public sealed record Pause(TimeSpan During) : LoadSimulation
+internal sealed record Pause(TimeSpan During) : LoadSimulation
 {
     public override TimeSpan Duration => During;
     public override string Describe() => $"pause {During.TotalSeconds:0.#} s";

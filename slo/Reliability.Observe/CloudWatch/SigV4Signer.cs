@@ -14,7 +14,7 @@ public sealed record AwsCredentials(string AccessKey, string SecretKey, string? 
 /// AWS Signature Version 4 (header form). Proven against AWS's published test vectors (get-vanilla and
 /// others) and cross-checked against botocore, which signs requests the stand-in verifies with this code.
 /// </summary>
-public static class SigV4Signer
+internal static class SigV4Signer
 {
     public const string Algorithm = "AWS4-HMAC-SHA256";
     public static readonly string EmptyPayloadHash = Hex(SHA256.HashData([]));

@@ -5,7 +5,7 @@ namespace Reliability.Slo.Rto;
 /// sliding window meets the objective and keeps meeting it for the stability period. RTO is the time
 /// from injection to that moment; if service never left objective, RTO is zero.
 /// </summary>
-public static class RecoveryTime
+internal static class RecoveryTime
 {
     public sealed record Result(TimeSpan? Rto, DateTimeOffset? RecoveredAt, DateTimeOffset? FirstBadAt, string Explanation);
 

@@ -1,7 +1,7 @@
 namespace Reliability.Slo.Rto;
 
 /// <summary>The write outage a fault caused, from the acknowledgement times of the write ledger.</summary>
-public sealed record WriteOutage(DateTimeOffset? LastAckBefore, DateTimeOffset? FirstAckAfter, TimeSpan Rto)
+internal sealed record WriteOutage(DateTimeOffset? LastAckBefore, DateTimeOffset? FirstAckAfter, TimeSpan Rto)
 {
     public bool Recovered => FirstAckAfter is not null;
 }
@@ -11,7 +11,7 @@ public sealed record WriteOutage(DateTimeOffset? LastAckBefore, DateTimeOffset? 
 /// is the longest pause between two consecutive acknowledgements that ends after the injection; a pause
 /// shorter than <c>gap</c> is steady traffic, not an outage, and gives an RTO of zero.
 /// </summary>
-public static class WriteRecovery
+internal static class WriteRecovery
 {
     public static WriteOutage Measure(IEnumerable<DateTimeOffset> acks, DateTimeOffset injectedAt, DateTimeOffset end, TimeSpan gap)
     {

@@ -9,7 +9,7 @@ namespace Reliability.Slo.Specs;
 /// the multi-window multi-burn-rate alerts of the Google SRE Workbook for a 30-day SLO:
 /// page at 14.4x over 1h and 5m or 6x over 6h and 30m; ticket at 3x over 1d and 2h or 1x over 3d and 6h.
 /// </summary>
-public static class RuleGenerator
+internal static class RuleGenerator
 {
     public static readonly IReadOnlyList<string> Windows = ["5m", "30m", "1h", "2h", "6h", "1d", "3d"];
     public const string Period = "30d";

@@ -5,7 +5,7 @@ using Reliability.Evidence.Specs;
 
 namespace Reliability.Slo.Verdicts;
 
-public static partial class HypothesisEvaluator
+internal static partial class HypothesisEvaluator
 {
     /// <summary>
     /// An expected alert: firing in Prometheus within its (scaled) deadline after injection, delivered to

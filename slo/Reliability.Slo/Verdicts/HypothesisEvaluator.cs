@@ -14,7 +14,7 @@ public sealed record Observation(bool Alerts, bool Delivery, double AlertTimeSca
 /// outages, alerts, observation gaps, the load second by second, the RPO reconciliation), the server-side
 /// SLIs measured per phase, and the acknowledged writes for the write RTO.
 /// </summary>
-public static partial class HypothesisEvaluator
+internal static partial class HypothesisEvaluator
 {
     public static IReadOnlyList<Verdict> Evaluate(ExperimentDefinition definition, Timeline timeline, Observation observation,
         IReadOnlyList<PhaseSli>? server = null, IReadOnlyList<DateTimeOffset>? writeAcks = null)

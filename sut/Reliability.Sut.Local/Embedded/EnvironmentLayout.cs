@@ -6,7 +6,7 @@ namespace Reliability.Sut.Local.Embedded;
 /// The pods of an embedded environment and the network paths between them, named and labelled exactly as
 /// <see cref="LocalEnvironment.Links"/> will be once started, as Kubernetes would label the pods they stand for.
 /// </summary>
-public static class EnvironmentLayout
+internal static class EnvironmentLayout
 {
     /// <summary>
     /// The network paths an environment with these options has, named and labelled exactly as

@@ -7,7 +7,7 @@ namespace Reliability.Sut.Local.Monitoring;
 /// Rewrites a Prometheus rule file for local time: every `for:`, `keep_firing_for:` and range selector
 /// is multiplied by the time scale (never below the minimum range), everything else is left as written.
 /// </summary>
-public static partial class RuleCompressor
+internal static partial class RuleCompressor
 {
     public static string Compress(string rulesYaml, MonitoringTimings timings)
     {

@@ -18,7 +18,7 @@ namespace Reliability.Sut.Local.Processes;
 /// ephemeral range (which no bind(0) or connect() uses), each checked free, and never handed out twice by
 /// this process; each process starts at its own random place in the range.
 /// </remarks>
-public static class FreePort
+internal static class FreePort
 {
     private static readonly PortPool Pool = new(PortPool.OutsideEphemeralRange(EphemeralRange()) is { Count: > 0 } outside ? outside : [(PortPool.Floor, 65535)],
         Random.Shared.Next(), IsFree);

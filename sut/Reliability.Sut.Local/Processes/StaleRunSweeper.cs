@@ -7,7 +7,7 @@ namespace Reliability.Sut.Local.Processes;
 /// their ledger still lists. A pid is only killed when its start time matches the ledger, so a pid the
 /// kernel has since reused for something else is left alone.
 /// </summary>
-public static class StaleRunSweeper
+internal static class StaleRunSweeper
 {
     public static IReadOnlyList<string> Sweep(string root)
     {

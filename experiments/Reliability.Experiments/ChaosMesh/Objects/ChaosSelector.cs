@@ -1,7 +1,7 @@
 namespace Reliability.Experiments.ChaosMesh.Objects;
 
 /// <summary>A Kubernetes set-based requirement (Chaos Mesh's expressionSelectors): In, NotIn, Exists, DoesNotExist.</summary>
-public sealed record LabelRequirement(string Key, string Operator, IReadOnlyList<string> Values)
+internal sealed record LabelRequirement(string Key, string Operator, IReadOnlyList<string> Values)
 {
     public bool Matches(IReadOnlyDictionary<string, string> labels) => Operator switch
     {
@@ -17,7 +17,7 @@ public sealed record LabelRequirement(string Key, string Operator, IReadOnlyList
 /// Chaos Mesh's pod selector, the subset this harness understands. Namespaces default to the chaos
 /// object's own namespace, as Chaos Mesh's webhook does; every other criterion narrows the set.
 /// </summary>
-public sealed record ChaosSelector(
+internal sealed record ChaosSelector(
     IReadOnlyList<string> Namespaces,
     IReadOnlyDictionary<string, string> LabelSelectors,
     IReadOnlyList<LabelRequirement> ExpressionSelectors,
@@ -52,7 +52,7 @@ public sealed record ChaosSelector(
 }
 
 /// <summary>A pod as selectors see it: its namespace, name, labels and the labels of the node it runs on.</summary>
-public sealed record ChaosPod(string Namespace, string Name, IReadOnlyDictionary<string, string> Labels, IReadOnlyDictionary<string, string> NodeLabels)
+internal sealed record ChaosPod(string Namespace, string Name, IReadOnlyDictionary<string, string> Labels, IReadOnlyDictionary<string, string> NodeLabels)
 {
     public override string ToString() => $"{Namespace}/{Name}";
 }

@@ -4,7 +4,7 @@ using System.Text.RegularExpressions;
 namespace Reliability.Experiments.ChaosMesh.Objects;
 
 /// <summary>Go's time.ParseDuration format, which Chaos Mesh uses for durations and latencies: "30s", "200ms", "1m30s".</summary>
-public static partial class GoDuration
+internal static partial class GoDuration
 {
     public static bool TryParse(string? text, out TimeSpan value)
     {

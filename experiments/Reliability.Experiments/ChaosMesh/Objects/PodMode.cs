@@ -2,14 +2,14 @@ using System.Globalization;
 
 namespace Reliability.Experiments.ChaosMesh.Objects;
 
-public enum SelectionMode { One, All, Fixed, FixedPercent, RandomMaxPercent }
+internal enum SelectionMode { One, All, Fixed, FixedPercent, RandomMaxPercent }
 
 /// <summary>
 /// How many of the selected pods a fault hits, with Chaos Mesh's arithmetic: fixed takes min(value, n);
 /// fixed-percent floor(n × value / 100); random-max-percent floor(n × p / 100) for a random p in [0, value].
 /// The random source is injected so a run can be replayed from its seed.
 /// </summary>
-public sealed record PodMode(SelectionMode Mode, string? Value)
+internal sealed record PodMode(SelectionMode Mode, string? Value)
 {
     public static readonly IReadOnlyDictionary<string, SelectionMode> Names = new Dictionary<string, SelectionMode>
     {

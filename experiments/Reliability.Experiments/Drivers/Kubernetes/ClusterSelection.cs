@@ -10,7 +10,7 @@ namespace Reliability.Experiments.Drivers.Kubernetes;
 /// will: an empty match or a namespace outside the allow-list is a problem located in its manifest.
 /// Chaos Mesh itself picks among the candidates by mode when the object is created.
 /// </summary>
-public sealed class ClusterSelection(IKubernetes client, IReadOnlyCollection<string> allowedNamespaces)
+internal sealed class ClusterSelection(IKubernetes client, IReadOnlyCollection<string> allowedNamespaces)
 {
     public async Task<IReadOnlyList<string>> ResolveAsync(FaultNode fault, Targeting targeting, string path, CancellationToken ct)
     {

@@ -16,7 +16,7 @@ namespace Reliability.Experiments.Drivers.Local;
 /// node loss (its processes killed together, back after the cluster's restart delay). It remembers what
 /// is held down and which links carry which fault, so that everything can be undone at once.
 /// </summary>
-public sealed class LocalFaultContext
+internal sealed class LocalFaultContext
 {
     private readonly LocalEnvironment? _environment;
     private readonly LocalTopology _topology;

@@ -10,7 +10,7 @@ namespace Reliability.Experiments.Faults.ContainerKill;
 /// replica's one container is the replica itself; on a Patroni member, containerNames [postgres] kills
 /// only the postmaster, which Patroni restarts.
 /// </summary>
-public sealed class ContainerKill : PodFaultKind
+internal sealed class ContainerKill : PodFaultKind
 {
     public override FaultAction Action => FaultAction.ContainerKill;
     public override string ChaosAction => "container-kill";

@@ -18,7 +18,7 @@ namespace Reliability.Experiments.Faults.Network;
 /// <see cref="LinkFaults"/> for the fault's duration. Each action reads its own parameters and says what
 /// it does to a link.
 /// </summary>
-public abstract class NetworkFaultKind : IFaultKind
+internal abstract class NetworkFaultKind : IFaultKind
 {
     private static readonly HashSet<string> Fields = ["action", "mode", "value", "selector", "duration", "direction", "target", "delay", "loss"];
 

@@ -7,7 +7,7 @@ using Reliability.Sut.Local.Links;
 namespace Reliability.Experiments.Faults.NetworkDelay;
 
 /// <summary>NetworkChaos delay: latency with jitter and correlation on traffic in the fault's direction.</summary>
-public sealed class NetworkDelay : NetworkFaultKind
+internal sealed class NetworkDelay : NetworkFaultKind
 {
     private static readonly HashSet<string> DelayFields = ["latency", "jitter", "correlation"];
 

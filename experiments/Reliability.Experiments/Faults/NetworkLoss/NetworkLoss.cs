@@ -9,7 +9,7 @@ namespace Reliability.Experiments.Faults.NetworkLoss;
 /// NetworkChaos loss: a share of packets dropped. A user-space link sees a byte stream, not packets, so
 /// locally loss is the retransmission delay TCP would add, on the link both ways.
 /// </summary>
-public sealed class NetworkLoss : NetworkFaultKind
+internal sealed class NetworkLoss : NetworkFaultKind
 {
     private static readonly HashSet<string> LossFields = ["loss", "correlation"];
 

@@ -4,7 +4,7 @@ using Reliability.Sut.Local.Links;
 namespace Reliability.Experiments.Faults.NetworkPartition;
 
 /// <summary>NetworkChaos partition: nothing passes in the fault's direction; locally the links blackhole it.</summary>
-public sealed class NetworkPartition : NetworkFaultKind
+internal sealed class NetworkPartition : NetworkFaultKind
 {
     public override FaultAction Action => FaultAction.NetworkPartition;
     public override string ChaosAction => "partition";

@@ -10,7 +10,7 @@ namespace Reliability.Experiments.Faults.PodFailure;
 /// PodChaos pod-failure: the pod stays unavailable for the fault's duration, then comes back. Locally the
 /// replica, database member, etcd member or single database is held down and started again on recovery.
 /// </summary>
-public sealed class PodFailure : PodFaultKind
+internal sealed class PodFailure : PodFaultKind
 {
     public override FaultAction Action => FaultAction.PodFailure;
     public override string ChaosAction => "pod-failure";

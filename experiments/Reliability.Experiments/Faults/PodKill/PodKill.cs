@@ -10,7 +10,7 @@ namespace Reliability.Experiments.Faults.PodKill;
 /// restarts it; a Patroni or etcd member is a node loss (its processes killed, its connections reset),
 /// back after the cluster's restart delay.
 /// </summary>
-public sealed class PodKill : PodFaultKind
+internal sealed class PodKill : PodFaultKind
 {
     public override FaultAction Action => FaultAction.PodKill;
     public override string ChaosAction => "pod-kill";

@@ -3,7 +3,7 @@ using Reliability.Experiments.ChaosMesh.Objects;
 namespace Reliability.Experiments.Faults.Pods;
 
 /// <summary>What a pod of the embedded environment is, by its labels; pod faults act differently on each.</summary>
-public enum LocalPodType { Sut, DatabaseMember, Etcd, SingleDatabase, Other }
+internal enum LocalPodType { Sut, DatabaseMember, Etcd, SingleDatabase, Other }
 
 internal static class LocalPods
 {

@@ -12,7 +12,7 @@ namespace Reliability.Experiments.Faults.Pods;
 /// the local driver cannot act on, and the plan on a cluster. Each action says what it does to each kind
 /// of local pod (<see cref="LocalEffect"/>) and does it (<see cref="RunLocalAsync"/>).
 /// </summary>
-public abstract class PodFaultKind : IFaultKind
+internal abstract class PodFaultKind : IFaultKind
 {
     private static readonly HashSet<string> Fields = ["action", "mode", "value", "selector", "duration", "gracePeriod", "containerNames"];
 

@@ -24,7 +24,7 @@ Console.WriteLine($"min {startups[0]:0.00} s, median {startups[startups.Count / 
 Console.WriteLine();
 Console.WriteLine($"## link overhead: {RoundTrips:N0} one-byte TCP round trips to an echo server, warm connection");
 using var echo = EchoServer.Start();
-await using var link = new LinkProxy("bench", echo.Endpoint);
+await using var link = new LinkProxy("bench", echo.Endpoint, time: TimeProvider.System);
 var direct = await RoundTripsAsync(echo.Endpoint);
 var proxied = await RoundTripsAsync(link.Endpoint);
 Console.WriteLine("| path | p50 µs | p90 µs | p99 µs |");

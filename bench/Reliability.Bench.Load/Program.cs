@@ -24,7 +24,7 @@ if (args is ["closed", var url, var duration, var connections, ..] && args.Lengt
     var users = int.Parse(connections, CultureInfo.InvariantCulture);
     var during = TimeSpan.FromSeconds(int.Parse(duration, CultureInfo.InvariantCulture));
     var scenario = BenchScenario.Get("ok", new ConstantUsers(users, during + BenchScenario.WarmUp), httpClient: args is [.., "httpclient"]);
-    var running = new LoadEngine(client).RunAsync(scenario);
+    var running = new LoadEngine(client, time: TimeProvider.System).RunAsync(scenario);
     // The client's own CPU (user and kernel) per measured request, from the end of the warm-up on.
     await Task.Delay(BenchScenario.WarmUp);
     var cpuAtWarm = Process.GetCurrentProcess().TotalProcessorTime;
@@ -99,12 +99,12 @@ Console.WriteLine("| ---: | ---: | ---: | ---: | ---: | ---: |");
 // unreported run first, as the closed-model comparison warms its target.
 using (var warm = NewClient(TimeSpan.FromSeconds(10)))
 {
-    await new LoadEngine(warm).RunAsync(BenchScenario.Get("ok", new ConstantArrivalRate(1000, TimeSpan.FromSeconds(5), MaxConcurrent: 1000)));
+    await new LoadEngine(warm, time: TimeProvider.System).RunAsync(BenchScenario.Get("ok", new ConstantArrivalRate(1000, TimeSpan.FromSeconds(5), MaxConcurrent: 1000)));
 }
 foreach (var rate in new[] { 1000, 5000 })
 {
     using var http = NewClient(TimeSpan.FromSeconds(10));
-    var open = await new LoadEngine(http).RunAsync(BenchScenario.Get("ok", new ConstantArrivalRate(rate, TimeSpan.FromSeconds(seconds + 2), MaxConcurrent: 1000)));
+    var open = await new LoadEngine(http, time: TimeProvider.System).RunAsync(BenchScenario.Get("ok", new ConstantArrivalRate(rate, TimeSpan.FromSeconds(seconds + 2), MaxConcurrent: 1000)));
     var achieved = open.Measurements.Scenario.Count / open.MeasuredFor.TotalSeconds;
     Console.WriteLine($"| {rate} | {achieved:0.0} | {100 * (achieved - rate) / rate:+0.00;-0.00;0.00}% | {open.Measurements.SchedulingLag.Percentile(99).TotalMilliseconds:0.000} ms | {open.Measurements.Scenario.Latency.Percentile(99).TotalMilliseconds:0.00} ms | {open.Measurements.Dropped} |");
 }
@@ -126,7 +126,7 @@ if (!openOnly)
             await Task.Delay(100);
         }
     });
-    var slow = await new LoadEngine(http).RunAsync(BenchScenario.Get("slow", new ConstantArrivalRate(1000, TimeSpan.FromSeconds(10), MaxConcurrent: 2500)));
+    var slow = await new LoadEngine(http, time: TimeProvider.System).RunAsync(BenchScenario.Get("slow", new ConstantArrivalRate(1000, TimeSpan.FromSeconds(10), MaxConcurrent: 2500)));
     await sampling.CancelAsync();
     await sampler;
     Console.WriteLine($"peak resident memory of the engine process {peak / (1024.0 * 1024):0} MiB (target < 300 MB); {slow.Measurements.Scenario.Ok} ok, {slow.Measurements.Dropped} dropped, p50 {slow.Measurements.Scenario.Latency.Percentile(50).TotalMilliseconds:0} ms");

@@ -18,7 +18,7 @@ for (var i = 1; i <= runs && !stop.IsCancellationRequested; i++)
 {
     using var run = RunDirectory.Create("bench-patroni");
     var clock = Stopwatch.StartNew();
-    await using var cluster = await PatroniCluster.StartAsync(run, new PatroniOptions { RestartDelay = TimeSpan.FromSeconds(12) }, new PostgresOptions(), ct: stop.Token);
+    await using var cluster = await PatroniCluster.StartAsync(run, new PatroniOptions { RestartDelay = TimeSpan.FromSeconds(12) }, new PostgresOptions(), ct: stop.Token, time: TimeProvider.System);
     bootstrap.Add(clock.Elapsed.TotalSeconds);
     var old = cluster.Primary!;
     clock.Restart();

@@ -25,13 +25,13 @@ internal sealed class EnvironmentWarmUp(LocalEnvironment environment, TextWriter
     public async Task<bool> RunAsync(CancellationToken ct)
     {
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, _warm.Token);
-        await using var ledger = new WriteLedger(Path.Combine(environment.Run.Path, "warm-up-ledger.jsonl"));
-        var scenario = TaskManagerScenarios.Create("crud", ledger) with { Simulations = [new ConstantArrivalRate(20, Limit, MaxConcurrent: 20)] };
+        await using var ledger = new WriteLedger(Path.Combine(environment.Run.Path, "warm-up-ledger.jsonl"), time: TimeProvider.System);
+        var scenario = TaskManagerScenarios.Create("crud", ledger, time: TimeProvider.System) with { Simulations = [new ConstantArrivalRate(20, Limit, MaxConcurrent: 20)] };
         using var http = LoadHttpClient.Create(environment.EntryPoint, TimeSpan.FromSeconds(5));
         var clock = TimeProvider.System.GetTimestamp();
         try
         {
-            await new LoadEngine(http, progress: this).RunAsync(scenario, linked.Token);
+            await new LoadEngine(http, progress: this, time: TimeProvider.System).RunAsync(scenario, linked.Token);
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {

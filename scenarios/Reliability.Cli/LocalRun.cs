@@ -21,7 +21,7 @@ internal sealed class LocalRun(LocalEnvironment environment) : IDisposable
     private readonly HttpClient _alertmanager = new() { BaseAddress = environment.Alertmanager!.Address, Timeout = TimeSpan.FromSeconds(3) };
 
     public RunTarget Target(int seed) =>
-        new(environment.EntryPoint, new LocalChaosDriver(environment, seed), new PrometheusClient(_prometheus),
+        new(environment.EntryPoint, new LocalChaosDriver(environment, seed, time: TimeProvider.System), new PrometheusClient(_prometheus),
             environment.DatabaseAdminConnectionString, environment.Options.Monitoring.RuleTimeScale)
         {
             Alertmanager = new AlertmanagerClient(_alertmanager),

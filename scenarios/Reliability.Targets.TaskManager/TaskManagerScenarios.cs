@@ -13,7 +13,7 @@ public static class TaskManagerScenarios
 {
     public static readonly IReadOnlyList<string> Names = ["browse", "crud", "write-heavy"];
 
-    public static Scenario Create(string name, WriteLedger ledger, TimeProvider? time = null)
+    public static Scenario Create(string name, WriteLedger ledger, TimeProvider time)
     {
         time ??= TimeProvider.System;
         var runId = Guid.NewGuid().ToString("N")[..8];

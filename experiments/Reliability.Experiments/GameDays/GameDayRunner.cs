@@ -15,9 +15,9 @@ public sealed class GameDayRunner(
     Func<LoadedExperiment, string, CancellationToken, Task<ExperimentResult>> runExperiment,
     Func<CancellationToken, Task<string?>> steadyStateProblem,
     TextWriter console,
-    TimeProvider? time = null)
+    TimeProvider time)
 {
-    private readonly TimeProvider _time = time ?? TimeProvider.System;
+    private readonly TimeProvider _time = time;
 
     public async Task<GameDayResult> RunAsync(GameDayPlan plan, IReadOnlyList<LoadedExperiment> experiments, string folder, CancellationToken ct)
     {

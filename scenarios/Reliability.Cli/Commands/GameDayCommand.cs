@@ -146,7 +146,7 @@ internal static class GameDayCommand
             day = await ConsoleUi.RunAsync($"game day {loaded.Plan.Name}", load =>
             {
                 var runner = new GameDayRunner((experiment, path, token) => ExperimentPipeline.RunAsync(experiment, target(experiment), loaded.Slos, path, load, token),
-                    steadyState, Console.Out);
+                    steadyState, Console.Out, time: TimeProvider.System);
                 return runner.RunAsync(loaded.Plan, loaded.Experiments, folder, ct);
             });
         }

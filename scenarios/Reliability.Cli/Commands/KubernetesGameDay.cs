@@ -31,7 +31,7 @@ internal static class KubernetesGameDay
             return exit;
         }
         KubernetesChaosDriver Driver(Reliability.Experiments.Running.LoadedExperiment e) =>
-            new(client, settings.AllowedNamespaces, $"{e.Definition.Name}-{DateTime.UtcNow:yyyyMMddHHmmss}");
+            new(client, settings.AllowedNamespaces, $"{e.Definition.Name}-{DateTime.UtcNow:yyyyMMddHHmmss}", time: TimeProvider.System);
         // Every experiment is planned against the cluster first: a refused namespace or an empty selector stops the day before any fault.
         foreach (var experiment in loaded.Experiments)
         {
@@ -48,7 +48,7 @@ internal static class KubernetesGameDay
         using var observers = new KubernetesRun.Observers(settings);
         // The steady-state gate asks the service's /ready under its URL.
         using var serviceHttp = new HttpClient { BaseAddress = new Uri(service!.GetLeftPart(UriPartial.Path).TrimEnd('/') + "/"), Timeout = TimeSpan.FromSeconds(5) };
-        var steady = new ClusterSteadyState(client, settings.AllowedNamespaces, serviceHttp);
+        var steady = new ClusterSteadyState(client, settings.AllowedNamespaces, serviceHttp, time: TimeProvider.System);
         return await GameDayCommand.RunDayAsync(loaded, GameDayCommand.Folder(output, loaded.Plan),
             e => observers.Target(service!, Driver(e)), steady.ProblemAsync, ct);
     }

@@ -60,7 +60,7 @@ internal static class KubernetesRun
         }
         var experiment = prepared.Experiment;
         var runId = $"{experiment.Definition.Name}-{DateTime.UtcNow:yyyyMMddHHmmss}";
-        var driver = new Reliability.Experiments.Drivers.Kubernetes.KubernetesChaosDriver(client, settings.AllowedNamespaces, runId);
+        var driver = new Reliability.Experiments.Drivers.Kubernetes.KubernetesChaosDriver(client, settings.AllowedNamespaces, runId, time: TimeProvider.System);
         if (await PlanAsync(driver, experiment, ct) is { } refused)
         {
             return refused;

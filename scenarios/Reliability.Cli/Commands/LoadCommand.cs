@@ -71,7 +71,7 @@ internal static class LoadCommand
 
         var folder = args.Output ?? Path.Combine("artifacts", $"{DateTime.UtcNow:yyyyMMdd-HHmmss}-load-{args.Scenario}");
         Directory.CreateDirectory(folder);
-        await using var ledger = new WriteLedger(Path.Combine(folder, "write-ledger.jsonl"));
+        await using var ledger = new WriteLedger(Path.Combine(folder, "write-ledger.jsonl"), time: TimeProvider.System);
         var scenario = loadTarget.Create(scenarioName, new TargetContext(ledger, TimeProvider.System)) with
         {
             Simulations = profile.Simulations,
@@ -83,7 +83,7 @@ internal static class LoadCommand
         ScenarioRun run;
         try
         {
-            run = await new LoadEngine(http, progress: ConsoleProgress.ForConsole()).RunAsync(scenario, ct);
+            run = await new LoadEngine(http, progress: ConsoleProgress.ForConsole(), time: TimeProvider.System).RunAsync(scenario, ct);
         }
         catch (Exception ex) when (ex is HttpRequestException or InvalidOperationException or TaskCanceledException && !ct.IsCancellationRequested)
         {

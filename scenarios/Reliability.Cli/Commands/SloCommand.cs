@@ -75,14 +75,14 @@ internal static class SloCommand
         if (prometheusUrl is not null)
         {
             using var http = new HttpClient { BaseAddress = new Uri(prometheusUrl.EndsWith('/') ? prometheusUrl : prometheusUrl + "/"), Timeout = TimeSpan.FromSeconds(30) };
-            entries.AddRange((await SloReportBuilder.BuildAsync(new Reliability.Observe.Prometheus.PrometheusClient(http), specs, at, window, ct: ct)).Slos);
+            entries.AddRange((await SloReportBuilder.BuildAsync(new Reliability.Observe.Prometheus.PrometheusClient(http), specs, at, window, ct: ct, time: TimeProvider.System)).Slos);
         }
         if (cloudWatchSpecs.Count > 0)
         {
             using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
             try
             {
-                var client = CloudWatchClient.FromEnvironment(http, cloudWatchEndpoint is null ? null : new Uri(cloudWatchEndpoint));
+                var client = CloudWatchClient.FromEnvironment(http, TimeProvider.System, cloudWatchEndpoint is null ? null : new Uri(cloudWatchEndpoint));
                 entries.AddRange(await CloudWatchSloReportBuilder.BuildAsync(client, cloudWatchSpecs, at, window, ct));
             }
             catch (Exception ex) when (ex is InvalidOperationException or Amazon.Runtime.AmazonClientException)

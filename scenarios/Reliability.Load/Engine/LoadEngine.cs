@@ -9,10 +9,10 @@ namespace Reliability.Load.Engine;
 /// Runs a scenario through its simulations: open-model arrivals on a dedicated scheduler thread,
 /// closed-model users as async loops. Thresholds are checked every second and can abort the run.
 /// </summary>
-public sealed partial class LoadEngine(HttpClient http, TimeProvider? time = null, ILoadProgress? progress = null)
+public sealed partial class LoadEngine(HttpClient http, TimeProvider time, ILoadProgress? progress = null)
 {
     private static readonly TimeSpan GracefulStop = TimeSpan.FromSeconds(30);
-    private readonly TimeProvider _time = time ?? TimeProvider.System;
+    private readonly TimeProvider _time = time;
 
     public async Task<ScenarioRun> RunAsync(Scenario scenario, CancellationToken ct = default)
     {

@@ -24,10 +24,10 @@ public sealed class WriteLedger : IAsyncDisposable
     private readonly TimeProvider _time;
     private long _count;
 
-    public WriteLedger(string path, TimeProvider? time = null)
+    public WriteLedger(string path, TimeProvider time)
     {
         Path = path;
-        _time = time ?? TimeProvider.System;
+        _time = time;
         Directory.CreateDirectory(System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path))!);
         _file = new StreamWriter(new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.Read));
         _writer = Task.Run(WriteLoopAsync);

@@ -24,12 +24,12 @@ public sealed class CloudWatchClient : ICloudWatchClient
     private readonly TimeProvider _time;
     private readonly ResiliencePipeline _retry;
 
-    public CloudWatchClient(HttpClient http, Func<CancellationToken, Task<AwsCredentials>> credentials, string region, TimeProvider? time = null, int retries = 2)
+    public CloudWatchClient(HttpClient http, Func<CancellationToken, Task<AwsCredentials>> credentials, string region, TimeProvider time, int retries = 2)
     {
         _http = http;
         _credentials = credentials;
         _region = region;
-        _time = time ?? TimeProvider.System;
+        _time = time;
         _retry = retries == 0 ? ResiliencePipeline.Empty : new ResiliencePipelineBuilder().AddRetry(new RetryStrategyOptions
         {
             MaxRetryAttempts = retries,
@@ -45,7 +45,7 @@ public sealed class CloudWatchClient : ICloudWatchClient
     /// metadata; AWS_REGION and the profile's region), through AWSSDK.Core. <paramref name="endpoint"/> overrides
     /// https://monitoring.{region}.amazonaws.com/ (a VPC endpoint, or a local stand-in).
     /// </summary>
-    public static CloudWatchClient FromEnvironment(HttpClient http, Uri? endpoint = null, TimeProvider? time = null)
+    public static CloudWatchClient FromEnvironment(HttpClient http, TimeProvider time, Uri? endpoint = null)
     {
         var region = FallbackRegionFactory.GetRegionEndpoint()?.SystemName
             ?? throw new InvalidOperationException("no AWS region configured (set AWS_REGION or a profile region)");

@@ -31,7 +31,7 @@ public static class SloReportBuilder
     public static readonly IReadOnlyList<string> BurnWindows = ["1h", "6h", "1d", "3d"];
     private static readonly TimeSpan Step = TimeSpan.FromMinutes(5);
 
-    public static async Task<SloReport> BuildAsync(PrometheusClient prometheus, IReadOnlyList<SloSpec> specs, DateTimeOffset at, TimeSpan window, TimeProvider? time = null, CancellationToken ct = default)
+    public static async Task<SloReport> BuildAsync(PrometheusClient prometheus, IReadOnlyList<SloSpec> specs, DateTimeOffset at, TimeSpan window, TimeProvider time, CancellationToken ct = default)
     {
         time ??= TimeProvider.System;
         var started = time.GetTimestamp();

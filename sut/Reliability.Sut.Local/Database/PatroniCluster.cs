@@ -32,11 +32,11 @@ public sealed partial class PatroniCluster : IAsyncDisposable
     private string _patroni = "";
     private Task _routing = Task.CompletedTask;
 
-    private PatroniCluster(RunDirectory run, PatroniOptions options, PostgresOptions database, TimeProvider? time)
+    private PatroniCluster(RunDirectory run, PatroniOptions options, PostgresOptions database, TimeProvider time)
     {
         _run = run;
         Options = options;
-        _time = time ?? TimeProvider.System;
+        _time = time;
         Database = database.Database;
         AppUser = database.AppUser;
         _http = new HttpClient { Timeout = TimeSpan.FromMilliseconds(Math.Max(300, options.RouterInterval.TotalMilliseconds * 0.8)) };
@@ -88,8 +88,8 @@ public sealed partial class PatroniCluster : IAsyncDisposable
     /// pg_rewind). Patroni advertises one connect_address per member, so peer links are used only with
     /// two members, where each member has exactly one peer.
     /// </summary>
-    public static async Task<PatroniCluster> StartAsync(RunDirectory run, PatroniOptions options, PostgresOptions database,
-        Func<PatroniMember, EtcdMember, IPEndPoint>? etcdRoute = null, TimeProvider? time = null, CancellationToken ct = default,
+    public static async Task<PatroniCluster> StartAsync(RunDirectory run, PatroniOptions options, PostgresOptions database, TimeProvider time,
+        Func<PatroniMember, EtcdMember, IPEndPoint>? etcdRoute = null, CancellationToken ct = default,
         Func<PatroniMember, PatroniMember, IPEndPoint>? peerRoute = null)
     {
         var cluster = new PatroniCluster(run, options, database, time);

@@ -22,6 +22,11 @@ public sealed record EnvironmentOptions
     public SupervisorOptions Supervisor { get; init; } = new();
     public LoadBalancerOptions LoadBalancer { get; init; } = new();
     public MonitoringTimings Monitoring { get; init; } = new();
+    /// <summary>
+    /// The clock of the environment's own timing (links' delays, restart delays, notification times). Its
+    /// processes run in real time, so it is the system clock unless a test needs another.
+    /// </summary>
+    public TimeProvider Time { get; init; } = TimeProvider.System;
     /// <summary>False skips Prometheus and Alertmanager (for tests that do not observe).</summary>
     public bool WithMonitoring { get; init; } = true;
     /// <summary>Rule files loaded besides sut/deploy/prometheus/rules.yaml: (file name, YAML).</summary>

@@ -37,17 +37,17 @@ public sealed partial class LocalEnvironment
             var labels = EnvironmentLayout.DatabaseLabels(Options);
             return (pod, zone) =>
             {
-                var link = AddLink(new LinkProxy($"{pod}->postgres", endpoint), pod, EnvironmentLayout.PodLabels(pod, zone), "postgres-0", labels);
+                var link = AddLink(new LinkProxy($"{pod}->postgres", endpoint, Options.Time), pod, EnvironmentLayout.PodLabels(pod, zone), "postgres-0", labels);
                 return $"postgres://{Postgres.AppUser}:{Postgres.AppPassword}@127.0.0.1:{link.Proxy.Endpoint.Port}/{Postgres.Database}";
             };
         }
 
         await progress.WriteLineAsync($"Starting etcd ({Options.Patroni.EtcdZones.Count} members) and Patroni ({Options.Patroni.MemberZones.Count} members)");
-        Patroni = await PatroniCluster.StartAsync(Run, Options.Patroni, Options.Postgres,
-            (member, etcd) => AddLink(new LinkProxy($"{member.Name}->{etcd.Name}", new IPEndPoint(IPAddress.Loopback, etcd.ClientPort)),
+        Patroni = await PatroniCluster.StartAsync(Run, Options.Patroni, Options.Postgres, Options.Time,
+            (member, etcd) => AddLink(new LinkProxy($"{member.Name}->{etcd.Name}", new IPEndPoint(IPAddress.Loopback, etcd.ClientPort), Options.Time),
                 member.Name, new LiveLabels(() => member.Labels), etcd.Name, etcd.Labels).Proxy.Endpoint,
             ct: ct,
-            peerRoute: (from, to) => AddLink(new LinkProxy($"{from.Name}->{to.Name}", to.PostgresEndpoint),
+            peerRoute: (from, to) => AddLink(new LinkProxy($"{from.Name}->{to.Name}", to.PostgresEndpoint, Options.Time),
                 from.Name, new LiveLabels(() => from.Labels), to.Name, new LiveLabels(() => to.Labels)).Proxy.Endpoint);
         _teardown.Add(() => Patroni.DisposeAsync());
         var cluster = Patroni;
@@ -56,9 +56,9 @@ public sealed partial class LocalEnvironment
         {
             foreach (var member in cluster.Members)
             {
-                AddLink(new LinkProxy($"{pod}->{member.Name}", member.PostgresEndpoint), pod, EnvironmentLayout.PodLabels(pod, zone), member.Name, new LiveLabels(() => member.Labels));
+                AddLink(new LinkProxy($"{pod}->{member.Name}", member.PostgresEndpoint, Options.Time), pod, EnvironmentLayout.PodLabels(pod, zone), member.Name, new LiveLabels(() => member.Labels));
             }
-            var router = new LinkProxy($"{pod}->postgres (router)", Link(pod, cluster.Primary!.Name).Proxy.Endpoint);
+            var router = new LinkProxy($"{pod}->postgres (router)", Link(pod, cluster.Primary!.Name).Proxy.Endpoint, Options.Time);
             _routers[pod] = router;
             return $"postgres://{cluster.AppUser}:{cluster.AppPassword}@127.0.0.1:{router.Endpoint.Port}/{cluster.Database}";
         };

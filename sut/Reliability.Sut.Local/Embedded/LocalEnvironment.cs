@@ -79,7 +79,7 @@ public sealed partial class LocalEnvironment : IAsyncDisposable
         _teardown.Add(DisposeRoutersAsync);
 
         await progress.WriteLineAsync($"Starting {Options.Pods().Count()} SUT replicas in {Options.Zones.Count} zones");
-        Supervisor = new Supervisor(Run, Options.Supervisor);
+        Supervisor = new Supervisor(Run, Options.Supervisor, Options.Time);
         _teardown.Add(() => Supervisor.DisposeAsync());
         var signingKey = Convert.ToHexString(RandomNumberGenerator.GetBytes(32));
         var replicaEnvironment = ReplicaEnvironment();
@@ -106,7 +106,7 @@ public sealed partial class LocalEnvironment : IAsyncDisposable
         var targets = new List<LoadBalancerTarget>();
         foreach (var replica in replicas)
         {
-            var link = AddLink(new LinkProxy($"lb->{replica.Pod}", new IPEndPoint(IPAddress.Loopback, replica.Port)), "lb", EnvironmentLayout.LoadBalancerLabels, replica.Pod, replica.Labels);
+            var link = AddLink(new LinkProxy($"lb->{replica.Pod}", new IPEndPoint(IPAddress.Loopback, replica.Port), Options.Time), "lb", EnvironmentLayout.LoadBalancerLabels, replica.Pod, replica.Labels);
             targets.Add(new LoadBalancerTarget(replica.Pod, replica.Zone, new Uri($"http://127.0.0.1:{link.Proxy.Endpoint.Port}/")));
         }
         LoadBalancer = await LoadBalancer.StartAsync(targets, Options.LoadBalancer, ct);
@@ -123,7 +123,7 @@ public sealed partial class LocalEnvironment : IAsyncDisposable
 
     private async Task StartMonitoringAsync(TextWriter progress, CancellationToken ct)
     {
-        Webhook = await WebhookReceiver.StartAsync(ct: ct);
+        Webhook = await WebhookReceiver.StartAsync(Options.Time, ct);
         _teardown.Add(() => Webhook.DisposeAsync());
         var alertmanagerPort = AlertmanagerServer.ReservePort();
         await progress.WriteLineAsync("Starting Prometheus");

@@ -21,11 +21,11 @@ public sealed class LinkProxy : IAsyncDisposable
     private volatile IPEndPoint _upstream;
     private long _nextId;
 
-    public LinkProxy(string name, IPEndPoint upstream, TimeProvider? time = null)
+    public LinkProxy(string name, IPEndPoint upstream, TimeProvider time)
     {
         Name = name;
         _upstream = upstream;
-        _time = time ?? TimeProvider.System;
+        _time = time;
         _listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
         _listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
         _listener.Listen(512);

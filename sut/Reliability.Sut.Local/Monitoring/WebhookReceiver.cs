@@ -44,13 +44,13 @@ public sealed class WebhookReceiver : IAsyncDisposable
         }
     }
 
-    public static async Task<WebhookReceiver> StartAsync(TimeProvider? time = null, CancellationToken ct = default)
+    public static async Task<WebhookReceiver> StartAsync(TimeProvider time, CancellationToken ct = default)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0));
         var app = builder.Build();
-        var receiver = new WebhookReceiver(app, time ?? TimeProvider.System);
+        var receiver = new WebhookReceiver(app, time);
         app.MapPost("/alerts", async (HttpContext context) =>
         {
             var payload = await JsonSerializer.DeserializeAsync<AlertmanagerWebhook>(context.Request.Body, cancellationToken: context.RequestAborted);

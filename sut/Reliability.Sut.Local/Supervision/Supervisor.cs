@@ -19,12 +19,12 @@ public sealed class Supervisor : IAsyncDisposable
     private readonly Lock _gate = new();
     private readonly CancellationTokenSource _stopping = new();
 
-    public Supervisor(RunDirectory run, SupervisorOptions? options = null, TimeProvider? time = null)
+    public Supervisor(RunDirectory run, SupervisorOptions? options, TimeProvider time)
     {
         _run = run;
         _options = options ?? new SupervisorOptions();
         _options.Validate();
-        _time = time ?? TimeProvider.System;
+        _time = time;
     }
 
     /// <summary>Raised for every event, on the thread that caused it.</summary>

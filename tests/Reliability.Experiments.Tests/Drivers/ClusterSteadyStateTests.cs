@@ -29,7 +29,7 @@ public sealed class ClusterSteadyStateTests : IAsyncLifetime
         _serviceClient = new HttpClient { BaseAddress = new Uri(_service.Urls.First() + "/") };
     }
 
-    private ClusterSteadyState Gate() => new(_client, ["task-manager"], _serviceClient) { Deadline = TimeSpan.Zero };
+    private ClusterSteadyState Gate() => new(_client, ["task-manager"], _serviceClient, time: TimeProvider.System) { Deadline = TimeSpan.Zero };
 
     [Fact]
     public async Task Ready_pods_and_a_ready_service_are_steady_and_the_harness_own_job_pod_is_ignored()
@@ -55,7 +55,7 @@ public sealed class ClusterSteadyStateTests : IAsyncLifetime
     public async Task It_waits_for_a_pod_to_come_back_before_the_deadline()
     {
         _api.SetReady("postgres-0", ready: false);
-        var gate = new ClusterSteadyState(_client, ["task-manager"], _serviceClient) { Deadline = TimeSpan.FromSeconds(30), PollInterval = TimeSpan.FromMilliseconds(50) };
+        var gate = new ClusterSteadyState(_client, ["task-manager"], _serviceClient, time: TimeProvider.System) { Deadline = TimeSpan.FromSeconds(30), PollInterval = TimeSpan.FromMilliseconds(50) };
         var check = gate.ProblemAsync(CancellationToken.None);
         await Task.Delay(200);
         check.IsCompleted.Should().BeFalse("postgres-0 is not ready yet");

@@ -54,7 +54,7 @@ public sealed class KubernetesChaosDriverTests : IAsyncLifetime
     [Fact]
     public async Task A_namespace_outside_the_allow_list_is_refused_before_any_request()
     {
-        var driver = new KubernetesChaosDriver(_client, ["staging"], "run-1");
+        var driver = new KubernetesChaosDriver(_client, ["staging"], "run-1", time: TimeProvider.System);
 
         var act = () => driver.PlanAsync(Faults("pod-kill.yaml"), CancellationToken.None);
 
@@ -125,7 +125,7 @@ public sealed class KubernetesChaosDriverTests : IAsyncLifetime
         _api.Requests.Should().Contain(r => r.Path == "/api/v1/namespaces/task-manager/pods" && r.Query.Contains("watch=true"));
     }
 
-    private KubernetesChaosDriver Driver() => new(_client, ["task-manager"], "run-1") { PollInterval = TimeSpan.FromMilliseconds(20) };
+    private KubernetesChaosDriver Driver() => new(_client, ["task-manager"], "run-1", time: TimeProvider.System) { PollInterval = TimeSpan.FromMilliseconds(20) };
 
     private static List<FaultNode> Faults(string manifest) =>
         [.. ChaosDocument.Load(Path.Combine(Definitions.ExperimentsFolder.Path, "chaos", manifest)).Select(d => FaultReader.Read(d, strict: false))];

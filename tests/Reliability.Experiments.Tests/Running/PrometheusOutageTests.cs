@@ -40,7 +40,7 @@ public sealed class PrometheusOutageTests : IDisposable
         var experiment = ExperimentLoader.Load(experimentPath, ChaosMeshSchemas.Load(), TestTargets.Catalog, strict: true);
         await using var environment = await LocalEnvironment.StartAsync(new EnvironmentOptions { ReplicasPerZone = 1 });
         using var http = new HttpClient { BaseAddress = environment.Prometheus!.Address, Timeout = TimeSpan.FromSeconds(2) };
-        var target = new RunTarget(environment.EntryPoint, new LocalChaosDriver(environment, seed: 1), new PrometheusClient(http, retries: 0),
+        var target = new RunTarget(environment.EntryPoint, new LocalChaosDriver(environment, seed: 1, time: TimeProvider.System), new PrometheusClient(http, retries: 0),
             environment.DatabaseAdminConnectionString, environment.Options.Monitoring.RuleTimeScale);
         var slos = RulesFiles.LoadSpecs(Path.Combine(Definitions.ExperimentsFolder.Path, "..", "slo", "specs")).SelectMany(s => s.Slos).ToList();
         var output = Directory.CreateDirectory(Path.Combine(_dir, "out")).FullName;

@@ -26,7 +26,7 @@ public sealed class ReconciliationOnPatroniTests
         using var http = new HttpClient { BaseAddress = environment.EntryPoint, Timeout = TimeSpan.FromSeconds(5) };
         await LogInAsync(http);
         var acknowledged = new List<long>();
-        await using (var ledger = new WriteLedger(ledgerPath))
+        await using (var ledger = new WriteLedger(ledgerPath, time: TimeProvider.System))
         {
             for (var i = 0; i < 30; i++)
             {

@@ -32,7 +32,7 @@ public sealed class LoadEngineTests(ITestOutputHelper output) : IAsyncLifetime
         var scenario = leanClient
             ? Get("delay?ms=20", new ConstantUsers(4, TimeSpan.FromSeconds(5))) with { Run = ctx => ctx.Get("get", "delay?ms=20") }
             : Get("delay?ms=20", new ConstantUsers(4, TimeSpan.FromSeconds(5)));
-        var run = await new LoadEngine(http).RunAsync(scenario with { WarmUp = TimeSpan.FromSeconds(2) });
+        var run = await new LoadEngine(http, TimeProvider.System).RunAsync(scenario with { WarmUp = TimeSpan.FromSeconds(2) });
         var p50 = run.Measurements.Scenario.Latency.Percentile(50).TotalMilliseconds;
         output.WriteLine($"closed 4 users, {(leanClient ? "ctx.Get" : "HttpClient")}: p50 {p50:0.00} ms over {run.Measurements.Scenario.Count} iterations");
         p50.Should().BeApproximately(20, 2);
@@ -44,8 +44,8 @@ public sealed class LoadEngineTests(ITestOutputHelper output) : IAsyncLifetime
     public async Task A_periodic_stall_shows_in_the_open_model_p99_and_hides_in_the_closed_model()
     {
         using var http = _server.Client();
-        var open = await new LoadEngine(http).RunAsync(Get("stall", new ConstantArrivalRate(100, TimeSpan.FromSeconds(10), MaxConcurrent: 300)));
-        var closed = await new LoadEngine(http).RunAsync(Get("stall", new ConstantUsers(1, TimeSpan.FromSeconds(10))));
+        var open = await new LoadEngine(http, TimeProvider.System).RunAsync(Get("stall", new ConstantArrivalRate(100, TimeSpan.FromSeconds(10), MaxConcurrent: 300)));
+        var closed = await new LoadEngine(http, TimeProvider.System).RunAsync(Get("stall", new ConstantUsers(1, TimeSpan.FromSeconds(10))));
         var openP99 = open.Measurements.Scenario.Latency.Percentile(99).TotalMilliseconds;
         var closedP99 = closed.Measurements.Scenario.Latency.Percentile(99).TotalMilliseconds;
         output.WriteLine($"stall 1 s every 5 s: open model (100/s) p99 {openP99:0.0} ms over {open.Measurements.Scenario.Count}; closed model (1 user) p99 {closedP99:0.0} ms over {closed.Measurements.Scenario.Count}");
@@ -66,7 +66,7 @@ public sealed class LoadEngineTests(ITestOutputHelper output) : IAsyncLifetime
             Run = ctx => { Thread.Sleep(20); return ctx.Get("get", "ok"); },
             Simulations = [new ConstantArrivalRate(100, TimeSpan.FromSeconds(3), MaxConcurrent: 50)],
         };
-        var run = await new LoadEngine(http).RunAsync(blocking);
+        var run = await new LoadEngine(http, TimeProvider.System).RunAsync(blocking);
         var max = run.Measurements.SchedulingLag.Max.TotalMilliseconds;
         output.WriteLine($"blocking scenario at 100/s: scheduling lag p50 {run.Measurements.SchedulingLag.Percentile(50).TotalMilliseconds:0.0} ms, max {max:0.0} ms over {run.Measurements.Scenario.Count}");
         run.Measurements.Scenario.Count.Should().Be(300);
@@ -79,7 +79,7 @@ public sealed class LoadEngineTests(ITestOutputHelper output) : IAsyncLifetime
     public async Task Arrivals_that_find_no_free_user_are_dropped_and_counted()
     {
         using var http = _server.Client();
-        var run = await new LoadEngine(http).RunAsync(Get("delay?ms=100", new ConstantArrivalRate(200, TimeSpan.FromSeconds(2), MaxConcurrent: 2)));
+        var run = await new LoadEngine(http, TimeProvider.System).RunAsync(Get("delay?ms=100", new ConstantArrivalRate(200, TimeSpan.FromSeconds(2), MaxConcurrent: 2)));
         output.WriteLine($"200/s for 2 s with 2 users and 100 ms service: {run.Measurements.Dropped} dropped, {run.Measurements.Scenario.Ok} completed, service time p50 {run.Measurements.Scenario.ServiceTime.Percentile(50).TotalMilliseconds:0.0} ms, max {run.Measurements.Scenario.ServiceTime.Max.TotalMilliseconds:0.0} ms");
         // Every one of the 400 arrivals either ran or was dropped. Two users can complete at most
         // 2 x 2 s / 100 ms = 40 (plus the two in flight at the end); how many fewer depends on how
@@ -95,7 +95,7 @@ public sealed class LoadEngineTests(ITestOutputHelper output) : IAsyncLifetime
     {
         using var http = _server.Client();
         var ramp = new RampingArrivalRate(0, [new RampStage(TimeSpan.FromSeconds(4), 200), new RampStage(TimeSpan.FromSeconds(4), 200)], MaxConcurrent: 100);
-        var run = await new LoadEngine(http).RunAsync(Get("ok", ramp));
+        var run = await new LoadEngine(http, TimeProvider.System).RunAsync(Get("ok", ramp));
         var total = run.Measurements.Scenario.Count;
         var series = run.Measurements.Series.Buckets();
         var plateau = series.Where(b => b.Start >= TimeSpan.FromSeconds(4) && b.Start < TimeSpan.FromSeconds(8)).Sum(b => b.Stats.Count) / 4.0;
@@ -141,7 +141,7 @@ public sealed class LoadEngineTests(ITestOutputHelper output) : IAsyncLifetime
                 await Task.Delay(5);
             }
         });
-        await new LoadEngine(http).RunAsync(scenario);
+        await new LoadEngine(http, TimeProvider.System).RunAsync(scenario);
         await stop.CancelAsync();
         await sampler;
         var plateau = samples.Where(s => s.At is > 2.3 and < 3.8).Average(s => s.Users);
@@ -160,7 +160,7 @@ public sealed class LoadEngineTests(ITestOutputHelper output) : IAsyncLifetime
             Thresholds = [Threshold.Parse("fail_rate < 1%", abortOnFail: true), Threshold.Parse("p95 < 500ms")],
         };
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        var run = await new LoadEngine(http).RunAsync(scenario);
+        var run = await new LoadEngine(http, TimeProvider.System).RunAsync(scenario);
         clock.Elapsed.Should().BeLessThan(TimeSpan.FromSeconds(10), "the abort threshold stops a 30 s run");
         run.Passed.Should().BeFalse();
         run.AbortedBy!.Threshold.Expression.Should().Be("fail_rate < 1%");
@@ -172,12 +172,12 @@ public sealed class LoadEngineTests(ITestOutputHelper output) : IAsyncLifetime
     public async Task Failures_are_named_by_reason()
     {
         using var refused = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{Reliability.Load.Tests.Ports.Closed()}/") };
-        var run = await new LoadEngine(refused).RunAsync(Get("ok", new IterationCount(5, 1)));
+        var run = await new LoadEngine(refused, TimeProvider.System).RunAsync(Get("ok", new IterationCount(5, 1)));
         run.Measurements.Scenario.Failures.Should().ContainKey(FailureReason.ConnectionRefused).WhoseValue.Should().Be(5);
 
         using var slow = _server.Client();
         slow.Timeout = TimeSpan.FromMilliseconds(100);
-        var timeouts = await new LoadEngine(slow).RunAsync(Get("delay?ms=1000", new IterationCount(2, 2)));
+        var timeouts = await new LoadEngine(slow, TimeProvider.System).RunAsync(Get("delay?ms=1000", new IterationCount(2, 2)));
         timeouts.Measurements.Scenario.Failures.Should().ContainKey(FailureReason.Timeout).WhoseValue.Should().Be(2);
     }
 
@@ -199,7 +199,7 @@ public sealed class LoadEngineTests(ITestOutputHelper output) : IAsyncLifetime
             },
             Simulations = [new IterationCount(40, 4)],
         };
-        await new LoadEngine(http).RunAsync(scenario);
+        await new LoadEngine(http, TimeProvider.System).RunAsync(scenario);
         inits.Should().Be(4);
         seen.Values.Sum().Should().Be(40);
     }

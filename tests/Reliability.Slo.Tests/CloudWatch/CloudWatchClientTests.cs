@@ -58,7 +58,7 @@ public sealed class CloudWatchClientTests : IAsyncLifetime
     [Fact]
     public async Task A_wrong_secret_is_refused_with_the_services_error_code()
     {
-        var client = new CloudWatchClient(_http, _ => Task.FromResult(new AwsCredentials(CloudWatchStandIn.AccessKey, "not-the-secret", null)), CloudWatchStandIn.Region, retries: 0);
+        var client = new CloudWatchClient(_http, _ => Task.FromResult(new AwsCredentials(CloudWatchStandIn.AccessKey, "not-the-secret", null)), CloudWatchStandIn.Region, retries: 0, time: TimeProvider.System);
 
         var act = () => client.DescribeAlarmsAsync();
 
@@ -79,7 +79,7 @@ public sealed class CloudWatchClientTests : IAsyncLifetime
             _aws.ExpectedToken = "session-token-1";
             using var http = new HttpClient();
 
-            var alarms = await CloudWatchClient.FromEnvironment(http, _aws.Address).DescribeAlarmsAsync();
+            var alarms = await CloudWatchClient.FromEnvironment(http, TimeProvider.System, _aws.Address).DescribeAlarmsAsync();
 
             alarms.Should().ContainSingle();
             _aws.Calls.Single().Token.Should().Be("session-token-1");
@@ -107,7 +107,7 @@ public sealed class CloudWatchClientTests : IAsyncLifetime
     }
 
     private CloudWatchClient Client() =>
-        new(_http, _ => Task.FromResult(new AwsCredentials(CloudWatchStandIn.AccessKey, CloudWatchStandIn.SecretKey, "token-1")), CloudWatchStandIn.Region);
+        new(_http, _ => Task.FromResult(new AwsCredentials(CloudWatchStandIn.AccessKey, CloudWatchStandIn.SecretKey, "token-1")), CloudWatchStandIn.Region, time: TimeProvider.System);
 
     private async Task<string> BotocoreAsync(bool tamper)
     {

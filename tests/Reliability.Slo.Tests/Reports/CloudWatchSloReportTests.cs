@@ -26,7 +26,7 @@ public sealed class CloudWatchSloReportTests(ITestOutputHelper output)
             _ => null,
         };
         using var http = new HttpClient { BaseAddress = aws.Address };
-        var client = new CloudWatchClient(http, _ => Task.FromResult(new AwsCredentials(CloudWatchStandIn.AccessKey, CloudWatchStandIn.SecretKey, null)), CloudWatchStandIn.Region);
+        var client = new CloudWatchClient(http, _ => Task.FromResult(new AwsCredentials(CloudWatchStandIn.AccessKey, CloudWatchStandIn.SecretKey, null)), CloudWatchStandIn.Region, time: TimeProvider.System);
         var spec = CloudWatchSloSpecFile.Load(Path.Combine(Repository.Root, "slo", "specs", "task-manager-cloudwatch.yaml"));
 
         var entries = await CloudWatchSloReportBuilder.BuildAsync(client, [spec], end, TimeSpan.FromDays(30));

@@ -15,7 +15,7 @@ public sealed class SloReportTests(ITestOutputHelper output)
         using var http = new HttpClient { BaseAddress = prometheus.Server.Address, Timeout = TimeSpan.FromSeconds(30) };
         var specs = RulesFiles.LoadSpecs(Path.Combine(Repository.Root, "slo", "specs"));
 
-        var report = await SloReportBuilder.BuildAsync(new PrometheusClient(http), specs, prometheus.End, TimeSpan.FromDays(30));
+        var report = await SloReportBuilder.BuildAsync(new PrometheusClient(http), specs, prometheus.End, TimeSpan.FromDays(30), time: TimeProvider.System);
         output.WriteLine(SloReportWriter.Markdown(report));
 
         var availability = report.Slos.Single(s => s.Slo == "requests-availability");
@@ -41,7 +41,7 @@ public sealed class SloReportTests(ITestOutputHelper output)
         using var http = new HttpClient { BaseAddress = new Uri("http://127.0.0.1:9/"), Timeout = TimeSpan.FromSeconds(2) };
         var specs = RulesFiles.LoadSpecs(Path.Combine(Repository.Root, "slo", "specs"));
 
-        var report = await SloReportBuilder.BuildAsync(new PrometheusClient(http, retries: 0), specs, DateTimeOffset.UtcNow, TimeSpan.FromDays(30));
+        var report = await SloReportBuilder.BuildAsync(new PrometheusClient(http, retries: 0), specs, DateTimeOffset.UtcNow, TimeSpan.FromDays(30), time: TimeProvider.System);
 
         report.Slos.Should().HaveCount(2).And.OnlyContain(s => s.Problem != null && s.Problem.Contains("could not be queried"));
     }

@@ -14,7 +14,7 @@ public sealed class PatroniClusterTests : IDisposable
     [Fact]
     public async Task It_bootstraps_a_primary_in_zone_a_and_a_streaming_replica_in_zone_b()
     {
-        await using var cluster = await PatroniCluster.StartAsync(_run, new PatroniOptions(), new PostgresOptions());
+        await using var cluster = await PatroniCluster.StartAsync(_run, new PatroniOptions(), new PostgresOptions(), time: TimeProvider.System);
 
         cluster.EtcdMembers.Select(e => e.Name).Should().Equal("etcd-zone-a", "etcd-zone-b", "etcd-zone-c");
         cluster.Primary!.Name.Should().Be("postgres-0");
@@ -32,7 +32,7 @@ public sealed class PatroniClusterTests : IDisposable
     [Fact]
     public async Task Killing_the_primary_node_fails_over_to_the_replica_and_the_old_primary_rejoins_as_a_replica()
     {
-        await using var cluster = await PatroniCluster.StartAsync(_run, new PatroniOptions(), new PostgresOptions());
+        await using var cluster = await PatroniCluster.StartAsync(_run, new PatroniOptions(), new PostgresOptions(), time: TimeProvider.System);
         var app = AppConnection(cluster);
         await Execute(app, "CREATE TABLE t (v int); INSERT INTO t VALUES (1)");
         // Asynchronous replication: without this the table can die with the primary (CI once saw "relation t does not exist").
@@ -58,7 +58,7 @@ public sealed class PatroniClusterTests : IDisposable
     [Fact]
     public async Task Killing_only_the_postmaster_lets_patroni_restart_it_without_a_failover()
     {
-        await using var cluster = await PatroniCluster.StartAsync(_run, new PatroniOptions(), new PostgresOptions());
+        await using var cluster = await PatroniCluster.StartAsync(_run, new PatroniOptions(), new PostgresOptions(), time: TimeProvider.System);
         var primary = cluster.Primary!;
         var before = primary.PostmasterPid();
 
@@ -73,7 +73,7 @@ public sealed class PatroniClusterTests : IDisposable
     [Fact]
     public async Task Disposing_stops_every_etcd_patroni_and_postgres_process_of_the_run()
     {
-        var cluster = await PatroniCluster.StartAsync(_run, new PatroniOptions(), new PostgresOptions());
+        var cluster = await PatroniCluster.StartAsync(_run, new PatroniOptions(), new PostgresOptions(), time: TimeProvider.System);
         Posix.ProcessesMentioning(_run.Path).Should().HaveCountGreaterThanOrEqualTo(6, "3 etcd, 2 patroni, their postmasters and backends");
 
         await cluster.DisposeAsync();

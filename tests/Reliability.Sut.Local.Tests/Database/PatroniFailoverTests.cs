@@ -18,9 +18,9 @@ public sealed class PatroniFailoverTests : IDisposable
     public async Task A_primary_cut_off_from_etcd_demotes_itself_and_refuses_writes_while_the_replica_takes_over()
     {
         // Each member reaches each etcd member through its own link, so the primary alone can be cut off.
-        await using var cluster = await PatroniCluster.StartAsync(_run, new PatroniOptions(), new PostgresOptions(), (member, etcd) =>
+        await using var cluster = await PatroniCluster.StartAsync(_run, new PatroniOptions(), new PostgresOptions(), TimeProvider.System, (member, etcd) =>
         {
-            var link = new LinkProxy($"{member.Name}->{etcd.Name}", new IPEndPoint(IPAddress.Loopback, etcd.ClientPort));
+            var link = new LinkProxy($"{member.Name}->{etcd.Name}", new IPEndPoint(IPAddress.Loopback, etcd.ClientPort), time: TimeProvider.System);
             _links.Add(link);
             return link.Endpoint;
         });
@@ -54,7 +54,7 @@ public sealed class PatroniFailoverTests : IDisposable
     public async Task Synchronous_mode_loses_no_acknowledged_write_over_five_failovers()
     {
         var options = new PatroniOptions { SynchronousMode = true, RestartDelay = TimeSpan.FromSeconds(12) };
-        await using var cluster = await PatroniCluster.StartAsync(_run, options, new PostgresOptions());
+        await using var cluster = await PatroniCluster.StartAsync(_run, options, new PostgresOptions(), time: TimeProvider.System);
         var app = PatroniClusterTests.AppConnection(cluster);
         await PatroniClusterTests.Execute(app, "CREATE TABLE acked (id bigint PRIMARY KEY)");
         await WaitForSyncStandbyAsync(cluster);

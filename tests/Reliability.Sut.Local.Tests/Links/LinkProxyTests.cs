@@ -13,7 +13,7 @@ public sealed class LinkProxyTests : IAsyncLifetime
     public Task InitializeAsync()
     {
         _echo = new EchoServer();
-        _link = new LinkProxy("test-link", _echo.Endpoint);
+        _link = new LinkProxy("test-link", _echo.Endpoint, time: TimeProvider.System);
         return Task.CompletedTask;
     }
 

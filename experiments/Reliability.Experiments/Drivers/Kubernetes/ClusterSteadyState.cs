@@ -9,9 +9,9 @@ namespace Reliability.Experiments.Drivers.Kubernetes;
 /// and the service answers /ready with 200 at its user-facing URL. Polled until a deadline, because a
 /// cluster takes longer than the embedded environment to replace what the last fault took.
 /// </summary>
-public sealed class ClusterSteadyState(IKubernetes client, IReadOnlyCollection<string> namespaces, HttpClient service, TimeProvider? time = null)
+public sealed class ClusterSteadyState(IKubernetes client, IReadOnlyCollection<string> namespaces, HttpClient service, TimeProvider time)
 {
-    private readonly TimeProvider _time = time ?? TimeProvider.System;
+    private readonly TimeProvider _time = time;
 
     public TimeSpan Deadline { get; init; } = TimeSpan.FromMinutes(5);
     public TimeSpan PollInterval { get; init; } = TimeSpan.FromSeconds(2);

@@ -18,13 +18,13 @@ namespace Reliability.Experiments.Drivers.Kubernetes;
 /// to be gone (Chaos Mesh's finalizer recovers first). Every namespace a fault touches must be on the
 /// allow-list; planning checks that each selector matches running pods before anything is created.
 /// </summary>
-public sealed partial class KubernetesChaosDriver(IKubernetes client, IReadOnlyCollection<string> allowedNamespaces, string runId, TimeProvider? time = null) : IChaosDriver
+public sealed partial class KubernetesChaosDriver(IKubernetes client, IReadOnlyCollection<string> allowedNamespaces, string runId, TimeProvider time) : IChaosDriver
 {
     public const string Group = "chaos-mesh.org";
     public const string Version = "v1alpha1";
     public const string RunLabel = "reliability.dev/run";
 
-    private readonly TimeProvider _time = time ?? TimeProvider.System;
+    private readonly TimeProvider _time = time;
     private readonly List<(string Namespace, string Plural, string Name)> _created = [];
     private readonly Lock _gate = new();
 

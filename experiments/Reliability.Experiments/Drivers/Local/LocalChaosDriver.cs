@@ -18,8 +18,8 @@ public sealed class LocalChaosDriver : IChaosDriver
     private readonly LocalFaultContext _local;
     private readonly TimeProvider _time;
 
-    public LocalChaosDriver(LocalEnvironment environment, int seed, TimeProvider? time = null)
-        : this(environment, [.. environment.Links.Select(l => new LinkLayout(l.Name, l.From, l.FromLabels, l.To, l.ToLabels))], seed, time ?? TimeProvider.System)
+    public LocalChaosDriver(LocalEnvironment environment, int seed, TimeProvider time)
+        : this(environment, [.. environment.Links.Select(l => new LinkLayout(l.Name, l.From, l.FromLabels, l.To, l.ToLabels))], seed, time)
     {
     }
 

@@ -25,24 +25,7 @@ public static class ExperimentFile
     /// <param name="targets">The load targets the experiment may name (load.target, default the catalog's first) and their scenarios.</param>
     public static ExperimentDefinition Load(string path, TargetCatalog targets)
     {
-        var stream = new YamlStream();
-        try
-        {
-            using var reader = new StreamReader(path);
-            stream.Load(reader);
-        }
-        catch (YamlException ex)
-        {
-            throw new ManifestException(new ManifestProblem(path, ex.Start.Line, ex.Start.Column, "(yaml)", ex.Message));
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            throw new ManifestException(new ManifestProblem(path, 0, 0, "(file)", ex.Message));
-        }
-        if (stream.Documents.Count != 1 || stream.Documents[0].RootNode is not YamlMappingNode root)
-        {
-            throw new ManifestException(new ManifestProblem(path, 1, 1, "(document)", "expected one YAML mapping"));
-        }
+        var root = YamlFields.LoadMapping(path);
         var y = new YamlFields(path);
         y.Only(root, "", "apiVersion", "kind", "metadata", "environment", "faults", "load", "timeline", "hypotheses", "stopConditions", "seed");
         y.Expect(root, "", "apiVersion", ApiVersion);

@@ -10,6 +10,28 @@ internal sealed class YamlFields(string file)
 {
     private readonly List<ManifestProblem> _problems = [];
 
+    /// <summary>The file's one YAML document, which must be a mapping; a problem with its place otherwise.</summary>
+    public static YamlMappingNode LoadMapping(string path)
+    {
+        var stream = new YamlStream();
+        try
+        {
+            using var reader = new StreamReader(path);
+            stream.Load(reader);
+        }
+        catch (YamlDotNet.Core.YamlException ex)
+        {
+            throw new ManifestException(new ManifestProblem(path, ex.Start.Line, ex.Start.Column, "(yaml)", ex.Message));
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new ManifestException(new ManifestProblem(path, 0, 0, "(file)", ex.Message));
+        }
+        return stream.Documents.Count == 1 && stream.Documents[0].RootNode is YamlMappingNode root
+            ? root
+            : throw new ManifestException(new ManifestProblem(path, 1, 1, "(document)", "expected one YAML mapping"));
+    }
+
     public void Problem(YamlNode node, string field, string message) =>
         _problems.Add(new ManifestProblem(file, node.Start.Line, node.Start.Column, field, message));
 

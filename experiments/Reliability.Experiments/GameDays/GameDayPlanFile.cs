@@ -11,24 +11,7 @@ public static class GameDayPlanFile
 {
     public static GameDayPlan Load(string path)
     {
-        var stream = new YamlStream();
-        try
-        {
-            using var reader = new StreamReader(path);
-            stream.Load(reader);
-        }
-        catch (YamlException ex)
-        {
-            throw new ManifestException(new ManifestProblem(path, ex.Start.Line, ex.Start.Column, "(yaml)", ex.Message));
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            throw new ManifestException(new ManifestProblem(path, 0, 0, "(file)", ex.Message));
-        }
-        if (stream.Documents.Count != 1 || stream.Documents[0].RootNode is not YamlMappingNode root)
-        {
-            throw new ManifestException(new ManifestProblem(path, 1, 1, "(document)", "expected one YAML mapping"));
-        }
+        var root = YamlFields.LoadMapping(path);
         var y = new YamlFields(path);
         y.Only(root, "", "apiVersion", "kind", "metadata", "coolDown", "onFailure", "experiments");
         y.Expect(root, "", "apiVersion", ExperimentFile.ApiVersion);

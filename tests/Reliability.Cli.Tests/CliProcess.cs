@@ -30,7 +30,11 @@ internal sealed class CliProcess : IDisposable
 
     public CliProcess(CliStart start, params string[] args)
     {
-        var info = new ProcessStartInfo(DotnetHost()) { RedirectStandardOutput = true, RedirectStandardError = true };
+        // Through env --default-signal: a test suite started as a background job passes SIGINT on ignored, and
+        // the CLI, like any program, keeps a signal ignored that it was started with. Users press Ctrl-C in a terminal.
+        var info = new ProcessStartInfo("env") { RedirectStandardOutput = true, RedirectStandardError = true };
+        info.ArgumentList.Add("--default-signal=INT,HUP");
+        info.ArgumentList.Add(DotnetHost());
         foreach (var (key, value) in start.Environment)
         {
             if (value is null)
@@ -74,7 +78,16 @@ internal sealed class CliProcess : IDisposable
 
     public async Task<int> WaitAsync(TimeSpan timeout)
     {
-        await _process.WaitForExitAsync().WaitAsync(timeout);
+        try
+        {
+            await _process.WaitForExitAsync().WaitAsync(timeout);
+        }
+        catch (TimeoutException)
+        {
+            // Exited but the output still open means something it started holds the pipe.
+            var state = _process.HasExited ? "exited, but its output is still held open" : "still running";
+            throw new TimeoutException($"the CLI did not finish within {timeout.TotalSeconds:0} s ({state}); its output:\n{Output}");
+        }
         _process.WaitForExit();
         return _process.ExitCode;
     }

@@ -83,18 +83,25 @@ public sealed class PatroniMember : IAsyncDisposable
             Arguments = [ConfigFile],
             LogFile = LogFile,
             RunAsUserWhenRoot = ServiceAccount,
+            // The postmaster Patroni starts inherits its output and outlives it after a kill.
+            OutputToLogFile = true,
             // Patroni must not inherit a PGPASSWORD or the like from the harness's environment.
             Environment = new Dictionary<string, string?> { ["PGPASSWORD"] = null, ["PGHOST"] = null, ["PGPORT"] = null },
         }, _run);
     }
 
-    /// <summary>The postmaster's pid from postmaster.pid, or null when PostgreSQL is not running.</summary>
+    /// <summary>
+    /// The postmaster's pid from postmaster.pid, or null when PostgreSQL is not running. The pid is only
+    /// trusted when that process's command line names this member's data directory: a stale file after a
+    /// kill can name a pid the kernel has since given to anything else, and the harness often runs as root.
+    /// </summary>
     public int? PostmasterPid()
     {
         try
         {
             var first = File.ReadLines(Path.Combine(DataDirectory, "postmaster.pid")).FirstOrDefault();
-            return int.TryParse(first, NumberStyles.None, CultureInfo.InvariantCulture, out var pid) && Posix.IsAlive(pid) ? pid : null;
+            return int.TryParse(first, NumberStyles.None, CultureInfo.InvariantCulture, out var pid) && Posix.IsAlive(pid)
+                && Posix.CommandLineMentions(pid, DataDirectory) ? pid : null;
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {

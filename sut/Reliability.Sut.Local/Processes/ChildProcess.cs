@@ -13,15 +13,30 @@ public sealed record ChildProcessSpec
     public required string LogFile { get; init; }
     /// <summary>When the harness runs as root, drop to this account (PostgreSQL refuses to run as root).</summary>
     public string? RunAsUserWhenRoot { get; init; }
+
+    /// <summary>
+    /// The program writes straight to its log file instead of a pipe to the harness: for programs whose own
+    /// children inherit their output and may outlive them (PostgreSQL's backends, Patroni's postmaster), so
+    /// that no teardown ever waits for a pipe someone else still holds. Its lines are not observed live.
+    /// </summary>
+    public bool OutputToLogFile { get; init; }
 }
 
 /// <summary>
 /// A supervised OS process: output goes to its log file and a short in-memory tail for error messages,
 /// it is recorded in the run's ledger, and stopping escalates from a polite signal to SIGKILL.
 /// </summary>
+/// <remarks>
+/// Every child runs in a session of its own (setsid), so a terminal's Ctrl-C or hang-up reaches only the
+/// harness, which rolls back and stops it in order; and with a parent-death signal (setpriv --pdeathsig KILL,
+/// started from <see cref="SpawnThread"/>), so a harness killed outright takes its children with it. Every
+/// wait on a child is bounded.
+/// </remarks>
 public sealed class ChildProcess : IAsyncDisposable
 {
     private const int TailLines = 40;
+    /// <summary>How long to wait for a killed process to be reaped and its output drained.</summary>
+    private static readonly TimeSpan ReapBound = TimeSpan.FromSeconds(10);
     private readonly Process _process;
     private readonly RunDirectory _run;
     private readonly StreamWriter _log;
@@ -41,34 +56,27 @@ public sealed class ChildProcess : IAsyncDisposable
 
     public ChildProcessSpec Spec { get; }
     public int Pid { get; private set; }
-    public bool HasExited => _disposed == 1 || _process.HasExited;
+    public bool HasExited => _disposed == 1 || Exited.IsCompleted || _process.HasExited;
     public int? ExitCode => _disposed == 1 ? _exitCode : _process.HasExited ? _process.ExitCode : null;
     public Task Exited { get; private set; } = Task.CompletedTask;
 
     public static ChildProcess Start(ChildProcessSpec spec, RunDirectory run, Action<string>? onLine = null)
     {
+        // The launcher would start and then fail; a program that is not there is a clear error at once.
+        if (Executable(spec.FileName) is null)
+        {
+            throw new ComponentStartException(spec.Name, $"could not run '{spec.FileName}': no such program", "");
+        }
         var info = new ProcessStartInfo
         {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
+            RedirectStandardOutput = !spec.OutputToLogFile,
+            RedirectStandardError = !spec.OutputToLogFile,
             RedirectStandardInput = false,
             UseShellExecute = false,
             WorkingDirectory = spec.WorkingDirectory ?? run.Path,
+            FileName = "setpriv",
         };
-        if (spec.RunAsUserWhenRoot is { } user && Posix.IsRoot)
-        {
-            // setpriv execs in place, so the pid we hold is the program's own, not a wrapper's.
-            info.FileName = "setpriv";
-            foreach (var arg in new[] { $"--reuid={user}", $"--regid={user}", "--init-groups", "--", spec.FileName })
-            {
-                info.ArgumentList.Add(arg);
-            }
-        }
-        else
-        {
-            info.FileName = spec.FileName;
-        }
-        foreach (var arg in spec.Arguments)
+        foreach (var arg in Launcher(spec))
         {
             info.ArgumentList.Add(arg);
         }
@@ -78,8 +86,18 @@ public sealed class ChildProcess : IAsyncDisposable
         }
 
         Directory.CreateDirectory(Path.GetDirectoryName(spec.LogFile)!);
-        var log = new StreamWriter(new FileStream(spec.LogFile, FileMode.Append, FileAccess.Write, FileShare.ReadWrite)) { AutoFlush = true };
+        if (spec.OutputToLogFile && spec.RunAsUserWhenRoot is { } account && Posix.IsRoot && Posix.LookupUser(account) is { } owner)
+        {
+            // The program opens its own log, as the account it runs as.
+            File.AppendAllText(spec.LogFile, "");
+            Posix.Chown(spec.LogFile, owner.Uid, owner.Gid);
+        }
+        var log = spec.OutputToLogFile ? StreamWriter.Null
+            : new StreamWriter(new FileStream(spec.LogFile, FileMode.Append, FileAccess.Write, FileShare.ReadWrite)) { AutoFlush = true };
         var process = new Process { StartInfo = info, EnableRaisingEvents = true };
+        // The exit itself: WaitForExitAsync also waits for the end of redirected output, which a grandchild may hold.
+        var exited = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        process.Exited += (_, _) => exited.TrySetResult();
         var child = new ChildProcess(spec, process, run, log);
         if (onLine is not null)
         {
@@ -89,7 +107,7 @@ public sealed class ChildProcess : IAsyncDisposable
         process.ErrorDataReceived += (_, e) => child.OnLine(e.Data);
         try
         {
-            process.Start();
+            SpawnThread.Run(process.Start);
         }
         catch (System.ComponentModel.Win32Exception ex)
         {
@@ -97,42 +115,120 @@ public sealed class ChildProcess : IAsyncDisposable
             throw new ComponentStartException(spec.Name, $"could not run '{info.FileName}': {ex.Message}", "");
         }
         child.Pid = process.Id;
-        child.Exited = process.WaitForExitAsync();
+        child.Exited = exited.Task;
         run.Record(process.Id, spec.Name);
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
+        if (!spec.OutputToLogFile)
+        {
+            process.BeginOutputReadLine();
+            process.BeginErrorReadLine();
+        }
         return child;
+    }
+
+    /// <summary>The program's path: as given when it names a file, else found on PATH; null when there is none.</summary>
+    private static string? Executable(string program) =>
+        program.Contains('/', StringComparison.Ordinal)
+            ? File.Exists(program) ? program : null
+            : (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries)
+                .Select(dir => Path.Combine(dir, program)).FirstOrDefault(File.Exists);
+
+    /// <summary>
+    /// setpriv [drop to the service account] --pdeathsig KILL -- setsid [sh -c 'exec ... >>log'] program args:
+    /// each step execs the next in place, so the pid the harness holds is the program's own.
+    /// </summary>
+    internal static IReadOnlyList<string> Launcher(ChildProcessSpec spec)
+    {
+        var args = new List<string>();
+        if (spec.RunAsUserWhenRoot is { } user && Posix.IsRoot)
+        {
+            args.AddRange([$"--reuid={user}", $"--regid={user}", "--init-groups"]);
+        }
+        // After the change of user: changing credentials clears the parent-death signal.
+        args.AddRange(["--pdeathsig", "KILL", "--", "setsid"]);
+        if (spec.OutputToLogFile)
+        {
+            args.AddRange(["sh", "-c", "log=$1; shift; exec \"$@\" >>\"$log\" 2>&1", "sh", spec.LogFile]);
+        }
+        args.Add(spec.FileName);
+        args.AddRange(spec.Arguments);
+        return args;
     }
 
     /// <summary>The last lines the process printed, for error messages.</summary>
     public string Tail()
     {
+        if (Spec.OutputToLogFile)
+        {
+            return LogFileTail();
+        }
         lock (_gate)
         {
             return string.Join('\n', _tail);
         }
     }
 
+    private string LogFileTail()
+    {
+        try
+        {
+            using var stream = new FileStream(Spec.LogFile, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            stream.Seek(Math.Max(0, stream.Length - 16 * 1024), SeekOrigin.Begin);
+            using var reader = new StreamReader(stream);
+            return string.Join('\n', reader.ReadToEnd().Split('\n', StringSplitOptions.RemoveEmptyEntries).TakeLast(TailLines));
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return "";
+        }
+    }
+
     public bool Signal(int signal) => !HasExited && Posix.Signal(Pid, signal);
 
-    /// <summary>Sends <paramref name="signal"/>, waits up to <paramref name="grace"/>, then SIGKILLs.</summary>
+    /// <summary>
+    /// Sends <paramref name="signal"/>, waits up to <paramref name="grace"/> (less when <see cref="Shutdown.Hurry"/>
+    /// is requested), then SIGKILLs; the wait for the kill is bounded too.
+    /// </summary>
     public async Task StopAsync(int signal, TimeSpan grace)
     {
         if (!HasExited)
         {
             Signal(signal);
-            using var timeout = new CancellationTokenSource(grace);
-            try
-            {
-                await _process.WaitForExitAsync(timeout.Token);
-            }
-            catch (OperationCanceledException)
+            if (!await WaitForExitAsync(grace, Shutdown.Hurry))
             {
                 Kill();
-                await _process.WaitForExitAsync();
+                await WaitForExitAsync(ReapBound, CancellationToken.None);
             }
         }
         _run.Forget(Pid);
+    }
+
+    /// <summary>Waits for the exit up to <paramref name="bound"/> (or until <paramref name="hurry"/>); false when it did not come.</summary>
+    private async Task<bool> WaitForExitAsync(TimeSpan bound, CancellationToken hurry)
+    {
+        try
+        {
+            await Exited.WaitAsync(bound, hurry);
+            return true;
+        }
+        catch (Exception ex) when (ex is TimeoutException or OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Waits for the end of the redirected output up to <paramref name="bound"/>: a grandchild may hold the pipe open.</summary>
+    private async Task<bool> DrainAsync(TimeSpan bound)
+    {
+        using var timeout = new CancellationTokenSource(bound);
+        try
+        {
+            await _process.WaitForExitAsync(timeout.Token);
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
     }
 
     public void Kill()
@@ -153,11 +249,13 @@ public sealed class ChildProcess : IAsyncDisposable
         {
             Posix.Signal(Pid, Posix.SIGKILL);
         }
-        await _process.WaitForExitAsync();
+        // The exit, then the end of its output, each for a bounded time: a grandchild may hold the pipe open.
+        if (await WaitForExitAsync(ReapBound, CancellationToken.None) && (Spec.OutputToLogFile || await DrainAsync(ReapBound)))
+        {
+            _process.WaitForExit();
+        }
         _run.Forget(Pid);
-        // Let the asynchronous readers drain the last lines before the log closes.
-        _process.WaitForExit();
-        _exitCode = _process.ExitCode;
+        _exitCode = _process.HasExited ? _process.ExitCode : null;
         lock (_gate)
         {
             _log.Dispose();

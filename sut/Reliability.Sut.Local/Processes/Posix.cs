@@ -8,6 +8,7 @@ internal static partial class Posix
     public const int SIGINT = 2;
     public const int SIGQUIT = 3;
     public const int SIGKILL = 9;
+    public const int SIGUSR1 = 10;
     public const int SIGTERM = 15;
 
     [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
@@ -70,7 +71,7 @@ internal static partial class Posix
         }
     }
 
-    private static void Chown(string path, uint uid, uint gid)
+    public static void Chown(string path, uint uid, uint gid)
     {
         if (SysChown(path, uid, gid) != 0)
         {
@@ -91,6 +92,19 @@ internal static partial class Posix
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or FormatException or IndexOutOfRangeException)
         {
             return null;
+        }
+    }
+
+    /// <summary>Whether the live process <paramref name="pid"/> has <paramref name="text"/> in its command line: who it is, checked before a signal.</summary>
+    public static bool CommandLineMentions(int pid, string text)
+    {
+        try
+        {
+            return File.ReadAllText($"/proc/{pid}/cmdline").Replace('\0', ' ').Contains(text, StringComparison.Ordinal);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return false;
         }
     }
 

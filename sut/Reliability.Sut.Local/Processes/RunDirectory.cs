@@ -11,6 +11,10 @@ public sealed class RunDirectory : IDisposable
 {
     private const string OwnerFile = "owner";
     private const string LedgerFolder = "processes";
+    /// <summary>Only folders carrying this file are runs: the sweep touches nothing else under the root.</summary>
+    internal const string MarkerFile = ".reliability-run";
+    private FileStream? _ownerLock;
+    private RunReaper? _reaper;
 
     private RunDirectory(string path) => Path = path;
 
@@ -33,8 +37,17 @@ public sealed class RunDirectory : IDisposable
         var path = System.IO.Path.Combine(root, $"{stamp}-{name}-{Guid.NewGuid().ToString("N")[..8]}");
         Directory.CreateDirectory(System.IO.Path.Combine(path, LedgerFolder));
         var self = Environment.ProcessId;
-        File.WriteAllText(System.IO.Path.Combine(path, OwnerFile), $"{self} {Posix.StartTicks(self)}");
-        return new RunDirectory(path);
+        // Written whole then renamed, so a sweep never reads it half written; then held locked while the run lives.
+        var owner = System.IO.Path.Combine(path, OwnerFile);
+        File.WriteAllText(owner + ".tmp", $"{self} {Posix.StartTicks(self)}");
+        File.Move(owner + ".tmp", owner);
+        var directory = new RunDirectory(path)
+        {
+            _ownerLock = new FileStream(owner, FileMode.Open, FileAccess.Read, FileShare.None),
+            _reaper = RunReaper.Start(path),
+        };
+        File.WriteAllText(System.IO.Path.Combine(path, MarkerFile), "a run of the reliability harness; swept by the next start once its owner is gone\n");
+        return directory;
     }
 
     /// <summary>
@@ -78,9 +91,22 @@ public sealed class RunDirectory : IDisposable
     /// <summary>Kills anything still recorded (a safety net), then removes the folder unless asked to keep it.</summary>
     public void Dispose() => Close(keepFiles: false);
 
+    /// <summary>Lets go of the run as a killed owner would (its lock released), for tests of the sweep.</summary>
+    internal void Abandon()
+    {
+        _reaper?.Dispose();
+        _reaper = null;
+        _ownerLock?.Dispose();
+        _ownerLock = null;
+    }
+
     public void Close(bool keepFiles)
     {
+        _reaper?.Dispose();
+        _reaper = null;
         StaleRunSweeper.KillRecorded(Path);
+        _ownerLock?.Dispose();
+        _ownerLock = null;
         if (!keepFiles)
         {
             try

@@ -4,8 +4,9 @@ namespace Reliability.Sut.Local.Processes;
 
 /// <summary>
 /// Finds runs whose owner process is gone (killed with SIGKILL, or crashed) and stops every process
-/// their ledger still lists. A pid is only killed when its start time matches the ledger, so a pid the
-/// kernel has since reused for something else is left alone.
+/// their ledger still lists. Only folders with the run marker are considered; a run is alive while its
+/// owner file is locked (the lock dies with its process) or its recorded owner still runs. A pid is only
+/// killed when its start time matches the ledger, so a pid the kernel has since reused is left alone.
 /// </summary>
 internal static class StaleRunSweeper
 {
@@ -18,8 +19,7 @@ internal static class StaleRunSweeper
         }
         foreach (var run in Directory.EnumerateDirectories(root))
         {
-            var owner = RunDirectory.OwnerPath(run);
-            if (!File.Exists(owner) || IsRecordedProcessAlive(File.ReadAllText(owner), out _))
+            if (!File.Exists(Path.Combine(run, RunDirectory.MarkerFile)) || OwnerAlive(RunDirectory.OwnerPath(run)))
             {
                 continue;
             }
@@ -35,6 +35,26 @@ internal static class StaleRunSweeper
             }
         }
         return swept;
+    }
+
+    /// <summary>Locked by a live run, or naming a live process; a missing owner file is a run still being created or already closed.</summary>
+    private static bool OwnerAlive(string owner)
+    {
+        try
+        {
+            using var stream = new FileStream(owner, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+            using var reader = new StreamReader(stream);
+            return IsRecordedProcessAlive(reader.ReadToEnd(), out _);
+        }
+        catch (FileNotFoundException)
+        {
+            return true;
+        }
+        catch (IOException)
+        {
+            // Locked: its run is alive.
+            return true;
+        }
     }
 
     internal static void KillRecorded(string run)

@@ -14,7 +14,8 @@ public sealed class StaleRunSweeperTests : IDisposable
         var orphan = ChildProcess.Start(Sleeper(run), run);
         await using (orphan)
         {
-            // Pretend the owner was SIGKILLed: point the owner record at a process that has exited.
+            // Pretend the owner was SIGKILLed: its lock is gone and its record names a process that has exited.
+            run.Abandon();
             await File.WriteAllTextAsync(Path.Combine(run.Path, "owner"), $"{DeadPid()} 12345");
 
             var swept = StaleRunSweeper.Sweep(_root);
@@ -41,11 +42,46 @@ public sealed class StaleRunSweeperTests : IDisposable
         await using var bystander = ChildProcess.Start(Sleeper(run), run);
         // Same pid, different start time: the kernel reused the number for an unrelated process.
         await File.WriteAllTextAsync(Path.Combine(run.Path, "processes", bystander.Pid.ToString(System.Globalization.CultureInfo.InvariantCulture)), "1 not-ours");
+        run.Abandon();
         await File.WriteAllTextAsync(Path.Combine(run.Path, "owner"), $"{DeadPid()} 12345");
 
         StaleRunSweeper.Sweep(_root);
 
         bystander.HasExited.Should().BeFalse();
+    }
+
+    [Fact]
+    public async Task A_run_is_alive_while_its_owner_file_is_locked_whatever_the_file_says()
+    {
+        var run = RunDirectory.Create("locked", _root);
+        var child = ChildProcess.Start(Sleeper(run), run);
+        await using (child)
+        {
+            var owner = Path.Combine(run.Path, "owner");
+            run.Abandon();
+            // What a concurrent sweep could once read: an owner record that does not parse, or names a dead pid.
+            await File.WriteAllTextAsync(owner, "");
+            using (new FileStream(owner, FileMode.Open, FileAccess.Read, FileShare.None))
+            {
+                StaleRunSweeper.Sweep(_root).Should().BeEmpty("the owner file is locked, as a live run holds it");
+                child.HasExited.Should().BeFalse();
+            }
+
+            StaleRunSweeper.Sweep(_root).Should().ContainSingle("once the lock is gone, so is its owner");
+            await child.Exited.WaitAsync(TimeSpan.FromSeconds(10));
+        }
+    }
+
+    [Fact]
+    public void A_folder_without_the_run_marker_is_never_swept_whatever_its_owner_file_says()
+    {
+        var stranger = Directory.CreateDirectory(Path.Combine(_root, "not-a-run")).FullName;
+        File.WriteAllText(Path.Combine(stranger, "owner"), "garbage");
+        File.WriteAllText(Path.Combine(stranger, "data.txt"), "someone else's");
+
+        StaleRunSweeper.Sweep(_root).Should().BeEmpty();
+
+        File.Exists(Path.Combine(stranger, "data.txt")).Should().BeTrue();
     }
 
     [Fact]

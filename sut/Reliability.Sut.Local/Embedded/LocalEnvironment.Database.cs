@@ -35,6 +35,14 @@ public sealed partial class LocalEnvironment
             _teardown.Add(() => Postgres.DisposeAsync());
             var endpoint = new IPEndPoint(IPAddress.Loopback, Postgres.Port);
             var labels = EnvironmentLayout.DatabaseLabels(Options);
+            // A restart after a pod-failure may have to take another port: the replicas' links follow it.
+            Postgres.PortChanged += port =>
+            {
+                foreach (var link in _links.Where(l => l.To == "postgres-0"))
+                {
+                    link.Proxy.Upstream = new IPEndPoint(IPAddress.Loopback, port);
+                }
+            };
             return (pod, zone) =>
             {
                 var link = AddLink(new LinkProxy($"{pod}->postgres", endpoint, Options.Time), pod, EnvironmentLayout.PodLabels(pod, zone), "postgres-0", labels);

@@ -30,6 +30,9 @@ public sealed class PostgresServer : IAsyncDisposable
     }
 
     public int Port { get; private set; }
+
+    /// <summary>Raised when a restart had to take another port (the old one was taken meanwhile): whoever routes to it must follow.</summary>
+    public event Action<int>? PortChanged;
     public string AppPassword { get; }
     public string Database => _options.Database;
     public string AppUser => _options.AppUser;
@@ -126,6 +129,7 @@ public sealed class PostgresServer : IAsyncDisposable
 
     private async Task StartProcessAsync(CancellationToken ct)
     {
+        var previous = Port;
         for (var attempt = 1; ; attempt++)
         {
             if (Port == 0 || attempt > 1)
@@ -139,10 +143,16 @@ public sealed class PostgresServer : IAsyncDisposable
                 Arguments = ServerArguments(),
                 LogFile = LogFile,
                 RunAsUserWhenRoot = ServiceAccount,
+                // Its backends inherit its output and can outlive a killed postmaster for a moment.
+                OutputToLogFile = true,
             }, _run);
             try
             {
                 await WaitUntilAcceptingAsync(ct);
+                if (previous != 0 && previous != Port)
+                {
+                    PortChanged?.Invoke(Port);
+                }
                 return;
             }
             catch (ComponentStartException) when (attempt < 3 && _process.Tail().Contains("could not bind", StringComparison.Ordinal))

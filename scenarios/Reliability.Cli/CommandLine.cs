@@ -6,6 +6,9 @@ namespace Reliability.Cli;
 /// <summary>The whole command set, built in one place so tests can parse exactly what the schedules pass.</summary>
 internal static class CommandLine
 {
+    /// <summary>Prints the trace of a failure as well as its one line.</summary>
+    public static readonly Option<bool> Verbose = new("--verbose") { Description = "On a failure, print its stack trace as well.", Recursive = true };
+
     public static RootCommand Build()
     {
         var root = new RootCommand("""
@@ -25,8 +28,10 @@ internal static class CommandLine
 
             Exit codes: 0 passed, 1 a hypothesis or threshold failed, 2 invalid input,
             3 environment or observation error (inconclusive), 130 interrupted (faults rolled back).
+            Ctrl-C, SIGTERM or a closed terminal roll back and stop; a second Ctrl-C stops without the graceful waits.
             """);
         root.Options.Add(LoadTargets.Assemblies);
+        root.Options.Add(Verbose);
         root.Subcommands.Add(GameDayCommand.Create());
         root.Subcommands.Add(RunCommand.Create());
         root.Subcommands.Add(EnvCommand.Create());

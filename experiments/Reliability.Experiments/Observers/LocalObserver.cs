@@ -84,8 +84,15 @@ internal sealed class LocalObserver(LocalEnvironment environment, TimeProvider t
         {
             cluster.PrimaryChanged -= OnLeaderChange;
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
-            var (members, history) = await cluster.DescribeAsync(timeout.Token);
-            _journal.Write(new PatroniDescribed(members, history));
+            try
+            {
+                var (members, history) = await cluster.DescribeAsync(timeout.Token);
+                _journal.Write(new PatroniDescribed(members, history));
+            }
+            catch (OperationCanceledException)
+            {
+                _journal.Write(new ObservationGap("patroni", "GET /cluster and /history did not answer within 5 s"));
+            }
         }
     }
 }

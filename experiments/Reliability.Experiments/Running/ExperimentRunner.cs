@@ -40,7 +40,7 @@ public sealed partial class ExperimentRunner(RunTarget target, TextWriter consol
         var run = new RunContext(definition, journal);
         await using (var observing = await RunObservers.StartAsync(target, journal, time, ct))
         {
-            await using var ledger = new WriteLedger(ledgerPath, time);
+            var ledger = new WriteLedger(ledgerPath, time);
             try
             {
                 await RunPhasesAsync(run, experiment.LoadTarget, plan, ledger, ct);
@@ -54,6 +54,14 @@ public sealed partial class ExperimentRunner(RunTarget target, TextWriter consol
             {
                 journal.Write(new RunAborted(ex.GetType().Name, ex.Message));
                 throw;
+            }
+            finally
+            {
+                await ledger.DisposeAsync();
+                if (ledger.Late > 0)
+                {
+                    journal.Write(new ObservationWarning("ledger", $"{ledger.Late} write(s) reported after the ledger closed were not recorded; the RPO check cannot count them"));
+                }
             }
         }
         await ReconcileAsync(journal, experiment.LoadTarget, ledgerPath, ct);

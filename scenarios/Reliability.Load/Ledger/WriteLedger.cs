@@ -23,6 +23,7 @@ public sealed class WriteLedger : IAsyncDisposable
     private readonly Task _writer;
     private readonly TimeProvider _time;
     private long _count;
+    private long _late;
 
     public WriteLedger(string path, TimeProvider time)
     {
@@ -36,25 +37,61 @@ public sealed class WriteLedger : IAsyncDisposable
     public string Path { get; }
     public long Count => Interlocked.Read(ref _count);
 
+    /// <summary>Writes reported after the ledger closed, which it could not record: a reconciliation that ignored them would be blind to them.</summary>
+    public long Late => Interlocked.Read(ref _late);
+
     public void Acknowledged(string entity, long id, string op, string? hash, int virtualUser)
     {
         Interlocked.Increment(ref _count);
-        _queue.Writer.TryWrite(new LedgerEntry(entity, id, op, hash, _time.GetUtcNow(), virtualUser));
+        Enqueue(new LedgerEntry(entity, id, op, hash, _time.GetUtcNow(), virtualUser));
     }
 
     /// <summary>A write to a known entity that got no acknowledgement: its effect is unknown.</summary>
     public void Indeterminate(string entity, long id, string op, int virtualUser) =>
-        _queue.Writer.TryWrite(new LedgerEntry(entity, id, op, null, _time.GetUtcNow(), virtualUser, Indeterminate: true));
+        Enqueue(new LedgerEntry(entity, id, op, null, _time.GetUtcNow(), virtualUser, Indeterminate: true));
 
+    private void Enqueue(LedgerEntry entry)
+    {
+        if (!_queue.Writer.TryWrite(entry))
+        {
+            Interlocked.Increment(ref _late);
+        }
+    }
+
+    /// <summary>
+    /// Every entry of a ledger file. A last line cut short (the harness was killed while writing it) is left
+    /// out: the ledger is flushed per batch, so only the last line can be incomplete; any other bad line throws.
+    /// </summary>
     public static async IAsyncEnumerable<LedgerEntry> ReadAsync(string path)
     {
         using var reader = new StreamReader(path);
-        while (await reader.ReadLineAsync() is { } line)
+        var line = await reader.ReadLineAsync();
+        var number = 0;
+        while (line is not null)
         {
+            number++;
+            var next = await reader.ReadLineAsync();
             if (line.Length > 0)
             {
-                yield return JsonSerializer.Deserialize<LedgerEntry>(line, Json)!;
+                LedgerEntry? entry;
+                try
+                {
+                    entry = JsonSerializer.Deserialize<LedgerEntry>(line, Json);
+                }
+                catch (JsonException) when (next is null)
+                {
+                    entry = null;
+                }
+                catch (JsonException ex)
+                {
+                    throw new JsonException($"{path}:{number}: {ex.Message}", ex);
+                }
+                if (entry is not null)
+                {
+                    yield return entry;
+                }
             }
+            line = next;
         }
     }
 

@@ -163,6 +163,23 @@ internal sealed class LocalFaultContext
         }
     }
 
+    /// <summary>Releases a held-down pod; a pod that cannot be started again is journalled, and the caller goes on with the others.</summary>
+    public async Task<bool> ReleaseOrReportAsync(string pod, string fault, ExperimentJournal journal)
+    {
+        try
+        {
+            await ReleaseAsync(pod);
+            return true;
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // Stopping the environment at the end of the run takes it down anyway.
+            journal.Write(new RollbackFailed(fault, LocalTopology.Namespace, "pod", $"{pod} could not be started again: {ex.Message}",
+                "nothing to do by hand: the embedded environment is stopped at the end of the run"));
+            return false;
+        }
+    }
+
     /// <summary>Planning remembers which links a network fault will disturb, and how.</summary>
     internal void PlanLinks(FaultNode fault, IReadOnlyList<(string Link, LinkFaults Faults)> links) => _linkPlans[fault] = links;
 
@@ -190,8 +207,10 @@ internal sealed class LocalFaultContext
         }
         foreach (var pod in held)
         {
-            await ReleaseAsync(pod);
-            journal.Write(new FaultRecovered("(rollback)", "release", Pods: [pod]));
+            if (await ReleaseOrReportAsync(pod, "(rollback)", journal))
+            {
+                journal.Write(new FaultRecovered("(rollback)", "release", Pods: [pod]));
+            }
         }
         _links.Clear();
         environment.ClearAllFaults();

@@ -40,7 +40,7 @@ internal sealed class PodFailure : PodFaultKind
         {
             foreach (var pod in planned.Pods)
             {
-                await local.ReleaseAsync(pod);
+                await local.ReleaseOrReportAsync(pod, fault.Name, journal);
             }
             journal.Write(new FaultRecovered(fault.Name, fault.Action, Pods: planned.Pods));
         }

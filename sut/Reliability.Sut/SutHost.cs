@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.Http.Timeouts;
 using Reliability.Sut.Apis;
 using Reliability.Sut.Configuration;
@@ -74,6 +75,15 @@ internal static class SutHost
         metrics.DbPoolMax.Set(settings.DbMaxConnections);
         metrics.DbPoolMin.Set(settings.DbMinConnections);
 
+        // Before anything keys on the client: the forwarded address is believed only from a trusted proxy.
+        var forwarded = new ForwardedHeadersOptions { ForwardedHeaders = ForwardedHeaders.XForwardedFor, ForwardLimit = 1 };
+        forwarded.KnownIPNetworks.Clear();
+        forwarded.KnownProxies.Clear();
+        foreach (var network in settings.TrustedProxies)
+        {
+            forwarded.KnownIPNetworks.Add(network);
+        }
+        app.UseForwardedHeaders(forwarded);
         app.UseMiddleware<RequestObservation>();
         app.Use((context, next) =>
         {

@@ -40,6 +40,28 @@ internal sealed class SettingsReader(IConfiguration config)
         return value;
     }
 
+    /// <summary>A comma-separated list of networks in CIDR form (an address alone is its /32 or /128).</summary>
+    public IReadOnlyList<System.Net.IPNetwork> Networks(string name)
+    {
+        var networks = new List<System.Net.IPNetwork>();
+        foreach (var item in (Optional(name) ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            if (System.Net.IPNetwork.TryParse(item, out var network))
+            {
+                networks.Add(network);
+            }
+            else if (System.Net.IPAddress.TryParse(item, out var address))
+            {
+                networks.Add(new System.Net.IPNetwork(address, address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork ? 32 : 128));
+            }
+            else
+            {
+                throw new SettingsException(name, $"must be a comma-separated list of networks such as 10.0.0.0/8, got '{item}'");
+            }
+        }
+        return networks;
+    }
+
     public bool Bool(string name, bool fallback)
     {
         var raw = Optional(name);

@@ -25,6 +25,11 @@ internal sealed record SutSettings
     public required JwtSettings Jwt { get; init; }
     public required RateLimitSettings RateLimits { get; init; }
     public int PasswordHashIterations { get; init; } = 100_000;
+    /// <summary>
+    /// The proxies (an ingress, a load balancer) whose X-Forwarded-For is believed: the client address the
+    /// rate limits key on. Empty by default: a header anyone can send is no identity.
+    /// </summary>
+    public IReadOnlyList<System.Net.IPNetwork> TrustedProxies { get; init; } = [];
 
     public static SutSettings From(IConfiguration config, bool isDevelopment)
     {
@@ -47,6 +52,7 @@ internal sealed record SutSettings
             PasswordHashIterations = reader.Int("PASSWORD_HASH_ITERATIONS", 100_000, min: 10_000, max: 10_000_000),
             Jwt = JwtSettings.From(reader, isDevelopment),
             RateLimits = RateLimitSettings.From(reader),
+            TrustedProxies = reader.Networks("TRUSTED_PROXIES"),
         };
         if (settings.DbMinConnections > settings.DbMaxConnections)
         {

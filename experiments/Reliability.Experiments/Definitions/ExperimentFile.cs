@@ -35,7 +35,7 @@ public static class ExperimentFile
         if (metadata is not null)
         {
             y.Only(metadata, "metadata", "name", "description");
-            name = y.Text(metadata, "metadata", "name", required: true) ?? "";
+            name = y.Name(metadata, "metadata", "name") ?? "";
             description = y.Text(metadata, "metadata", "description") ?? "";
         }
         var faults = Faults(y, root, path);
@@ -116,24 +116,24 @@ public static class ExperimentFile
             y.Problem(load.Children[new YamlScalarNode("target")], "load.target", $"'{targetName}' is not one of {string.Join(", ", targets.Targets.Select(t => t.Name))}");
         }
         var scenario = y.Text(load, "load", "scenario", required: target is not null && target.Scenarios.Count > 1) ?? target?.Scenarios[0] ?? "";
-        if (target is not null && scenario.Length > 0 && !target.Scenarios.Contains(scenario))
+        if (target is not null && load.Children.ContainsKey(new YamlScalarNode("scenario")) && !target.Scenarios.Contains(scenario))
         {
             y.Problem(load.Children[new YamlScalarNode("scenario")], "load.scenario", $"'{scenario}' is not one of {string.Join(", ", target.Scenarios)} (target {target.Name})");
         }
-        var rate = y.Number(load, "load", "rate");
-        var users = y.Number(load, "load", "users");
-        if (rate is null == users is null)
+        var rate = y.Number(load, "load", "rate", above: 0);
+        var users = y.Integer(load, "load", "users", atLeast: 1);
+        if (!load.Children.ContainsKey(new YamlScalarNode("rate")) == !load.Children.ContainsKey(new YamlScalarNode("users")))
         {
             y.Problem(load, "load", "give exactly one of rate (open model, iterations per second) or users (closed model)");
         }
-        if (rate is <= 0 || users is <= 0)
+        if (rate is > 100_000)
         {
-            y.Problem(load, "load", "rate and users must be positive");
+            y.Problem(load.Children[new YamlScalarNode("rate")], "load.rate", "at most 100000 iterations per second from one harness");
         }
-        var maxConcurrent = (int?)y.Number(load, "load", "maxConcurrent") ?? (int)Math.Clamp(Math.Ceiling((rate ?? 1) * 2), 10, 10_000);
-        return new LoadSpec(targetName, scenario, rate, (int?)users, maxConcurrent,
+        var maxConcurrent = y.Integer(load, "load", "maxConcurrent", atLeast: 1) ?? (int)Math.Clamp(Math.Ceiling((rate ?? 1) * 2), 10, 10_000);
+        return new LoadSpec(targetName, scenario, rate, users, maxConcurrent,
             y.Duration(load, "load", "timeout") ?? TimeSpan.FromSeconds(5),
-            y.Duration(load, "load", "warmUp") ?? TimeSpan.FromSeconds(3));
+            y.Duration(load, "load", "warmUp", allowZero: true) ?? TimeSpan.FromSeconds(3));
     }
 
     private static TimelineSpec? ReadTimeline(YamlFields y, YamlMappingNode? timeline)
@@ -190,7 +190,7 @@ public static class ExperimentFile
                 : ScenarioThreshold("fail_rate < 1%");
             rto = new RtoHypothesis(y.Duration(r, "hypotheses.rto", "max", required: true) ?? TimeSpan.Zero, sli,
                 y.Duration(r, "hypotheses.rto", "window") ?? TimeSpan.FromSeconds(5),
-                y.Duration(r, "hypotheses.rto", "stableFor") ?? TimeSpan.FromSeconds(10));
+                y.Duration(r, "hypotheses.rto", "stableFor", allowZero: true) ?? TimeSpan.FromSeconds(10));
         }
         WriteRtoHypothesis? writeRto = null;
         if (y.Map(map, "hypotheses", "writeRto") is { } w)
@@ -203,7 +203,7 @@ public static class ExperimentFile
         if (y.Map(map, "hypotheses", "rpo") is { } p)
         {
             y.Only(p, "hypotheses.rpo", "maxLostWrites");
-            rpo = new RpoHypothesis((long)(y.Number(p, "hypotheses.rpo", "maxLostWrites", required: true) ?? 0));
+            rpo = new RpoHypothesis(y.Integer(p, "hypotheses.rpo", "maxLostWrites", required: true, atLeast: 0) ?? 0);
         }
         var alerts = new List<AlertExpectation>();
         foreach (var (node, field) in y.List(map, "hypotheses", "alerts"))
@@ -214,10 +214,26 @@ public static class ExperimentFile
                 continue;
             }
             y.Only(alert, field, "name", "firesWithin", "resolvesWithin");
-            alerts.Add(new AlertExpectation(y.Text(alert, field, "name", required: true) ?? "",
+            var alertName = y.Text(alert, field, "name", required: true);
+            if (alertName is "")
+            {
+                y.Problem(alert.Children[new YamlScalarNode("name")], $"{field}.name", "an alert name is required");
+            }
+            alerts.Add(new AlertExpectation(alertName ?? "",
                 y.Duration(alert, field, "firesWithin", required: true) ?? TimeSpan.Zero, y.Duration(alert, field, "resolvesWithin")));
         }
-        var quiet = y.List(map, "hypotheses", "quietInSteadyState").Select(e => (e.Node as YamlScalarNode)?.Value ?? "").ToList();
+        var quiet = new List<string>();
+        foreach (var (node, field) in y.List(map, "hypotheses", "quietInSteadyState"))
+        {
+            if (node is YamlScalarNode { Value: { Length: > 0 } name })
+            {
+                quiet.Add(name);
+            }
+            else
+            {
+                y.Problem(node, field, "expected an alert name");
+            }
+        }
         var hypotheses = new Hypotheses(objectives, rto, rpo, alerts, quiet) { ServerObjectives = serverObjectives, WriteRto = writeRto };
         if (hypotheses.Count == 0)
         {

@@ -47,7 +47,11 @@ internal sealed class YamlFields(string file)
     {
         foreach (var key in map.Children.Keys)
         {
-            var name = (key as YamlScalarNode)?.Value ?? "";
+            if (key is not YamlScalarNode { Value: { } name })
+            {
+                Problem(key, path.Length == 0 ? "(key)" : $"{path}.(key)", "expected a plain field name, not a list or mapping");
+                continue;
+            }
             if (!keys.Contains(name))
             {
                 Problem(key, Join(path, name), $"unknown field (expected one of {string.Join(", ", keys)})");
@@ -118,16 +122,93 @@ internal sealed class YamlFields(string file)
         return null;
     }
 
-    public double? Number(YamlMappingNode map, string path, string key, bool required = false)
+    /// <summary>
+    /// A finite number ("NaN" and "Infinity" parse as doubles and would slip past every comparison), at least
+    /// <paramref name="atLeast"/>, or above <paramref name="above"/> when that is given.
+    /// </summary>
+    public double? Number(YamlMappingNode map, string path, string key, bool required = false, double? above = null, double? atLeast = null)
     {
         var text = Text(map, path, key, required);
-        return text is null ? null : Parse(map.Children[new YamlScalarNode(key)], Join(path, key), t => double.Parse(t, NumberStyles.Float, CultureInfo.InvariantCulture));
+        if (text is null)
+        {
+            return null;
+        }
+        var node = map.Children[new YamlScalarNode(key)];
+        var field = Join(path, key);
+        var value = Parse(node, field, t => double.Parse(t, NumberStyles.Float, CultureInfo.InvariantCulture));
+        if (!double.IsFinite(value))
+        {
+            Problem(node, field, $"'{text}' is not a finite number");
+            return null;
+        }
+        if (above is { } low && value <= low)
+        {
+            Problem(node, field, $"must be greater than {low.ToString(CultureInfo.InvariantCulture)}, got {text}");
+            return null;
+        }
+        if (atLeast is { } min && value < min)
+        {
+            Problem(node, field, $"must be at least {min.ToString(CultureInfo.InvariantCulture)}, got {text}");
+            return null;
+        }
+        return value;
     }
 
-    public TimeSpan? Duration(YamlMappingNode map, string path, string key, bool required = false)
+    /// <summary>A whole number of at least <paramref name="atLeast"/> that fits an int: "2.5" or "1e12" is a problem, not a truncation.</summary>
+    public int? Integer(YamlMappingNode map, string path, string key, bool required = false, int atLeast = int.MinValue)
     {
         var text = Text(map, path, key, required);
-        return text is null ? null : Parse(map.Children[new YamlScalarNode(key)], Join(path, key), DurationText.Parse);
+        if (text is null)
+        {
+            return null;
+        }
+        var node = map.Children[new YamlScalarNode(key)];
+        var field = Join(path, key);
+        if (!int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value))
+        {
+            Problem(node, field, $"'{text}' is not a whole number between {int.MinValue} and {int.MaxValue}");
+            return null;
+        }
+        if (value < atLeast)
+        {
+            Problem(node, field, $"must be at least {atLeast}, got {text}");
+            return null;
+        }
+        return value;
+    }
+
+    /// <summary>A duration; zero is a problem unless <paramref name="allowZero"/> (a zero timeout or deadline would fail every request at once).</summary>
+    public TimeSpan? Duration(YamlMappingNode map, string path, string key, bool required = false, bool allowZero = false)
+    {
+        var text = Text(map, path, key, required);
+        if (text is null)
+        {
+            return null;
+        }
+        var node = map.Children[new YamlScalarNode(key)];
+        var field = Join(path, key);
+        var value = Parse<TimeSpan?>(node, field, t => DurationText.Parse(t));
+        if (value == TimeSpan.Zero && !allowZero)
+        {
+            Problem(node, field, $"must be longer than zero, got {text}");
+            return null;
+        }
+        return value;
+    }
+
+    /// <summary>
+    /// A required name that is a DNS-1123 label (lower-case letters, digits and '-', at most 63): it becomes a
+    /// folder name, a JUnit test suite and, on Kubernetes, a label value, so one spelling works in all three.
+    /// </summary>
+    public string? Name(YamlMappingNode map, string path, string key)
+    {
+        var text = Text(map, path, key, required: true);
+        if (text is not null && !Dns1123.IsLabel(text))
+        {
+            Problem(map.Children[new YamlScalarNode(key)], Join(path, key), $"'{text}' {Dns1123.LabelRule}");
+            return null;
+        }
+        return text;
     }
 
     /// <summary>Parses a scalar; a parser's FormatException becomes a located problem and the default value.</summary>

@@ -9,6 +9,10 @@ namespace Reliability.Experiments.GameDays;
 /// <summary>Reads a game-day plan (apiVersion reliability.dev/v1alpha1, kind GameDay); every problem with its location.</summary>
 public static class GameDayPlanFile
 {
+    public static bool IsGameDayFile(string path) =>
+        File.ReadLines(path).Any(line => line.TrimStart().StartsWith($"apiVersion: {ExperimentFile.ApiVersion}", StringComparison.Ordinal))
+        && File.ReadLines(path).Any(line => line.Trim() == "kind: GameDay");
+
     public static GameDayPlan Load(string path)
     {
         var root = YamlFields.LoadMapping(path);
@@ -21,10 +25,10 @@ public static class GameDayPlanFile
         if (metadata is not null)
         {
             y.Only(metadata, "metadata", "name", "description");
-            name = y.Text(metadata, "metadata", "name", required: true) ?? "";
+            name = y.Name(metadata, "metadata", "name") ?? "";
             description = y.Text(metadata, "metadata", "description") ?? "";
         }
-        var coolDown = y.Duration(root, "", "coolDown") ?? TimeSpan.FromSeconds(15);
+        var coolDown = y.Duration(root, "", "coolDown", allowZero: true) ?? TimeSpan.FromSeconds(15);
         var onFailure = y.Text(root, "", "onFailure") ?? "continue";
         if (onFailure is not ("continue" or "stop"))
         {
@@ -41,13 +45,13 @@ public static class GameDayPlanFile
             }
             y.Only(step, field, "path", "weight");
             var relative = y.Text(step, field, "path", required: true) ?? "";
-            var weight = y.Number(step, field, "weight") ?? 1;
-            if (weight <= 0)
-            {
-                y.Problem(step, $"{field}.weight", "must be positive");
-            }
+            var weight = y.Number(step, field, "weight", above: 0) ?? 1;
             var full = System.IO.Path.GetFullPath(System.IO.Path.Combine(folder, relative));
-            if (relative.Length > 0 && !System.IO.File.Exists(full))
+            if (relative.Length == 0 && step.Children.ContainsKey(new YamlScalarNode("path")))
+            {
+                y.Problem(step, $"{field}.path", "must name an experiment file");
+            }
+            else if (relative.Length > 0 && !System.IO.File.Exists(full))
             {
                 y.Problem(step, $"{field}.path", $"no such file: {full}");
             }

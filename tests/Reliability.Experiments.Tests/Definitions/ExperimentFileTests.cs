@@ -61,6 +61,16 @@ public sealed class ExperimentFileTests : IDisposable
     [InlineData("timeline: { steadyState: 10s, fault: soon, recovery: 5s }", 6, "timeline.fault")]
     [InlineData("stopConditions: [\"fail_rate > 50%\"]", 8, "stopConditions[0]: stop condition 'fail_rate > 50%' is not of the form")]
     [InlineData("hypotheses: { slo: { fault: [\"sli:availability at least 99\"] } }", 7, "hypotheses.slo.fault[0]: 'sli:availability at least 99' is not of the form")]
+    [InlineData("load: { scenario: crud, rate: NaN }", 5, "load.rate: 'NaN' is not a finite number")]
+    [InlineData("load: { scenario: crud, rate: Infinity }", 5, "load.rate: 'Infinity' is not a finite number")]
+    [InlineData("load: { scenario: crud, rate: 0 }", 5, "load.rate: must be greater than 0")]
+    [InlineData("load: { scenario: crud, users: 2.5 }", 5, "load.users: '2.5' is not a whole number")]
+    [InlineData("load: { scenario: crud, rate: 5, maxConcurrent: 0 }", 5, "load.maxConcurrent: must be at least 1")]
+    [InlineData("load: { scenario: crud, rate: 5, timeout: 0s }", 5, "load.timeout: must be longer than zero")]
+    [InlineData("load: { scenario: crud, rate: 5, [a, b]: 1 }", 5, "load.(key): expected a plain field name")]
+    [InlineData("metadata: { name: Sample_1 }", 3, "metadata.name: 'Sample_1' is not a DNS-1123 label")]
+    [InlineData("hypotheses: { rpo: { maxLostWrites: -1 } }", 7, "hypotheses.rpo.maxLostWrites: must be at least 0")]
+    [InlineData("hypotheses: { alerts: [{ name: HighErrorRate, firesWithin: 0s }] }", 7, "hypotheses.alerts[0].firesWithin: must be longer than zero")]
     public void Problems_name_file_line_and_field(string replacement, int line, string message)
     {
         var lines = Valid().Split('\n').ToList();
@@ -79,6 +89,16 @@ public sealed class ExperimentFileTests : IDisposable
         var act = () => ExperimentFile.Load(path, TestTargets.Catalog);
 
         act.Should().Throw<ManifestException>().Which.Problems.Should().Contain(p => p.File == path && p.Line == line && p.ToString().Contains(message));
+    }
+
+    [Fact]
+    public void A_key_given_twice_is_a_located_problem_not_a_crash()
+    {
+        var path = Write(Valid() + "\nseed: 1\nseed: 2\n");
+
+        var act = () => ExperimentFile.Load(path, TestTargets.Catalog);
+
+        act.Should().Throw<ManifestException>().Which.Problems.Should().ContainSingle(p => p.Line == 9 && p.Message.Contains("seed"));
     }
 
     [Fact]

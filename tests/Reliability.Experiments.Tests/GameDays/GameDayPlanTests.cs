@@ -23,6 +23,34 @@ public sealed class GameDayPlanTests
         plan.StopOnFailure.Should().BeFalse();
     }
 
+    [Theory]
+    [InlineData("weight: NaN", 7, "experiments[0].weight", "not a finite number")]
+    [InlineData("weight: 0", 7, "experiments[0].weight", "must be greater than 0")]
+    [InlineData("weight: [1]", 7, "experiments[0].weight", "expected a single value")]
+    public void A_weight_that_is_no_positive_number_is_refused_with_its_location(string weight, int line, string field, string message)
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"{Guid.NewGuid():N}.yaml");
+        File.WriteAllText(path, $"""
+            apiVersion: reliability.dev/v1alpha1
+            kind: GameDay
+            metadata: {"{"} name: weights {"}"}
+            coolDown: 0s
+            experiments:
+              - path: {Path.Combine(Tests.Definitions.ExperimentsFolder.Path, "pod-kill.yaml")}
+                {weight}
+            """);
+        try
+        {
+            var act = () => GameDayPlanFile.Load(path);
+
+            act.Should().Throw<ManifestException>().Which.Problems.Should().ContainSingle(p => p.Line == line && p.Path == field && p.Message.Contains(message));
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
     [Fact]
     public void A_plan_naming_a_missing_experiment_is_refused_with_its_location()
     {

@@ -1,9 +1,10 @@
+using Reliability.Experiments.ChaosMesh.Admission;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
 namespace Reliability.Experiments.ChaosMesh;
 
-/// <summary>Validates every chaos-mesh.org document of a YAML file against the CRD of its kind.</summary>
+/// <summary>Validates every chaos-mesh.org document of a YAML file against the CRD of its kind and the rules a cluster's admission adds.</summary>
 public sealed class ManifestValidator(ChaosMeshSchemas schemas)
 {
     /// <summary>Whether a file holds Chaos Mesh objects at all (other YAML is not this validator's business).</summary>
@@ -42,12 +43,9 @@ public sealed class ManifestValidator(ChaosMeshSchemas schemas)
                 problems.Add(new ManifestProblem(path, root.Start.Line, root.Start.Column, "kind", $"'{kind}' is not a Chaos Mesh kind of the {schemas.Source} ({string.Join(", ", schemas.Kinds.Order())})"));
                 continue;
             }
-            if (root.Children.TryGetValue(new YamlScalarNode("metadata"), out var metadata) && metadata is YamlMappingNode meta
-                && !meta.Children.ContainsKey(new YamlScalarNode("name")))
-            {
-                problems.Add(new ManifestProblem(path, meta.Start.Line, meta.Start.Column, "metadata.name", "is required"));
-            }
-            problems.AddRange(new StructuralSchemaValidator(path).Validate(root, schema, ""));
+            var structural = new StructuralSchemaValidator(path).Validate(root, schema, "");
+            problems.AddRange(structural);
+            problems.AddRange(new AdmissionRules(path, schemas.Kinds).Check(kind, root, spec: structural.Count == 0));
         }
         return problems;
     }

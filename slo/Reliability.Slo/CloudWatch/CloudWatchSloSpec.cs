@@ -22,7 +22,7 @@ public sealed record CloudWatchSlo(string Name, double Objective, string? Descri
 public sealed record CloudWatchSloSpec(string File, string Service, IReadOnlyList<CloudWatchSlo> Slos);
 
 /// <summary>Reads <c>version: "cloudwatch/v1"</c> SLO specs; problems are located like every other spec's.</summary>
-public static class CloudWatchSloSpecFile
+public static partial class CloudWatchSloSpecFile
 {
     public const string Version = "cloudwatch/v1";
 
@@ -48,7 +48,7 @@ public static class CloudWatchSloSpecFile
             throw new SloSpecException([$"{path}:1:1: (document): expected one mapping"]);
         }
         Only(root, "", ["version", "service", "dimensions", "slos"], Problem);
-        var shared = Dimensions(Child(root, "dimensions"));
+        var shared = Dimensions(Child(root, "dimensions"), "dimensions", Problem);
         var slos = new List<CloudWatchSlo>();
         if (Child(root, "slos") is not YamlSequenceNode list || list.Children.Count == 0)
         {
@@ -65,9 +65,13 @@ public static class CloudWatchSloSpecFile
                     continue;
                 }
                 Only(map, at, ["name", "objective", "description", "sli"], Problem);
-                if (!double.TryParse(Text(map, "objective"), NumberStyles.Float, CultureInfo.InvariantCulture, out var objective) || objective is <= 0 or >= 100)
+                if (!double.TryParse(Text(map, "objective"), NumberStyles.Float, CultureInfo.InvariantCulture, out var objective) || !double.IsFinite(objective) || objective is <= 0 or >= 100)
                 {
                     Problem(Child(map, "objective") ?? map, $"{at}.objective", "a percentage strictly between 0 and 100 is required");
+                }
+                if (Text(map, "name") is not { Length: > 0 })
+                {
+                    Problem(Child(map, "name") ?? map, $"{at}.name", "a name is required (a single value)");
                 }
                 var sli = Child(map, "sli") as YamlMappingNode;
                 if (sli is null)
@@ -79,7 +83,11 @@ public static class CloudWatchSloSpecFile
                 var errors = Metric(Child(sli, "errors"), $"{at}.sli.errors", shared, Problem);
                 var total = Metric(Child(sli, "total"), $"{at}.sli.total", shared, Problem);
                 var periods = Metric(Child(sli, "periods"), $"{at}.sli.periods", shared, Problem);
-                double? threshold = double.TryParse(Text(sli, "threshold"), NumberStyles.Float, CultureInfo.InvariantCulture, out var t) ? t : null;
+                double? threshold = double.TryParse(Text(sli, "threshold"), NumberStyles.Float, CultureInfo.InvariantCulture, out var t) && double.IsFinite(t) ? t : null;
+                if (Child(sli, "threshold") is { } thresholdNode && threshold is null)
+                {
+                    Problem(thresholdNode, $"{at}.sli.threshold", "a finite number is required");
+                }
                 if ((errors is null || total is null) == (periods is null || threshold is null))
                 {
                     Problem(sli, $"{at}.sli", "give either errors and total (events), or periods and threshold (time slices)");
@@ -110,20 +118,53 @@ public static class CloudWatchSloSpecFile
         var ns = Text(map, "namespace");
         var metric = Text(map, "metric");
         var stat = Text(map, "stat");
-        if (ns is null || metric is null || stat is null)
+        if (ns is not { Length: > 0 } || metric is not { Length: > 0 } || stat is not { Length: > 0 })
         {
-            problem(map, at, "namespace, metric and stat are required");
+            problem(map, at, "namespace, metric and stat are required, each a single value");
             return null;
         }
-        var dimensions = Dimensions(Child(map, "dimensions"));
+        if (!Statistic().IsMatch(stat))
+        {
+            problem(Child(map, "stat")!, $"{at}.stat", $"'{stat}' is not a CloudWatch statistic (Sum, Average, Minimum, Maximum, SampleCount, IQM, or a percentile such as p95, tm99, wm90, tc95, ts95, pr95)");
+            return null;
+        }
+        var dimensions = Dimensions(Child(map, "dimensions"), $"{at}.dimensions", problem);
         return new CloudWatchMetric(ns, metric, dimensions.Count > 0 ? dimensions : shared, stat);
     }
 
-    private static List<MetricDimension> Dimensions(YamlNode? node) =>
-        node is YamlMappingNode map ? [.. map.Children.Select(p => new MetricDimension(((YamlScalarNode)p.Key).Value!, (p.Value as YamlScalarNode)?.Value ?? ""))] : [];
+    private static List<MetricDimension> Dimensions(YamlNode? node, string at, Action<YamlNode, string, string> problem)
+    {
+        if (node is null)
+        {
+            return [];
+        }
+        if (node is not YamlMappingNode map)
+        {
+            problem(node, at, "expected a mapping of dimension names to values");
+            return [];
+        }
+        var dimensions = new List<MetricDimension>();
+        foreach (var (key, value) in map.Children)
+        {
+            if (key is not YamlScalarNode { Value: { Length: > 0 } name } || value is not YamlScalarNode { Value: { Length: > 0 } text })
+            {
+                problem(key, $"{at}.{(key as YamlScalarNode)?.Value}", "a dimension is a name and a non-empty single value");
+                continue;
+            }
+            dimensions.Add(new MetricDimension(name, text));
+        }
+        return dimensions;
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^(Sum|Average|Minimum|Maximum|SampleCount|IQM|(p|tm|wm|tc|ts|pr)\d{1,2}(\.\d+)?)$")]
+    private static partial System.Text.RegularExpressions.Regex Statistic();
 
     private static void Only(YamlMappingNode map, string at, string[] keys, Action<YamlNode, string, string> problem)
     {
+        foreach (var key in map.Children.Keys.Where(k => k is not YamlScalarNode))
+        {
+            problem(key, at.Length == 0 ? "(key)" : $"{at}.(key)", "expected a plain field name, not a list or mapping");
+        }
         foreach (var key in map.Children.Keys.OfType<YamlScalarNode>().Where(k => !keys.Contains(k.Value)))
         {
             problem(key, at.Length == 0 ? key.Value! : $"{at}.{key.Value}", $"unknown field (expected one of {string.Join(", ", keys)})");

@@ -30,6 +30,14 @@ public static class RulesFiles
         return header + "\n" + string.Join("\n", body);
     }
 
+    /// <summary>The names of the alerting rules in a Prometheus rules file (each "- alert: Name" line).</summary>
+    public static IReadOnlySet<string> AlertNames(string rules) =>
+        rules.Split('\n')
+            .Select(line => line.Trim())
+            .Where(line => line.StartsWith("- alert:", StringComparison.Ordinal))
+            .Select(line => line["- alert:".Length..].Trim().Trim('"', '\''))
+            .ToHashSet(StringComparer.Ordinal);
+
     /// <summary>Every spec in a folder, by file name.</summary>
     public static IReadOnlyList<SloSpec> LoadSpecs(string folder) =>
         [.. Directory.EnumerateFiles(folder, "*.yaml").Where(SloSpecFile.IsSloSpec).Order(StringComparer.Ordinal).Select(SloSpecFile.Load)];

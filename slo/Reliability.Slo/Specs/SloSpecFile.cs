@@ -47,6 +47,7 @@ public static class SloSpecFile
         {
             Problem(root, "service", "is required");
         }
+        var labels = Map(Child(root, "labels"), "labels", Problem);
         var slos = new List<Slo>();
         if (Child(root, "slos") is not YamlSequenceNode list || list.Children.Count == 0)
         {
@@ -66,7 +67,7 @@ public static class SloSpecFile
                 Problem(list, "slos", $"the name '{duplicate.Key}' is used twice");
             }
         }
-        return problems.Count > 0 ? throw new SloSpecException(problems) : new SloSpec(path, service, Map(Child(root, "labels")), slos);
+        return problems.Count > 0 ? throw new SloSpecException(problems) : new SloSpec(path, service, labels, slos);
     }
 
     private static Slo? ReadSlo(YamlNode node, string at, Action<YamlNode, string, string> problem)
@@ -82,7 +83,7 @@ public static class SloSpecFile
         {
             problem(map, $"{at}.name", "is required");
         }
-        if (!double.TryParse(Text(map, "objective"), NumberStyles.Float, CultureInfo.InvariantCulture, out var objective) || objective is <= 0 or >= 100)
+        if (!double.TryParse(Text(map, "objective"), NumberStyles.Float, CultureInfo.InvariantCulture, out var objective) || !double.IsFinite(objective) || objective is <= 0 or >= 100)
         {
             problem(Child(map, "objective") ?? map, $"{at}.objective", "a percentage strictly between 0 and 100 is required, e.g. 99.9");
         }
@@ -114,15 +115,31 @@ public static class SloSpecFile
             {
                 problem(a, $"{at}.alerting.name", "is required");
             }
-            alerting = new SloAlerting(alertName, Map(Child(a, "labels")), Map(Child(a, "annotations")),
-                Map(Child(Child(a, "page_alert") as YamlMappingNode, "labels")), Map(Child(Child(a, "ticket_alert") as YamlMappingNode, "labels")),
+            foreach (var key in new[] { "page_alert", "ticket_alert" })
+            {
+                if (Child(a, key) is { } kind and not YamlMappingNode)
+                {
+                    problem(kind, $"{at}.alerting.{key}", "expected a mapping (labels, disable)");
+                }
+            }
+            alerting = new SloAlerting(alertName, Map(Child(a, "labels"), $"{at}.alerting.labels", problem), Map(Child(a, "annotations"), $"{at}.alerting.annotations", problem),
+                Map(Child(Child(a, "page_alert") as YamlMappingNode, "labels"), $"{at}.alerting.page_alert.labels", problem),
+                Map(Child(Child(a, "ticket_alert") as YamlMappingNode, "labels"), $"{at}.alerting.ticket_alert.labels", problem),
                 Text(Child(a, "page_alert") as YamlMappingNode, "disable") == "true", Text(Child(a, "ticket_alert") as YamlMappingNode, "disable") == "true");
         }
-        return new Slo(name, objective, Text(map, "description"), error, total, Map(Child(map, "labels")), alerting);
+        if (Child(map, "description") is { } description and not YamlScalarNode)
+        {
+            problem(description, $"{at}.description", "expected a single value");
+        }
+        return new Slo(name, objective, Text(map, "description"), error, total, Map(Child(map, "labels"), $"{at}.labels", problem), alerting);
     }
 
     private static void Only(YamlMappingNode map, string at, string[] keys, Action<YamlNode, string, string> problem)
     {
+        foreach (var key in map.Children.Keys.Where(k => k is not YamlScalarNode))
+        {
+            problem(key, at.Length == 0 ? "(key)" : $"{at}.(key)", "expected a plain field name, not a list or mapping");
+        }
         foreach (var key in map.Children.Keys.OfType<YamlScalarNode>().Where(k => !keys.Contains(k.Value)))
         {
             problem(key, at.Length == 0 ? key.Value! : $"{at}.{key.Value}", $"unknown field (expected one of {string.Join(", ", keys)})");
@@ -134,6 +151,28 @@ public static class SloSpecFile
 
     private static string? Text(YamlMappingNode? map, string key) => (Child(map, key) as YamlScalarNode)?.Value;
 
-    private static Dictionary<string, string> Map(YamlNode? node) =>
-        node is YamlMappingNode map ? map.Children.ToDictionary(p => ((YamlScalarNode)p.Key).Value!, p => (p.Value as YamlScalarNode)?.Value ?? "") : [];
+    /// <summary>Labels or annotations: names to single values; anything else is a located problem.</summary>
+    private static Dictionary<string, string> Map(YamlNode? node, string at, Action<YamlNode, string, string> problem)
+    {
+        var result = new Dictionary<string, string>();
+        if (node is null)
+        {
+            return result;
+        }
+        if (node is not YamlMappingNode map)
+        {
+            problem(node, at, "expected a mapping of names to values");
+            return result;
+        }
+        foreach (var (key, value) in map.Children)
+        {
+            if (key is not YamlScalarNode { Value: { Length: > 0 } name } || value is not YamlScalarNode { Value: { } text })
+            {
+                problem(key, $"{at}.{(key as YamlScalarNode)?.Value}", "expected a name and a single value");
+                continue;
+            }
+            result[name] = text;
+        }
+        return result;
+    }
 }

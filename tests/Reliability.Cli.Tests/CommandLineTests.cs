@@ -71,7 +71,7 @@ public sealed partial class CommandLineTests
         using (var ok = new CliProcess("validate", Path.Combine(root, "experiments")))
         {
             (await ok.WaitAsync(TimeSpan.FromSeconds(60))).Should().Be(0, ok.Output);
-            ok.Output.Should().MatchRegex(@"[1-9]\d* Chaos Mesh manifest file\(s\) and [1-9]\d* experiment\(s\) and 0 SLO spec\(s\) checked, 0 problem");
+            ok.Output.Should().MatchRegex(@"[1-9]\d* Chaos Mesh manifest file\(s\), [1-9]\d* experiment\(s\), [1-9]\d* game day\(s\) and 0 SLO spec\(s\) checked, 0 problem");
         }
         var broken = Path.Combine(Path.GetTempPath(), $"broken-{Guid.NewGuid():N}.yaml");
         await File.WriteAllTextAsync(broken, "apiVersion: chaos-mesh.org/v1alpha1\nkind: PodChaos\nmetadata:\n  name: x\nspec:\n  action: pod-kill\n  mode: one\n  selectr: {}\n");

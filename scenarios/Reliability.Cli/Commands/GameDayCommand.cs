@@ -62,6 +62,7 @@ internal static class GameDayCommand
             var experiments = GameDayRunner.LoadAll(plan, schemas ?? ChaosMeshSchemas.Load(), targets, strict);
             var slos = RunCommand.FindSlos(plan.File);
             RunCommand.CheckSloNames(experiments, slos);
+            AlertNames.Check(experiments);
             return new LoadedPlan(plan, experiments, slos);
         }
         catch (ManifestException ex)

@@ -52,6 +52,7 @@ internal static class RunCommand
             var experiment = ExperimentLoader.Load(path, schemas ?? ChaosMeshSchemas.Load(), targets, strict);
             var slos = FindSlos(path);
             CheckSloNames([experiment], slos);
+            AlertNames.Check([experiment]);
             return new Prepared(experiment, slos);
         }
         catch (ManifestException ex)

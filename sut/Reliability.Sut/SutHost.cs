@@ -76,14 +76,18 @@ internal static class SutHost
         metrics.DbPoolMin.Set(settings.DbMinConnections);
 
         // Before anything keys on the client: the forwarded address is believed only from a trusted proxy.
-        var forwarded = new ForwardedHeadersOptions { ForwardedHeaders = ForwardedHeaders.XForwardedFor, ForwardLimit = 1 };
-        forwarded.KnownIPNetworks.Clear();
-        forwarded.KnownProxies.Clear();
-        foreach (var network in settings.TrustedProxies)
+        // Not registered at all without one: the middleware with empty known lists would believe every peer.
+        if (settings.TrustedProxies.Count > 0)
         {
-            forwarded.KnownIPNetworks.Add(network);
+            var forwarded = new ForwardedHeadersOptions { ForwardedHeaders = ForwardedHeaders.XForwardedFor, ForwardLimit = 1 };
+            forwarded.KnownIPNetworks.Clear();
+            forwarded.KnownProxies.Clear();
+            foreach (var network in settings.TrustedProxies)
+            {
+                forwarded.KnownIPNetworks.Add(network);
+            }
+            app.UseForwardedHeaders(forwarded);
         }
-        app.UseForwardedHeaders(forwarded);
         app.UseMiddleware<RequestObservation>();
         app.Use((context, next) =>
         {

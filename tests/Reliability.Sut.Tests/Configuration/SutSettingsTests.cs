@@ -63,10 +63,18 @@ public sealed class SutSettingsTests
     [InlineData("PORT", "70000")]
     [InlineData("DB_MAX_CONNECTIONS", "0")]
     [InlineData("RATE_LIMITS_ENABLED", "maybe")]
+    [InlineData("TRUSTED_PROXIES", "10.0.0.0/8,the-ingress")]
     public void Malformed_numbers_and_flags_name_the_variable(string name, string value)
     {
         var act = () => Read(false, ("DATABASE_URL", Url), ("JWT_SIGNING_KEY", Key), (name, value));
         act.Should().Throw<SettingsException>().Which.SettingName.Should().Be(name);
+    }
+
+    [Fact]
+    public void Trusted_proxies_are_networks_and_single_addresses()
+    {
+        var settings = Read(false, ("DATABASE_URL", Url), ("JWT_SIGNING_KEY", Key), ("TRUSTED_PROXIES", "10.0.0.0/16, 192.168.1.10"));
+        settings.TrustedProxies.Select(n => n.ToString()).Should().Equal("10.0.0.0/16", "192.168.1.10/32");
     }
 
     [Fact]

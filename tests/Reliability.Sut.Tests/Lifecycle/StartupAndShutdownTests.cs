@@ -110,6 +110,52 @@ public sealed class StartupAndShutdownTests(DatabaseFixture fixture)
         metrics.Should().Contain("http_rate_limited_total{policy=\"signup-per-client\"} 1");
     }
 
+    [Fact]
+    public async Task Behind_a_trusted_proxy_each_forwarded_client_has_its_own_sign_up_bucket()
+    {
+        await using var sut = await fixture.StartSutAsync(await fixture.CreateDatabaseAsync(), "sut-behind-proxy",
+            new Dictionary<string, string> { ["RATE_LIMIT_SIGNUP_PER_CLIENT"] = "2", ["TRUSTED_PROXIES"] = "127.0.0.0/8" });
+        using var client = new HttpClient { BaseAddress = sut.BaseAddress };
+
+        var noisy = await SignUpsFromAsync(client, "203.0.113.7", 3);
+        var other = await SignUpsFromAsync(client, "198.51.100.9", 1);
+
+        noisy.Should().Equal(HttpStatusCode.Created, HttpStatusCode.Created, HttpStatusCode.TooManyRequests);
+        other.Should().Equal([HttpStatusCode.Created], "another client behind the same ingress is not locked out by the first");
+    }
+
+    [Fact]
+    public async Task X_forwarded_for_from_an_untrusted_peer_is_ignored_so_it_cannot_buy_a_fresh_bucket()
+    {
+        await using var sut = await fixture.StartSutAsync(await fixture.CreateDatabaseAsync(), "sut-no-proxy",
+            new Dictionary<string, string> { ["RATE_LIMIT_SIGNUP_PER_CLIENT"] = "2" });
+        using var client = new HttpClient { BaseAddress = sut.BaseAddress };
+
+        var statuses = new List<HttpStatusCode>();
+        foreach (var address in new[] { "203.0.113.1", "203.0.113.2", "203.0.113.3" })
+        {
+            statuses.AddRange(await SignUpsFromAsync(client, address, 1));
+        }
+
+        statuses.Should().Equal(HttpStatusCode.Created, HttpStatusCode.Created, HttpStatusCode.TooManyRequests);
+    }
+
+    private static async Task<List<HttpStatusCode>> SignUpsFromAsync(HttpClient client, string forwardedFor, int count)
+    {
+        var statuses = new List<HttpStatusCode>();
+        for (var i = 0; i < count; i++)
+        {
+            var name = $"fwd-{Guid.NewGuid():N}"[..20];
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/api/users")
+            {
+                Content = JsonContent.Create(new { username = name, email = $"{name}@example.test", password = "long enough password" }),
+            };
+            request.Headers.Add("X-Forwarded-For", forwardedFor);
+            statuses.Add((await client.SendAsync(request)).StatusCode);
+        }
+        return statuses;
+    }
+
     private static async Task<string> SignUpAndLoginAsync(HttpClient client)
     {
         var name = $"drain-{Guid.NewGuid():N}"[..20];

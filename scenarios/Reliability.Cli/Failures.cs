@@ -55,10 +55,23 @@ internal static class Failures
 
     private static string Describe(Exception failure) => failure switch
     {
-        k8s.Autorest.HttpOperationException http => $"the Kubernetes API answered {(int)http.Response.StatusCode} {http.Response.ReasonPhrase}: {http.Response.Content}",
+        k8s.Autorest.HttpOperationException http => $"the Kubernetes API answered {(int)http.Response.StatusCode} {http.Response.ReasonPhrase}: {StatusMessage(http.Response.Content)}",
         OperationCanceledException => "timed out",
         _ => failure.Message,
     };
+
+    /// <summary>The message of a Kubernetes Status object (what kubectl prints), else the body as it came.</summary>
+    private static string StatusMessage(string? body)
+    {
+        try
+        {
+            return System.Text.Json.Nodes.JsonNode.Parse(body ?? "")?["message"]?.GetValue<string>() ?? body ?? "";
+        }
+        catch (Exception ex) when (ex is System.Text.Json.JsonException or InvalidOperationException)
+        {
+            return body ?? "";
+        }
+    }
 
     private static void Write(string line)
     {

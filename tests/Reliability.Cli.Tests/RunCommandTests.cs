@@ -68,8 +68,11 @@ public sealed partial class RunCommandTests : IDisposable
         Directory.EnumerateDirectories(_runs).Should().BeEmpty("the environment is stopped on a red run too");
     }
 
-    [Fact]
-    public async Task SIGINT_in_the_middle_of_a_fault_rolls_it_back_and_stops_the_environment()
+    [Theory]
+    [InlineData(2, 1)]
+    [InlineData(1, 1)]
+    [InlineData(2, 2)]
+    public async Task A_signal_in_the_middle_of_a_fault_rolls_it_back_and_stops_the_environment_and_a_second_one_only_hurries_it(int signal, int times)
     {
         var experiment = Path.Combine(_work, "zone.yaml");
         File.WriteAllText(experiment, $"""
@@ -90,9 +93,16 @@ public sealed partial class RunCommandTests : IDisposable
         await Wait.Until(() => RecordedPids().Count == 6, TimeSpan.FromSeconds(10), () => string.Join(", ", RecordedPids()));
         var pids = RecordedPids();
 
-        Posix.Signal(cli.Pid, Posix.SIGINT).Should().BeTrue();
+        // SIGINT is Ctrl-C, SIGHUP a closed terminal; a second one skips the waits, never the rollback.
+        Posix.Signal(cli.Pid, signal).Should().BeTrue();
+        if (times == 2)
+        {
+            // At once, before the rollback: it must still happen in full.
+            Posix.Signal(cli.Pid, signal).Should().BeTrue();
+        }
 
         (await cli.WaitAsync(TimeSpan.FromSeconds(90))).Should().Be(130, cli.Output);
+        cli.Output.Should().NotContain("   at ", "an interrupted run is not a crash");
         var journal = Journal(output);
         var recovered = journal.Where(r => r["type"]!.ToString() == "recovered").ToList();
         recovered.Should().Contain(r => r["fault"]!.ToString() == "zone-a-pods-fail", "the held-down zone-a replicas were released");
@@ -100,6 +110,27 @@ public sealed partial class RunCommandTests : IDisposable
         journal.Should().Contain(r => r["type"]!.ToString() == "rollback" && r["reason"]!.ToString() == "cancelled");
         journal.Should().Contain(r => r["type"]!.ToString() == "aborted");
         pids.Should().AllSatisfy(pid => Posix.IsAlive(pid).Should().BeFalse("the environment is gone"));
+        Directory.EnumerateDirectories(_runs).Should().BeEmpty();
+    }
+
+    [Theory]
+    [InlineData("run")]
+    [InlineData("gameday")]
+    public async Task Ctrl_C_while_the_environment_starts_exits_130_and_leaves_nothing_running(string command)
+    {
+        string[] args = command == "run"
+            ? ["run", Path.Combine(Repository.Experiments, "pod-kill.yaml"), "--output", Path.Combine(_work, "out")]
+            : ["gameday", "--plan", Path.Combine(Repository.Experiments, "gamedays", "default.yaml"), "--output", Path.Combine(_work, "out")];
+        using var cli = Cli(args);
+        // Some of the environment is up (etcd, Patroni), the rest still starting.
+        await Wait.Until(() => Directory.Exists(_runs) && RecordedPids().Count >= 3, TimeSpan.FromMinutes(1), () => cli.Output);
+        var run = Directory.EnumerateDirectories(_runs).Single();
+
+        Posix.Signal(cli.Pid, Posix.SIGINT).Should().BeTrue();
+
+        (await cli.WaitAsync(TimeSpan.FromSeconds(60))).Should().Be(130, cli.Output);
+        cli.Output.Should().NotContain("   at ").And.NotContain("a hypothesis failed");
+        Posix.ProcessesMentioning(run).Should().BeEmpty();
         Directory.EnumerateDirectories(_runs).Should().BeEmpty();
     }
 

@@ -5,6 +5,7 @@ namespace Reliability.Sut.Local.Processes;
 /// <summary>The few libc calls .NET does not wrap: signals other than SIGKILL, effective uid, chown.</summary>
 internal static partial class Posix
 {
+    public const int SIGHUP = 1;
     public const int SIGINT = 2;
     public const int SIGQUIT = 3;
     public const int SIGKILL = 9;

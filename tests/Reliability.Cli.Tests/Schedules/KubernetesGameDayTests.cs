@@ -74,6 +74,19 @@ public sealed class KubernetesGameDayTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_forbidden_kubernetes_api_is_one_line_with_exit_3_and_no_stack_trace()
+    {
+        _api.PodsStatus = 403;
+        using var cli = new CliProcess("gameday", "--target", "kubernetes", "--dry-run", "--kubeconfig", _kubeconfig,
+            "--plan", Path.Combine(Repository.Experiments, "gamedays", "default.yaml"));
+
+        (await cli.WaitAsync(TimeSpan.FromMinutes(1))).Should().Be(3, cli.Output);
+
+        cli.Output.Should().Contain("the Kubernetes API answered 403").And.Contain("cannot list resource \"pods\"");
+        cli.Output.Should().NotContain("   at ", "a foreseen failure is one line; --verbose prints the trace");
+    }
+
+    [Fact]
     public async Task Without_the_service_url_a_real_run_is_refused_before_touching_the_cluster()
     {
         using var cli = new CliProcess("gameday", "--target", "kubernetes", "--kubeconfig", _kubeconfig, "--plan", Path.Combine(Repository.Experiments, "gamedays", "default.yaml"));

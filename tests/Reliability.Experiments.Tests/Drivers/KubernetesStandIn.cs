@@ -29,6 +29,9 @@ internal sealed class KubernetesStandIn : IAsyncDisposable
     /// <summary>The answer to a CRD read: 200 with the CRD, 403 (no RBAC grant) or 404 (Chaos Mesh not installed).</summary>
     public int CrdStatus { get; set; } = 200;
 
+    /// <summary>The answer to a pod list: 200, or 403 as for a service account without the "list pods" grant.</summary>
+    public int PodsStatus { get; set; } = 200;
+
     /// <summary>Applied to each CRD served, to stand in for another Chaos Mesh release than the bundled one.</summary>
     public Action<JsonObject>? EditCrd { get; set; }
 
@@ -52,6 +55,16 @@ internal sealed class KubernetesStandIn : IAsyncDisposable
         app.MapGet("/api/v1/nodes", (string? labelSelector) => Results.Json(List("NodeList", Nodes.Where(n => Matches(n, labelSelector)))));
         app.MapGet("/api/v1/namespaces/{ns}/pods", async (HttpContext context, string ns, string? labelSelector, bool? watch) =>
         {
+            if (standIn.PodsStatus == 403)
+            {
+                context.Response.StatusCode = 403;
+                await context.Response.WriteAsJsonAsync(new JsonObject
+                {
+                    ["kind"] = "Status", ["apiVersion"] = "v1", ["status"] = "Failure", ["reason"] = "Forbidden", ["code"] = 403,
+                    ["message"] = $"pods is forbidden: User \"system:serviceaccount:{ns}:reliability-harness\" cannot list resource \"pods\" in API group \"\" in the namespace \"{ns}\"",
+                });
+                return;
+            }
             var pods = standIn._pods.Where(p => p["metadata"]!["namespace"]!.ToString() == ns && Matches(p, labelSelector)).ToList();
             if (watch != true)
             {

@@ -81,6 +81,33 @@ public sealed class ValidateCommandTests : IDisposable
         }
     }
 
+    [Fact]
+    public async Task A_game_day_whose_experiment_names_an_unknown_sli_is_refused_with_its_place_before_anything_starts()
+    {
+        var text = File.ReadAllText(Path.Combine(Repository.Experiments, "pod-kill.yaml"))
+            .Replace("sli:requests-availability >= 99.9%", "sli:request-availability >= 99.9%", StringComparison.Ordinal);
+        var name = $"sli-typo-{Guid.NewGuid():N}";
+        var experiment = Path.Combine(Repository.Experiments, $"{name}.yaml");
+        var plan = Path.Combine(Repository.Experiments, $"{name}-plan.yaml");
+        File.WriteAllText(experiment, text);
+        File.WriteAllText(plan, $"apiVersion: reliability.dev/v1alpha1\nkind: GameDay\nmetadata: {{ name: typo }}\nexperiments:\n  - path: {name}.yaml\n");
+        try
+        {
+            using var cli = new CliProcess(new Dictionary<string, string> { ["RELIABILITY_RUNS"] = Path.Combine(_dir, "runs") }, "gameday", "--plan", plan);
+
+            (await cli.WaitAsync(TimeSpan.FromMinutes(1))).Should().Be(2, cli.Output);
+
+            cli.Output.Should().MatchRegex($@"{System.Text.RegularExpressions.Regex.Escape(experiment)}:\d+:\d+: hypotheses\.slo\.steady: no SLO named 'request-availability'");
+            cli.Output.Should().NotContain("   at ");
+            Directory.Exists(Path.Combine(_dir, "runs")).Should().BeFalse("nothing starts on bad input");
+        }
+        finally
+        {
+            File.Delete(experiment);
+            File.Delete(plan);
+        }
+    }
+
     private static (int Exit, string Output) Validate(string path)
     {
         var output = new StringWriter();

@@ -135,7 +135,11 @@ internal sealed class YamlFields(string file)
         }
         var node = map.Children[new YamlScalarNode(key)];
         var field = Join(path, key);
-        var value = Parse(node, field, t => double.Parse(t, NumberStyles.Float, CultureInfo.InvariantCulture));
+        // Null when the text is no number at all: that problem is recorded once, without range complaints after it.
+        if (Parse<double?>(node, field, t => double.Parse(t, NumberStyles.Float, CultureInfo.InvariantCulture)) is not { } value)
+        {
+            return null;
+        }
         if (!double.IsFinite(value))
         {
             Problem(node, field, $"'{text}' is not a finite number");

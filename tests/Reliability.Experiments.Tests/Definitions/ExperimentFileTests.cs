@@ -92,6 +92,16 @@ public sealed class ExperimentFileTests : IDisposable
     }
 
     [Fact]
+    public void A_number_that_is_no_number_is_one_problem_not_a_range_complaint_too()
+    {
+        var path = Write(Valid().Replace("load: { scenario: crud, rate: 5 }", "load: { scenario: crud, rate: fast }"));
+
+        var act = () => ExperimentFile.Load(path, TestTargets.Catalog);
+
+        act.Should().Throw<ManifestException>().Which.Problems.Should().ContainSingle(p => p.Path == "load.rate");
+    }
+
+    [Fact]
     public void A_key_given_twice_is_a_located_problem_not_a_crash()
     {
         var path = Write(Valid() + "\nseed: 1\nseed: 2\n");

@@ -13,6 +13,9 @@ namespace Reliability.Experiments.Observers;
 /// </summary>
 internal sealed class LocalObserver(LocalEnvironment environment, TimeProvider time) : IRunObserver
 {
+    /// <summary>How long the end of a run may wait for Patroni's own record.</summary>
+    private static readonly TimeSpan DescribeBudget = TimeSpan.FromSeconds(5);
+
     private readonly LocalEnvironment _environment = environment;
     private readonly CancellationTokenSource _stop = new();
     private ExperimentJournal _journal = null!;
@@ -83,15 +86,18 @@ internal sealed class LocalObserver(LocalEnvironment environment, TimeProvider t
         if (_environment.Patroni is { } cluster)
         {
             cluster.PrimaryChanged -= OnLeaderChange;
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+            using var timeout = new CancellationTokenSource(DescribeBudget, time);
             try
             {
+                // Each request has the cluster's short HTTP timeout, so members that do not answer give nulls, not an exception.
                 var (members, history) = await cluster.DescribeAsync(timeout.Token);
-                _journal.Write(new PatroniDescribed(members, history));
+                _journal.Write<JournalEvent>(members is null || history is null
+                    ? new ObservationGap("patroni", "no member answered GET /cluster and /history")
+                    : new PatroniDescribed(members, history));
             }
             catch (OperationCanceledException)
             {
-                _journal.Write(new ObservationGap("patroni", "GET /cluster and /history did not answer within 5 s"));
+                _journal.Write(new ObservationGap("patroni", $"GET /cluster and /history did not answer within {DescribeBudget.TotalSeconds:0} s"));
             }
         }
     }

@@ -1,3 +1,6 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Net.Sockets;
 using Reliability.Sut.Local.Embedded;
 using Reliability.Sut.Local.Processes;
 
@@ -48,6 +51,45 @@ public sealed class LocalEnvironmentLifecycleTests
                 Directory.Delete(runs, recursive: true);
             }
         }
+    }
+
+    [Fact]
+    public async Task A_single_database_restarted_on_another_port_is_reached_through_the_replicas_links_again()
+    {
+        await using var environment = await LocalEnvironment.StartAsync(Small with { WithMonitoring = false });
+        var postgres = environment.Postgres!;
+        var before = postgres.Port;
+        await postgres.StopAsync();
+        // Something else takes the port while the database is down, as after a pod-failure: the restart must move.
+        using var squatter = new TcpListener(IPAddress.Loopback, before);
+        squatter.Start();
+
+        await postgres.RestartAsync();
+
+        postgres.Port.Should().NotBe(before);
+        environment.Links.Where(l => l.To == "postgres-0").Should().NotBeEmpty()
+            .And.AllSatisfy(l => l.Proxy.Upstream.Port.Should().Be(postgres.Port, $"{l.Name} follows the database"));
+        using var http = new HttpClient { BaseAddress = environment.EntryPoint, Timeout = TimeSpan.FromSeconds(5) };
+        var signedUp = false;
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        for (var i = 0; !signedUp && DateTime.UtcNow < deadline; i++)
+        {
+            var user = $"moved-{i}";
+            try
+            {
+                using var response = await http.PostAsJsonAsync("/api/users", new { username = user, email = $"{user}@example.com", password = "correct-horse-battery" });
+                signedUp = response.StatusCode == HttpStatusCode.Created;
+            }
+            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
+            {
+                // The replica's pool may still hold a connection to the old process.
+            }
+            if (!signedUp)
+            {
+                await Task.Delay(200);
+            }
+        }
+        signedUp.Should().BeTrue("a write through the SUT reaches the database on its new port");
     }
 
     private static List<int> RecordedPids(string run) =>

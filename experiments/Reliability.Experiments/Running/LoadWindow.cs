@@ -4,7 +4,7 @@ using Reliability.Load.Measurement;
 namespace Reliability.Experiments.Running;
 
 /// <summary>The load's outcomes for iterations intended to start within a wall-clock window.</summary>
-public static class LoadWindow
+internal static class LoadWindow
 {
     public static OutcomeStats Merge(RunMeasurements measurements, DateTimeOffset loadStart, DateTimeOffset from, DateTimeOffset to)
     {

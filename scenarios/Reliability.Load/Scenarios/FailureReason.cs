@@ -4,7 +4,7 @@ using System.Net.Sockets;
 namespace Reliability.Load.Scenarios;
 
 /// <summary>Names what went wrong the way an SRE reads it: timeout, connection refused or reset, or the exception type.</summary>
-public static class FailureReason
+internal static class FailureReason
 {
     public const string Timeout = "timeout";
     public const string ConnectionRefused = "connection_refused";

@@ -92,7 +92,7 @@ internal sealed record Pause(TimeSpan During) : LoadSimulation
 }
 
 /// <summary>A fixed number of iterations shared by <see cref="Users"/> concurrent users, as fast as they complete.</summary>
-public sealed record IterationCount(int Iterations, int Users) : LoadSimulation
+internal sealed record IterationCount(int Iterations, int Users) : LoadSimulation
 {
     public override TimeSpan Duration => TimeSpan.Zero;
     public override string Describe() => $"{Iterations} iterations by {Users} users";

@@ -5,7 +5,7 @@ using Reliability.Evidence.Specs;
 namespace Reliability.Slo.Verdicts;
 
 /// <summary>What users saw per phase, from the load in the journal, on the same windows the phase objectives are judged on.</summary>
-public static class ClientSli
+internal static class ClientSli
 {
     public static IReadOnlyList<PhaseClientSli> Measure(LoadEvidence? load, IReadOnlyList<Specs.Slo> slos, IReadOnlyDictionary<Phase, TimeWindow> phases)
     {

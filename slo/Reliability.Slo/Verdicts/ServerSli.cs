@@ -8,7 +8,7 @@ using Reliability.Slo.Specs;
 namespace Reliability.Slo.Verdicts;
 
 /// <summary>Measures every SLO of the specs over every phase with the spec's own queries, the window being the phase.</summary>
-public static class ServerSli
+internal static class ServerSli
 {
     private static readonly TimeSpan Period = TimeSpan.FromDays(30);
 

@@ -12,7 +12,7 @@ namespace Reliability.Sut.Local.Processes;
 /// started from <see cref="SpawnThread"/>), so a harness killed outright takes its children with it. Every
 /// wait on a child is bounded.
 /// </remarks>
-public sealed class ChildProcess : IAsyncDisposable
+internal sealed class ChildProcess : IAsyncDisposable
 {
     private const int TailLines = 40;
     /// <summary>How long to wait for a killed process to be reaped and its output drained.</summary>

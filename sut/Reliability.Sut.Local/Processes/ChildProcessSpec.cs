@@ -1,7 +1,7 @@
 namespace Reliability.Sut.Local.Processes;
 
 /// <summary>What to start: the program, its arguments and environment, and where its output goes.</summary>
-public sealed record ChildProcessSpec
+internal sealed record ChildProcessSpec
 {
     public required string Name { get; init; }
     public required string FileName { get; init; }

@@ -53,7 +53,8 @@ internal static class Failures
         return ExitCodes.EnvironmentError;
     }
 
-    private static string Describe(Exception failure) => failure switch
+    /// <summary>A failure in one line, as the error lines say it.</summary>
+    public static string Describe(Exception failure) => failure switch
     {
         k8s.Autorest.HttpOperationException http => $"the Kubernetes API answered {(int)http.Response.StatusCode} {http.Response.ReasonPhrase}: {StatusMessage(http.Response.Content)}",
         OperationCanceledException => "timed out",

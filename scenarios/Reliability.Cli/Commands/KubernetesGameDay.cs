@@ -49,7 +49,15 @@ internal static class KubernetesGameDay
         // The steady-state gate asks the service's /ready under its URL.
         using var serviceHttp = new HttpClient { BaseAddress = new Uri(service!.GetLeftPart(UriPartial.Path).TrimEnd('/') + "/"), Timeout = TimeSpan.FromSeconds(5) };
         var steady = new ClusterSteadyState(client, settings.AllowedNamespaces, serviceHttp, time: TimeProvider.System);
-        return await GameDayCommand.RunDayAsync(loaded, GameDayCommand.Folder(output, loaded.Plan),
-            e => observers.Target(service!, Driver(e)), steady.ProblemAsync, ct);
+        await KubernetesRun.SweepAsync(client, settings, "before the game day");
+        try
+        {
+            return await GameDayCommand.RunDayAsync(loaded, GameDayCommand.Folder(output, loaded.Plan),
+                e => observers.Target(service!, Driver(e)), steady.ProblemAsync, ct);
+        }
+        finally
+        {
+            await KubernetesRun.SweepAsync(client, settings, "after the game day");
+        }
     }
 }

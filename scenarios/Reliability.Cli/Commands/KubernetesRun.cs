@@ -72,7 +72,44 @@ internal static class KubernetesRun
         }
         using var observers = new Observers(settings);
         var folder = output ?? Path.Combine("artifacts", $"{DateTime.UtcNow:yyyyMMdd-HHmmss}-{experiment.Definition.Name}");
-        return await RunCommand.ExecuteAsync(prepared, observers.Target(ServiceUrl(settings)!, driver), folder, ct);
+        await SweepAsync(client, settings, "before the run");
+        try
+        {
+            return await RunCommand.ExecuteAsync(prepared, observers.Target(ServiceUrl(settings)!, driver), folder, ct);
+        }
+        finally
+        {
+            await SweepAsync(client, settings, "after the run");
+        }
+    }
+
+    /// <summary>
+    /// Deletes the Chaos Mesh objects of runs whose harness is gone (killed before it could roll back), and
+    /// says what it did. Bounded, and never fatal: the run's own rollback does not depend on it.
+    /// </summary>
+    internal static async Task SweepAsync(k8s.IKubernetes client, KubernetesSettings settings, string when)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        try
+        {
+            var result = await new Reliability.Experiments.Drivers.Kubernetes.OrphanSweeper(client, settings.AllowedNamespaces).SweepAsync(timeout.Token);
+            foreach (var deleted in result.Deleted)
+            {
+                Console.WriteLine($"swept {when}: {deleted}, left by a run whose harness is gone");
+            }
+            foreach (var unknown in result.Unknown)
+            {
+                Console.WriteLine($"left {when}: {unknown}");
+            }
+            foreach (var failed in result.Failed)
+            {
+                await Console.Error.WriteLineAsync($"warning: could not sweep {failed}");
+            }
+        }
+        catch (Exception ex) when (ex is k8s.Autorest.HttpOperationException or HttpRequestException or OperationCanceledException)
+        {
+            await Console.Error.WriteLineAsync($"warning: the sweep for objects of dead runs {when} failed: {Failures.Describe(ex)}");
+        }
     }
 
     /// <summary>The service URL as given (each load target makes its base address of it), or null when missing or not an absolute http(s) URL.</summary>

@@ -11,12 +11,14 @@ namespace Reliability.Experiments.Tests.Drivers;
 /// No Kubernetes API server can run here, so the driver is tested against this faithful stand-in: it
 /// serves the exact REST paths the driver uses (pods with label selectors and watch, nodes, and the
 /// chaos-mesh.org custom objects with create, get and delete), answers with the documented shapes, and
-/// records every request so tests can assert what was asked. Created chaos reports AllInjected at once;
-/// chaos named "refused..." is denied as Chaos Mesh's admission webhook denies an invalid object. It
+/// records every request so tests can assert what was asked. Created chaos gets Chaos Mesh's
+/// "chaos-mesh/records" finalizer and reports AllInjected at once; a delete marks it (deletionTimestamp)
+/// and it is gone after <see cref="RecoveryDelay"/>, as the finalizer holds it until recovery. Chaos
+/// named "refused..." is denied as Chaos Mesh's admission webhook denies an invalid object. It
 /// serves Chaos Mesh's CRDs under apiextensions.k8s.io/v1 (the bundled v2.8 ones, as a cluster with that
 /// release installed would), or answers 403 as the API server does for a subject without the grant.
 /// </summary>
-internal sealed class KubernetesStandIn : IAsyncDisposable
+internal sealed partial class KubernetesStandIn : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly ConcurrentDictionary<string, JsonObject> _objects = new();
@@ -31,6 +33,15 @@ internal sealed class KubernetesStandIn : IAsyncDisposable
 
     /// <summary>The answer to a pod list: 200, or 403 as for a service account without the "list pods" grant.</summary>
     public int PodsStatus { get; set; } = 200;
+
+    /// <summary>How long Chaos Mesh takes to recover a deleted object before its finalizer lets it go.</summary>
+    public TimeSpan RecoveryDelay { get; set; } = TimeSpan.Zero;
+
+    /// <summary>How long a create takes to answer after the object is stored (a client may time out meanwhile).</summary>
+    public TimeSpan CreateDelay { get; set; } = TimeSpan.Zero;
+
+    /// <summary>Objects whose delete fails with 500, as an API server in trouble answers.</summary>
+    public Func<string, bool> FailDelete { get; set; } = _ => false;
 
     /// <summary>Applied to each CRD served, to stand in for another Chaos Mesh release than the bundled one.</summary>
     public Action<JsonObject>? EditCrd { get; set; }
@@ -50,7 +61,10 @@ internal sealed class KubernetesStandIn : IAsyncDisposable
             var body = await new StreamReader(context.Request.Body).ReadToEndAsync();
             context.Request.Body.Position = 0;
             standIn.Requests.Enqueue(new Request(context.Request.Method, context.Request.Path, context.Request.QueryString.Value ?? "", body));
-            await next();
+            if (!await standIn.ForbidAsync(context))
+            {
+                await next();
+            }
         });
         app.MapGet("/api/v1/nodes", (string? labelSelector) => Results.Json(List("NodeList", Nodes.Where(n => Matches(n, labelSelector)))));
         app.MapGet("/api/v1/namespaces/{ns}/pods", async (HttpContext context, string ns, string? labelSelector, bool? watch) =>
@@ -102,14 +116,53 @@ internal sealed class KubernetesStandIn : IAsyncDisposable
                     ["message"] = "admission webhook \"vpodchaos.kb.io\" denied the request: value is invalid",
                 }, statusCode: 422);
             }
+            if (standIn._objects.ContainsKey($"{ns}/{plural}/{name}"))
+            {
+                return Results.Json(new JsonObject
+                {
+                    ["kind"] = "Status", ["apiVersion"] = "v1", ["status"] = "Failure", ["reason"] = "AlreadyExists", ["code"] = 409,
+                    ["message"] = $"{plural}.chaos-mesh.org \"{name}\" already exists",
+                }, statusCode: 409);
+            }
+            body["metadata"]!["finalizers"] = new JsonArray("chaos-mesh/records");
+            body["metadata"]!["uid"] = Guid.NewGuid().ToString();
             body["status"] = new JsonObject { ["conditions"] = new JsonArray(new JsonObject { ["type"] = "AllInjected", ["status"] = "True" }) };
             standIn._objects[$"{ns}/{plural}/{name}"] = body;
+            await Task.Delay(standIn.CreateDelay, context.RequestAborted);
             return Results.Json(body, statusCode: 201);
         });
+        app.MapGet("/apis/chaos-mesh.org/v1alpha1/namespaces/{ns}/{plural}", (string ns, string plural, string? labelSelector) =>
+            Results.Json(List($"{plural}List", standIn._objects.Where(o => o.Key.StartsWith($"{ns}/{plural}/", StringComparison.Ordinal)).Select(o => o.Value)
+                .Where(o => Matches(o, labelSelector)).ToList())));
         app.MapGet("/apis/chaos-mesh.org/v1alpha1/namespaces/{ns}/{plural}/{name}", (string ns, string plural, string name) =>
             standIn._objects.TryGetValue($"{ns}/{plural}/{name}", out var found) ? Results.Json(found) : NotFound(plural, name));
         app.MapDelete("/apis/chaos-mesh.org/v1alpha1/namespaces/{ns}/{plural}/{name}", (string ns, string plural, string name) =>
-            standIn._objects.TryRemove($"{ns}/{plural}/{name}", out var removed) ? Results.Json(removed) : NotFound(plural, name));
+        {
+            var key = $"{ns}/{plural}/{name}";
+            if (!standIn._objects.TryGetValue(key, out var found))
+            {
+                return NotFound(plural, name);
+            }
+            if (standIn.FailDelete(name))
+            {
+                return Results.Json(new JsonObject
+                {
+                    ["kind"] = "Status", ["apiVersion"] = "v1", ["status"] = "Failure", ["reason"] = "InternalError", ["code"] = 500,
+                    ["message"] = "Internal error occurred: etcdserver: request timed out",
+                }, statusCode: 500);
+            }
+            // The finalizer holds the object, marked for deletion, until Chaos Mesh has recovered its targets.
+            found["metadata"]!["deletionTimestamp"] ??= DateTimeOffset.UtcNow.ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture);
+            _ = Task.Delay(standIn.RecoveryDelay).ContinueWith(_ => standIn._objects.TryRemove(key, out JsonObject? _), TaskScheduler.Default);
+            return Results.Json(found, statusCode: 200);
+        });
+        app.MapGet("/api/v1/namespaces/{ns}/pods/{name}", (string ns, string name) =>
+            standIn._pods.SingleOrDefault(p => p["metadata"]!["namespace"]!.ToString() == ns && p["metadata"]!["name"]!.ToString() == name) is { } pod
+                ? Results.Json(pod) : Results.Json(new JsonObject
+                {
+                    ["kind"] = "Status", ["apiVersion"] = "v1", ["status"] = "Failure", ["reason"] = "NotFound", ["code"] = 404,
+                    ["message"] = $"pods \"{name}\" not found",
+                }, statusCode: 404));
         app.MapGet("/apis/apiextensions.k8s.io/v1/customresourcedefinitions/{name}", (string name) =>
         {
             var file = Path.Combine(AppContext.BaseDirectory, Reliability.Experiments.ChaosMesh.ChaosMeshSchemas.BundledFolder, $"chaos-mesh.org_{name.Split('.')[0]}.yaml");
@@ -163,6 +216,10 @@ internal sealed class KubernetesStandIn : IAsyncDisposable
     private static bool Matches(JsonObject item, string? selector) =>
         string.IsNullOrEmpty(selector) || selector.Split(',').All(term =>
         {
+            if (!term.Contains('=', StringComparison.Ordinal))
+            {
+                return item["metadata"]!["labels"]?[term] is not null;
+            }
             var (key, value) = (term.Split('=')[0], term.Split('=')[1]);
             return item["metadata"]!["labels"]?[key]?.ToString() == value;
         });
@@ -186,7 +243,7 @@ internal sealed class KubernetesStandIn : IAsyncDisposable
     // The game day's own pod, from the CronJob's Job: it has no readiness of its own to offer.
     private static JsonObject HarnessPod()
     {
-        var pod = Pod("reliability-gameday-29012345-x7k2p", "reliability-harness", "node-b");
+        var pod = Pod(HarnessPodName, "reliability-harness", "node-b");
         pod["metadata"]!["ownerReferences"] = new JsonArray(new JsonObject
         {
             ["apiVersion"] = "batch/v1", ["kind"] = "Job", ["name"] = "reliability-gameday-29012345", ["uid"] = "5d1c", ["controller"] = true,
@@ -202,7 +259,7 @@ internal sealed class KubernetesStandIn : IAsyncDisposable
 
     private static JsonObject Pod(string name, string app, string node) => new()
     {
-        ["metadata"] = new JsonObject { ["name"] = name, ["namespace"] = "task-manager", ["labels"] = new JsonObject { ["app"] = app } },
+        ["metadata"] = new JsonObject { ["name"] = name, ["namespace"] = "task-manager", ["uid"] = $"uid-{name}", ["labels"] = new JsonObject { ["app"] = app } },
         ["spec"] = new JsonObject { ["nodeName"] = node, ["containers"] = new JsonArray() },
         ["status"] = new JsonObject { ["phase"] = "Running", ["conditions"] = new JsonArray(new JsonObject { ["type"] = "Ready", ["status"] = "True" }) },
     };

@@ -11,7 +11,7 @@ namespace Reliability.Experiments.Drivers.Kubernetes;
 /// The Chaos Mesh CRDs a cluster serves, read through apiextensions.k8s.io/v1, so that experiments are
 /// validated against the Chaos Mesh version installed there rather than the one the harness was built
 /// with. Each CRD is read by name (GET, which a ClusterRole can grant for exactly these names, see
-/// sut/deploy/k8s/base/harness-rbac.yaml); when the harness may not read them, or Chaos Mesh's CRDs are
+/// sut/deploy/k8s/harness/rbac.yaml); when the harness may not read them, or Chaos Mesh's CRDs are
 /// not installed, the bundled ones are used and the reason is given.
 /// </summary>
 public static class ClusterChaosMeshSchemas

@@ -8,9 +8,11 @@ namespace Reliability.Experiments.Drivers.Kubernetes;
 /// <summary>
 /// Resolves a fault's selector against the cluster (pods and, for nodeSelectors, nodes), as Chaos Mesh
 /// will: an empty match or a namespace outside the allow-list is a problem located in its manifest.
-/// Chaos Mesh itself picks among the candidates by mode when the object is created.
+/// Chaos Mesh itself picks among the candidates by mode when the object is created, so a selector whose
+/// candidates include the harness's own pod could cut the harness off from the cluster, its load and its
+/// evidence (a zone failure on the harness's node, a partition of its namespace): it is refused.
 /// </summary>
-internal sealed class ClusterSelection(IKubernetes client, IReadOnlyCollection<string> allowedNamespaces)
+internal sealed class ClusterSelection(IKubernetes client, IReadOnlyCollection<string> allowedNamespaces, string? harnessPod = null)
 {
     public async Task<IReadOnlyList<string>> ResolveAsync(FaultNode fault, Targeting targeting, string path, CancellationToken ct)
     {
@@ -41,6 +43,11 @@ internal sealed class ClusterSelection(IKubernetes client, IReadOnlyCollection<s
         if (matched.Count == 0)
         {
             throw new ManifestException(fault.Source.Problem($"{path}.selector", $"selector [{selector}] matches no pod in the cluster"));
+        }
+        if (harnessPod is not null && matched.Contains(harnessPod))
+        {
+            throw new ManifestException(fault.Source.Problem($"{path}.selector",
+                $"selector [{selector}] matches the harness's own pod {harnessPod}: the fault would cut off the run that observes it; narrow the selector or run the harness in a namespace of its own"));
         }
         return [.. matched.Order(StringComparer.Ordinal)];
     }

@@ -13,7 +13,7 @@ public sealed partial class KubernetesChaosDriver
     {
         var problems = new List<ManifestProblem>();
         var leaves = new List<PlannedFault>();
-        var cluster = new ClusterSelection(client, allowedNamespaces);
+        var cluster = new ClusterSelection(client, allowedNamespaces, Owner.Pod);
         foreach (var root in faults)
         {
             var ns = root.Source.Namespace ?? "default";

@@ -13,10 +13,11 @@ using Reliability.Experiments.Running;
 namespace Reliability.Experiments.Drivers.Kubernetes;
 
 /// <summary>
-/// Runs faults on a cluster with Chaos Mesh: the manifests are created as they are (plus a run label),
-/// the driver waits for Chaos Mesh to report AllInjected, deletes them at recovery and waits for them
-/// to be gone (Chaos Mesh's finalizer recovers first). Every namespace a fault touches must be on the
-/// allow-list; planning checks that each selector matches running pods before anything is created.
+/// Runs faults on a cluster with Chaos Mesh: the manifests are created as they are, plus the run label
+/// and the owner annotation (<see cref="RunOwner"/>, for the sweep of a run that died), the driver waits
+/// for Chaos Mesh to report AllInjected, deletes them at recovery and waits for them to be gone (Chaos
+/// Mesh's finalizer recovers first). Every namespace a fault touches must be on the allow-list; planning
+/// checks that each selector matches running pods, and never the harness's own, before anything is created.
 /// </summary>
 public sealed partial class KubernetesChaosDriver(IKubernetes client, IReadOnlyCollection<string> allowedNamespaces, string runId, TimeProvider time) : IChaosDriver
 {
@@ -28,17 +29,43 @@ public sealed partial class KubernetesChaosDriver(IKubernetes client, IReadOnlyC
     private readonly List<(string Namespace, string Plural, string Name)> _created = [];
     private readonly Lock _gate = new();
 
+    /// <summary>Who this run is, on every object it creates; by default this pod or this process.</summary>
+    internal RunOwner Owner { get; init; } = RunOwner.Current();
+
     public string Name => "kubernetes";
 
     /// <summary>How long Chaos Mesh may take to inject or to recover before the driver gives up waiting.</summary>
     public TimeSpan ConditionTimeout { get; init; } = TimeSpan.FromSeconds(60);
     public TimeSpan PollInterval { get; init; } = TimeSpan.FromMilliseconds(500);
 
+    /// <summary>
+    /// How long a create may take. One that times out may still have been stored, so the object is tracked
+    /// before the call and rollback deletes it either way.
+    /// </summary>
+    public TimeSpan CreateTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
     public async Task RunAsync(FaultPlan plan, ExperimentJournal journal, CancellationToken window)
     {
+        // One root that fails (refused, never injected) ends the others' hold too: rollback starts at once.
+        using var failed = CancellationTokenSource.CreateLinkedTokenSource(window);
         try
         {
-            await Task.WhenAll(plan.Roots.Select(root => RunRootAsync(root, plan, journal, window)));
+            await Task.WhenAll(plan.Roots.Select(async root =>
+            {
+                try
+                {
+                    await RunRootAsync(root, plan, journal, failed.Token);
+                }
+                catch (OperationCanceledException) when (failed.IsCancellationRequested && !window.IsCancellationRequested)
+                {
+                    // Stopped because another root failed: that failure is the one to report.
+                }
+                catch
+                {
+                    await failed.CancelAsync();
+                    throw;
+                }
+            }));
         }
         finally
         {
@@ -56,21 +83,37 @@ public sealed partial class KubernetesChaosDriver(IKubernetes client, IReadOnlyC
         var labels = metadata["labels"] as JsonObject ?? [];
         labels[RunLabel] = runId;
         metadata["labels"] = labels;
+        var annotations = metadata["annotations"] as JsonObject ?? [];
+        annotations[RunOwner.Annotation] = Owner.Value;
+        metadata["annotations"] = annotations;
         metadata["namespace"] = ns;
         body["metadata"] = metadata;
 
-        try
-        {
-            await client.CustomObjects.CreateNamespacedCustomObjectAsync(JsonSerializer.Deserialize<JsonElement>(body.ToJsonString()), Group, Version, ns, plural, cancellationToken: CancellationToken.None);
-        }
-        catch (HttpOperationException ex)
-        {
-            // Chaos Mesh's admission webhook and the API server explain refusals in the body.
-            throw new InvalidOperationException($"the cluster refused {document.Kind} {ns}/{document.Name} ({document.File}): HTTP {(int)ex.Response.StatusCode} {ex.Response.Content}", ex);
-        }
+        // Tracked before the call: a create that times out after the API server stored the object still gets deleted.
         lock (_gate)
         {
             _created.Add((ns, plural, document.Name));
+        }
+        using (var createTimeout = new CancellationTokenSource(CreateTimeout, _time))
+        {
+            try
+            {
+                await client.CustomObjects.CreateNamespacedCustomObjectAsync(JsonSerializer.Deserialize<JsonElement>(body.ToJsonString()), Group, Version, ns, plural,
+                    cancellationToken: createTimeout.Token);
+            }
+            catch (HttpOperationException ex) when ((int)ex.Response.StatusCode is >= 400 and < 500 and not 408 and not 429)
+            {
+                // Refused, so not stored: nothing to roll back. Chaos Mesh's admission webhook and the API server explain refusals in the body.
+                lock (_gate)
+                {
+                    _created.Remove((ns, plural, document.Name));
+                }
+                throw new InvalidOperationException($"the cluster refused {document.Kind} {ns}/{document.Name} ({document.File}): HTTP {(int)ex.Response.StatusCode} {ex.Response.Content}", ex);
+            }
+            catch (OperationCanceledException) when (createTimeout.IsCancellationRequested)
+            {
+                throw new TimeoutException($"creating {document.Kind} {ns}/{document.Name} did not answer within {CreateTimeout.TotalSeconds:0} s; it may have been stored and is deleted at rollback");
+            }
         }
         journal.Write(new ChaosObjectCreated(document.Kind, ns, document.Name, $"/apis/{Group}/{Version}/namespaces/{ns}/{plural}/{document.Name}"));
         if (document.Kind != "Workflow")
@@ -94,48 +137,7 @@ public sealed partial class KubernetesChaosDriver(IKubernetes client, IReadOnlyC
         await DeleteAsync(ns, plural, document.Name, journal);
     }
 
-    public async Task RecoverAllAsync(ExperimentJournal journal)
-    {
-        (string, string, string)[] created;
-        lock (_gate)
-        {
-            created = [.. _created];
-        }
-        foreach (var (ns, plural, name) in created)
-        {
-            await DeleteAsync(ns, plural, name, journal);
-        }
-    }
-
     public IReadOnlyList<IRunObserver> Observers(TimeProvider time) => [new PodWatcher(client, allowedNamespaces)];
-
-    private async Task DeleteAsync(string ns, string plural, string name, ExperimentJournal journal)
-    {
-        lock (_gate)
-        {
-            if (_created.RemoveAll(c => c == (ns, plural, name)) == 0)
-            {
-                return;
-            }
-        }
-        try
-        {
-            try
-            {
-                await client.CustomObjects.DeleteNamespacedCustomObjectAsync(Group, Version, ns, plural, name);
-            }
-            catch (HttpOperationException ex) when (ex.Response.StatusCode == System.Net.HttpStatusCode.NotFound)
-            {
-            }
-            var gone = await WaitUntilGoneAsync(ns, plural, name);
-            journal.Write(new FaultRecovered(name, Namespace: ns, Kind: plural, Confirmed: gone));
-        }
-        catch (Exception ex) when (ex is HttpOperationException or HttpRequestException)
-        {
-            // Keep rolling back the other objects; this one is named so an operator can delete it by hand.
-            journal.Write(new RollbackFailed(name, ns, plural, ex.Message, $"kubectl delete {plural}.{Group} -n {ns} {name}"));
-        }
-    }
 
     private async Task WaitForConditionAsync(string ns, string plural, string name, string condition, CancellationToken ct)
     {
@@ -151,20 +153,6 @@ public sealed partial class KubernetesChaosDriver(IKubernetes client, IReadOnlyC
             await Task.Delay(PollInterval, _time, ct);
         }
         throw new InvalidOperationException($"Chaos Mesh did not report {condition} for {plural}/{name} in {ns} within {ConditionTimeout.TotalSeconds:0} s");
-    }
-
-    private async Task<bool> WaitUntilGoneAsync(string ns, string plural, string name)
-    {
-        var started = _time.GetTimestamp();
-        while (_time.GetElapsedTime(started) < ConditionTimeout)
-        {
-            if (await GetAsync(ns, plural, name) is null)
-            {
-                return true;
-            }
-            await Task.Delay(PollInterval, _time);
-        }
-        return false;
     }
 
     private async Task<JsonNode?> GetAsync(string ns, string plural, string name)

@@ -11,7 +11,7 @@ using Reliability.Experiments.GameDays;
 namespace Reliability.Cli.Tests.Schedules;
 
 /// <summary>
-/// The two schedules, the CronJob in the Kustomize base and the GitHub Actions workflow, are parsed into
+/// The two schedules, the harness's CronJob as production deploys it and the GitHub Actions workflow, are parsed into
 /// typed models and their command lines through the CLI's own parser, so a renamed option or a moved plan
 /// breaks this test and not next Tuesday's 03:00 game day.
 /// </summary>
@@ -20,17 +20,20 @@ public sealed partial class ScheduledGameDayTests
     private static readonly string Root = Path.GetDirectoryName(Repository.Experiments)!;
 
     [Fact]
-    public void The_cronjob_runs_a_valid_gameday_command_on_the_plan_against_its_own_namespace()
+    public void The_cronjob_runs_a_valid_gameday_command_on_the_plan_against_the_suts_namespace_from_its_own()
     {
         var cron = CronJob();
+        // The harness runs apart from the SUT it breaks (sut/deploy/k8s/harness): production's SUT is in task-manager.
+        const string sut = "task-manager";
+        cron.Metadata.NamespaceProperty.Should().Be("reliability");
         var args = cron.Spec.JobTemplate.Spec.Template.Spec.Containers.Single().Args;
 
         var parse = ParseGameDay([.. args]);
 
         // The image's WORKDIR /app holds experiments/ and slo/ (scenarios/Dockerfile), as the repository root does here.
-        CheckPlan(parse, cron.Metadata.NamespaceProperty);
+        CheckPlan(parse, sut);
         File.ReadAllText(Path.Combine(Root, "scenarios", "Dockerfile")).Should().Contain("COPY experiments/ /app/experiments/").And.Contain("WORKDIR /app");
-        parse.GetValue<string?>("--url").Should().Be($"http://sut.{cron.Metadata.NamespaceProperty}.svc");
+        parse.GetValue<string?>("--url").Should().Be($"http://sut.{sut}.svc");
         CronFields(cron.Spec.Schedule).Should().BeTrue($"{cron.Spec.Schedule} is a five-field cron expression");
     }
 

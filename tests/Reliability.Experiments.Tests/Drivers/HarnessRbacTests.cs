@@ -1,0 +1,126 @@
+using k8s;
+using Reliability.Evidence.Journal;
+using Reliability.Experiments.ChaosMesh;
+using Reliability.Experiments.ChaosMesh.Objects;
+using Reliability.Experiments.Drivers.Kubernetes;
+using Reliability.Experiments.Faults;
+
+namespace Reliability.Experiments.Tests.Drivers;
+
+/// <summary>
+/// Least privilege, checked both ways: every call the harness makes on a cluster (reading Chaos Mesh's
+/// CRDs, planning every shipped fault, creating, reading and deleting chaos, watching pods, the steady-state
+/// gate, the sweep of dead runs) is granted by the shipped Role and ClusterRoles, which the stand-in
+/// enforces as the API server would; and nothing is granted that no call needs.
+/// </summary>
+public sealed class HarnessRbacTests : IAsyncLifetime
+{
+    // What the harness may do in the SUT's namespace, and in its own and cluster-wide.
+    private static readonly string[] RbacFiles =
+    [
+        Path.Combine(Definitions.ExperimentsFolder.Path, "..", "sut", "deploy", "k8s", "base", "harness-access.yaml"),
+        Path.Combine(Definitions.ExperimentsFolder.Path, "..", "sut", "deploy", "k8s", "harness", "rbac.yaml"),
+    ];
+    private KubernetesStandIn _api = null!;
+    private k8s.Kubernetes _client = null!;
+
+    public async Task InitializeAsync()
+    {
+        _api = await KubernetesStandIn.StartAsync();
+        _client = new k8s.Kubernetes(new KubernetesClientConfiguration { Host = _api.Address.ToString() });
+    }
+
+    [Fact]
+    public async Task The_harness_role_grants_exactly_the_calls_the_harness_makes()
+    {
+        var granted = Grants();
+        _api.Granted = granted;
+        // As shipped: the harness runs in a namespace of its own.
+        _api.MoveHarnessTo("node-b", "reliability");
+
+        await ExerciseEveryCallAsync();
+
+        _api.Used.Should().BeSubsetOf(granted, "a call the Role does not grant is refused with 403 on a cluster");
+        granted.Except(_api.Used).Should().BeEmpty("the Role grants no verb the harness never uses");
+    }
+
+    [Fact]
+    public async Task A_call_the_role_does_not_grant_is_refused_as_the_api_server_refuses_it()
+    {
+        _api.Granted = Grants().Where(a => a is not { Resource: "podchaos", Verb: "delete" }).ToHashSet();
+        var driver = Driver();
+        await using var journal = new ExperimentJournal(null, TimeProvider.System);
+        var plan = await driver.PlanAsync(Faults("pod-kill.yaml"), CancellationToken.None);
+        using var window = new CancellationTokenSource(TimeSpan.FromMilliseconds(200));
+
+        await driver.RunAsync(plan, journal, window.Token);
+
+        journal.Of<Reliability.Evidence.Journal.Events.RollbackFailed>().Should().ContainSingle().Which.Error.Should().Contain("HTTP 403").And.Contain("cannot delete");
+    }
+
+    private async Task ExerciseEveryCallAsync()
+    {
+        await ClusterChaosMeshSchemas.LoadAsync(_client, ChaosMeshSchemas.Load(), CancellationToken.None);
+        var driver = Driver();
+        foreach (var manifest in Directory.EnumerateFiles(Path.Combine(Definitions.ExperimentsFolder.Path, "chaos"), "*.yaml").Where(f => !f.EndsWith("gameday-schedule.yaml", StringComparison.Ordinal)))
+        {
+            try
+            {
+                await driver.PlanAsync(Faults(Path.GetFileName(manifest)), CancellationToken.None);
+            }
+            catch (ManifestException)
+            {
+                // Selectors the stand-in's pods do not match (database roles, etcd) are refused before any call but the reads.
+            }
+        }
+        await using var journal = new ExperimentJournal(null, TimeProvider.System);
+        foreach (var manifest in new[] { "pod-failure.yaml", "network-delay-db.yaml", "zone-failure.yaml" })
+        {
+            var plan = await driver.PlanAsync(Faults(manifest), CancellationToken.None);
+            using var window = new CancellationTokenSource(TimeSpan.FromMilliseconds(100));
+            await driver.RunAsync(plan, journal, window.Token);
+        }
+        await using (var watcher = driver.Observers(TimeProvider.System).Single())
+        {
+            await watcher.StartAsync(journal, CancellationToken.None);
+            var deadline = DateTime.UtcNow.AddSeconds(10);
+            while (!_api.Requests.Any(r => r.Query.Contains("watch=true", StringComparison.Ordinal)) && DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(20);
+            }
+        }
+        using var service = new HttpClient { BaseAddress = _api.Address };
+        await new ClusterSteadyState(_client, ["task-manager"], service, TimeProvider.System) { Deadline = TimeSpan.Zero }.ProblemAsync(CancellationToken.None);
+        // A run killed before its rollback left an object: the sweep asks the API for its owner's pod.
+        var orphan = Driver();
+        var left = await orphan.PlanAsync(Faults("pod-kill.yaml"), CancellationToken.None);
+        using (var never = new CancellationTokenSource())
+        {
+            var run = orphan.RunAsync(left, journal, never.Token);
+            while (!_api.Requests.Any(r => r.Method == "POST" && r.Path.EndsWith("/podchaos", StringComparison.Ordinal) && r.Body.Contains("sut-pod-kill", StringComparison.Ordinal)))
+            {
+                await Task.Delay(20);
+            }
+            await new OrphanSweeper(_client, ["task-manager"]).SweepAsync(CancellationToken.None);
+            await never.CancelAsync();
+            await run;
+        }
+    }
+
+    private static HashSet<Access> Grants() => [.. RbacFiles.SelectMany(KubernetesStandIn.GrantsOf)];
+
+    private KubernetesChaosDriver Driver() => new(_client, ["task-manager"], "run-1", time: TimeProvider.System)
+    {
+        PollInterval = TimeSpan.FromMilliseconds(20),
+        Owner = new RunOwner($"pod:reliability/{KubernetesStandIn.HarnessPodName}/uid-{KubernetesStandIn.HarnessPodName}"),
+    };
+
+    private static List<FaultNode> Faults(string manifest) =>
+        [.. ChaosDocument.Load(Path.Combine(Definitions.ExperimentsFolder.Path, "chaos", manifest)).Select(d => FaultReader.Read(d, strict: false))];
+
+    public async Task DisposeAsync()
+    {
+        _client.Dispose();
+        await _api.DisposeAsync();
+    }
+}

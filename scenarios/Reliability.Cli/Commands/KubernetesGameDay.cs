@@ -16,6 +16,10 @@ internal static class KubernetesGameDay
             await Console.Error.WriteLineAsync("error: --url <the service's base URL> is required with --target kubernetes");
             return ExitCodes.InvalidInput;
         }
+        if (!KubernetesRun.ZonesValid(settings))
+        {
+            return ExitCodes.InvalidInput;
+        }
         using var client = await KubernetesRun.ConnectAsync(settings);
         if (client is null)
         {
@@ -30,8 +34,7 @@ internal static class KubernetesGameDay
         {
             return exit;
         }
-        KubernetesChaosDriver Driver(Reliability.Experiments.Running.LoadedExperiment e) =>
-            new(client, settings.AllowedNamespaces, $"{e.Definition.Name}-{DateTime.UtcNow:yyyyMMddHHmmss}", time: TimeProvider.System);
+        KubernetesChaosDriver Driver(Reliability.Experiments.Running.LoadedExperiment e) => settings.Driver(client, $"{e.Definition.Name}-{DateTime.UtcNow:yyyyMMddHHmmss}");
         // Every experiment is planned against the cluster first: a refused namespace or an empty selector stops the day before any fault.
         foreach (var experiment in loaded.Experiments)
         {

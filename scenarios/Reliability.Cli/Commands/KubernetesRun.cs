@@ -5,6 +5,13 @@ namespace Reliability.Cli.Commands;
 internal sealed record KubernetesSettings(string? Kubeconfig, string? Context, IReadOnlyList<string> AllowedNamespaces, string? Prometheus, string? DatabaseUrlVariable, string? Url)
 {
     public string? Alertmanager { get; init; }
+
+    /// <summary>Experiment zone → cluster zone (--zone zone-a=us-east-1a); null when a value is not of that form.</summary>
+    public IReadOnlyDictionary<string, string>? Zones { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>The driver for one run on this cluster.</summary>
+    public Reliability.Experiments.Drivers.Kubernetes.KubernetesChaosDriver Driver(k8s.IKubernetes client, string runId) =>
+        new(client, AllowedNamespaces, runId, time: TimeProvider.System) { Zones = Zones ?? new Dictionary<string, string>() };
 }
 
 /// <summary>The options only --target kubernetes uses.</summary>
@@ -17,6 +24,7 @@ internal sealed class KubernetesOptions
     private readonly Option<string?> _database = new("--database-url-env") { Description = "Name of the environment variable holding the database connection string for the RPO check." };
     private readonly Option<string?> _alertmanager = new("--alertmanager") { Description = "Alertmanager base URL, to check that expected alerts reach it (without it those verdicts are inconclusive)." };
     private readonly Option<string?> _url = new("--url") { Description = "The service's user-facing base URL, where the load goes (required with --target kubernetes)." };
+    private readonly Option<string[]> _zones = new("--zone") { Description = "An experiment zone and the cluster zone it stands for, as zone-a=us-east-1a (repeatable). Default: the nodes' zones in sorted order." };
 
     public static KubernetesOptions Create() => new();
 
@@ -29,10 +37,28 @@ internal sealed class KubernetesOptions
         command.Options.Add(_database);
         command.Options.Add(_url);
         command.Options.Add(_alertmanager);
+        command.Options.Add(_zones);
     }
 
     public KubernetesSettings Read(ParseResult parse) => new(parse.GetValue(_kubeconfig), parse.GetValue(_context),
-        parse.GetValue(_allow) is { Length: > 0 } allowed ? allowed : ["task-manager"], parse.GetValue(_prometheus), parse.GetValue(_database), parse.GetValue(_url)) { Alertmanager = parse.GetValue(_alertmanager) };
+        parse.GetValue(_allow) is { Length: > 0 } allowed ? allowed : ["task-manager"], parse.GetValue(_prometheus), parse.GetValue(_database), parse.GetValue(_url))
+    {
+        Alertmanager = parse.GetValue(_alertmanager),
+        Zones = Zones(parse.GetValue(_zones) ?? []),
+    };
+
+    private static Dictionary<string, string>? Zones(string[] values)
+    {
+        var zones = new Dictionary<string, string>();
+        foreach (var value in values)
+        {
+            if (value.Split('=') is not [var from, var to] || from.Length == 0 || to.Length == 0 || !zones.TryAdd(from, to))
+            {
+                return null;
+            }
+        }
+        return zones;
+    }
 }
 
 /// <summary>`run --target kubernetes`: the same experiment against a cluster with Chaos Mesh.</summary>
@@ -43,6 +69,10 @@ internal static class KubernetesRun
         if (!dryRun && ServiceUrl(settings) is null)
         {
             await Console.Error.WriteLineAsync("error: --url <the service's base URL> is required with --target kubernetes");
+            return ExitCodes.InvalidInput;
+        }
+        if (!ZonesValid(settings))
+        {
             return ExitCodes.InvalidInput;
         }
         using var client = await ConnectAsync(settings);
@@ -60,7 +90,7 @@ internal static class KubernetesRun
         }
         var experiment = prepared.Experiment;
         var runId = $"{experiment.Definition.Name}-{DateTime.UtcNow:yyyyMMddHHmmss}";
-        var driver = new Reliability.Experiments.Drivers.Kubernetes.KubernetesChaosDriver(client, settings.AllowedNamespaces, runId, time: TimeProvider.System);
+        var driver = settings.Driver(client, runId);
         if (await PlanAsync(driver, experiment, ct) is { } refused)
         {
             return refused;
@@ -110,6 +140,17 @@ internal static class KubernetesRun
         {
             await Console.Error.WriteLineAsync($"warning: the sweep for objects of dead runs {when} failed: {Failures.Describe(ex)}");
         }
+    }
+
+    /// <summary>False, with the reason printed, when a --zone is not of the form zone-a=us-east-1a or names an experiment zone twice.</summary>
+    internal static bool ZonesValid(KubernetesSettings settings)
+    {
+        if (settings.Zones is not null)
+        {
+            return true;
+        }
+        Console.Error.WriteLine("error: --zone: expected EXPERIMENT_ZONE=CLUSTER_ZONE (for example zone-a=us-east-1a), each experiment zone once");
+        return false;
     }
 
     /// <summary>The service URL as given (each load target makes its base address of it), or null when missing or not an absolute http(s) URL.</summary>
@@ -162,6 +203,10 @@ internal static class KubernetesRun
             var plan = await driver.PlanAsync(experiment.Faults, ct);
             Console.WriteLine($"{experiment.Definition.Name} against the cluster:");
             Console.WriteLine(plan.Describe());
+            if (driver.RenamedZones.Count > 0)
+            {
+                Console.WriteLine($"zones: {string.Join(", ", driver.RenamedZones.Select(z => $"{z.Key} is {z.Value}"))}");
+            }
             return null;
         }
         catch (Reliability.Experiments.ChaosMesh.ManifestException ex)

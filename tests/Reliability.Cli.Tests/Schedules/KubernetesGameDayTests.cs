@@ -74,6 +74,22 @@ public sealed class KubernetesGameDayTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Experiment_zones_are_mapped_to_the_clusters_as_given_and_a_malformed_mapping_is_invalid_input()
+    {
+        var plan = Path.Combine(Repository.Experiments, "gamedays", "default.yaml");
+        using (var malformed = new CliProcess("gameday", "--target", "kubernetes", "--dry-run", "--kubeconfig", _kubeconfig, "--plan", plan, "--zone", "zone-a"))
+        {
+            (await malformed.WaitAsync(TimeSpan.FromMinutes(1))).Should().Be(2, malformed.Output);
+            malformed.Output.Should().Contain("--zone: expected EXPERIMENT_ZONE=CLUSTER_ZONE");
+        }
+
+        using var mapped = new CliProcess("gameday", "--target", "kubernetes", "--dry-run", "--kubeconfig", _kubeconfig, "--plan", plan, "--zone", "zone-a=zone-b");
+
+        (await mapped.WaitAsync(TimeSpan.FromMinutes(1))).Should().Be(0, mapped.Output);
+        mapped.Output.Should().Contain("zones: zone-a is zone-b");
+    }
+
+    [Fact]
     public async Task A_forbidden_kubernetes_api_is_one_line_with_exit_3_and_no_stack_trace()
     {
         _api.PodsStatus = 403;

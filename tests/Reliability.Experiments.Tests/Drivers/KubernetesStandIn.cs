@@ -66,7 +66,7 @@ internal sealed partial class KubernetesStandIn : IAsyncDisposable
                 await next();
             }
         });
-        app.MapGet("/api/v1/nodes", (string? labelSelector) => Results.Json(List("NodeList", Nodes.Where(n => Matches(n, labelSelector)))));
+        app.MapGet("/api/v1/nodes", (string? labelSelector) => Results.Json(List("NodeList", standIn._nodes.Where(n => Matches(n, labelSelector)))));
         app.MapGet("/api/v1/namespaces/{ns}/pods", async (HttpContext context, string ns, string? labelSelector, bool? watch) =>
         {
             if (standIn.PodsStatus == 403)
@@ -224,7 +224,14 @@ internal sealed partial class KubernetesStandIn : IAsyncDisposable
             return item["metadata"]!["labels"]?[key]?.ToString() == value;
         });
 
-    private static readonly JsonObject[] Nodes = [Node("node-a", "zone-a"), Node("node-b", "zone-b")];
+    private readonly JsonObject[] _nodes = [Node("node-a", "zone-a"), Node("node-b", "zone-b")];
+
+    /// <summary>Labels node-a and node-b with the zones a cloud gives them (us-east-1a...) instead of the experiments' zone-a and zone-b.</summary>
+    public void NameZones(string nodeA, string nodeB)
+    {
+        _nodes[0]["metadata"]!["labels"]!["topology.kubernetes.io/zone"] = nodeA;
+        _nodes[1]["metadata"]!["labels"]!["topology.kubernetes.io/zone"] = nodeB;
+    }
 
     private readonly JsonObject[] _pods =
     [

@@ -12,7 +12,7 @@ namespace Reliability.Experiments.Drivers.Kubernetes;
 /// candidates include the harness's own pod could cut the harness off from the cluster, its load and its
 /// evidence (a zone failure on the harness's node, a partition of its namespace): it is refused.
 /// </summary>
-internal sealed class ClusterSelection(IKubernetes client, IReadOnlyCollection<string> allowedNamespaces, string? harnessPod = null)
+internal sealed class ClusterSelection(IKubernetes client, IReadOnlyCollection<string> allowedNamespaces, string? harnessPod = null, Func<CancellationToken, Task<ZoneMap>>? zones = null)
 {
     public async Task<IReadOnlyList<string>> ResolveAsync(FaultNode fault, Targeting targeting, string path, CancellationToken ct)
     {
@@ -26,7 +26,18 @@ internal sealed class ClusterSelection(IKubernetes client, IReadOnlyCollection<s
         HashSet<string>? nodes = null;
         if (selector.NodeSelectors.Count > 0)
         {
-            var list = await client.CoreV1.ListNodeAsync(labelSelector: LabelSelector(selector.NodeSelectors), cancellationToken: ct);
+            var nodeSelectors = selector.NodeSelectors;
+            if (zones is not null && nodeSelectors.TryGetValue(ZoneMap.ZoneLabel, out var zone))
+            {
+                var map = await zones(ct);
+                if (map.Resolve(zone) is not { } real || !map.ClusterZones.Contains(real))
+                {
+                    throw new ManifestException(fault.Source.Problem($"{path}.selector.nodeSelectors",
+                        $"zone '{zone}'{(map.Resolve(zone) is { } given && given != zone ? $" (given as {given})" : "")} is not a zone of this cluster ({(map.ClusterZones.Count == 0 ? $"no node carries {ZoneMap.ZoneLabel}" : string.Join(", ", map.ClusterZones))}); map it with --zone {zone}=<cluster zone>"));
+                }
+                nodeSelectors = map.Translate(nodeSelectors);
+            }
+            var list = await client.CoreV1.ListNodeAsync(labelSelector: LabelSelector(nodeSelectors), cancellationToken: ct);
             nodes = [.. list.Items.Select(n => n.Metadata.Name)];
         }
         var matched = new List<string>();

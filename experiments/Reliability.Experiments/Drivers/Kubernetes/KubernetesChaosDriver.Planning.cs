@@ -9,11 +9,21 @@ public sealed partial class KubernetesChaosDriver
     /// Every root's namespace must be on the allow-list, and every leaf is planned by its fault kind
     /// against the pods its selector matches in the cluster. All problems at once, each in its manifest.
     /// </summary>
+    /// <summary>Experiment zone → cluster zone, as given (--zone); the rest is discovered from the nodes.</summary>
+    public IReadOnlyDictionary<string, string> Zones { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>The experiment zones this cluster calls otherwise (after planning; empty when no fault names a zone).</summary>
+    public IReadOnlyDictionary<string, string> RenamedZones => _zones?.Renamed ?? new Dictionary<string, string>();
+
+    private ZoneMap? _zones;
+
+    private async Task<ZoneMap> ZonesAsync(CancellationToken ct) => _zones ??= await ZoneMap.DiscoverAsync(client, Zones, ct);
+
     public async Task<FaultPlan> PlanAsync(IReadOnlyList<FaultNode> faults, CancellationToken ct)
     {
         var problems = new List<ManifestProblem>();
         var leaves = new List<PlannedFault>();
-        var cluster = new ClusterSelection(client, allowedNamespaces, Owner.Pod);
+        var cluster = new ClusterSelection(client, allowedNamespaces, Owner.Pod, ZonesAsync);
         foreach (var root in faults)
         {
             var ns = root.Source.Namespace ?? "default";

@@ -88,6 +88,8 @@ public sealed partial class KubernetesChaosDriver(IKubernetes client, IReadOnlyC
         metadata["annotations"] = annotations;
         metadata["namespace"] = ns;
         body["metadata"] = metadata;
+        // The experiment's zones (zone-a...) by the names this cluster gives them.
+        _zones?.Rewrite(body["spec"]);
 
         // Tracked before the call: a create that times out after the API server stored the object still gets deleted.
         lock (_gate)

@@ -224,7 +224,7 @@ internal sealed partial class KubernetesStandIn : IAsyncDisposable
             return item["metadata"]!["labels"]?[key]?.ToString() == value;
         });
 
-    private readonly JsonObject[] _nodes = [Node("node-a", "zone-a"), Node("node-b", "zone-b")];
+    private readonly List<JsonObject> _nodes = [Node("node-a", "zone-a"), Node("node-b", "zone-b")];
 
     /// <summary>Labels node-a and node-b with the zones a cloud gives them (us-east-1a...) instead of the experiments' zone-a and zone-b.</summary>
     public void NameZones(string nodeA, string nodeB)
@@ -233,7 +233,7 @@ internal sealed partial class KubernetesStandIn : IAsyncDisposable
         _nodes[1]["metadata"]!["labels"]!["topology.kubernetes.io/zone"] = nodeB;
     }
 
-    private readonly JsonObject[] _pods =
+    private readonly List<JsonObject> _pods =
     [
         Pod("sut-7d9f-a1", "sut", "node-a"), Pod("sut-7d9f-a2", "sut", "node-a"), Pod("sut-7d9f-b1", "sut", "node-b"), DatabasePod(),
         HarnessPod(),

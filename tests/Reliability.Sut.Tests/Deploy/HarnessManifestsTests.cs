@@ -15,6 +15,10 @@ public sealed class HarnessManifestsTests
 
     public static string HarnessNamespace(string overlay) => overlay == "production" ? "reliability" : $"reliability-{overlay}";
 
+    /// <summary>The harness's ServiceAccount (the database has one of its own, for Patroni).</summary>
+    private static V1ServiceAccount Harness(RenderedManifests rendered) =>
+        rendered.All<V1ServiceAccount>().Should().ContainSingle(a => a.Metadata.Name.StartsWith("reliability-harness", StringComparison.Ordinal)).Which;
+
     [Theory]
     [MemberData(nameof(Overlays))]
     public void The_harness_runs_in_a_namespace_of_its_own_aimed_at_its_own_environments_sut(string overlay)
@@ -61,7 +65,7 @@ public sealed class HarnessManifestsTests
         pods.Resources.Should().Equal("pods");
         pods.Verbs.Should().BeEquivalentTo(["get", "list", "watch"]);
         var binding = rendered.Single<V1RoleBinding>("reliability-harness");
-        var account = rendered.All<V1ServiceAccount>().Should().ContainSingle().Which;
+        var account = Harness(rendered);
         binding.Subjects.Should().ContainSingle().Which.Should().BeEquivalentTo(new { Kind = "ServiceAccount", account.Metadata.Name, NamespaceProperty = HarnessNamespace(overlay) });
         rendered.All<V1CronJob>().Single().Spec.JobTemplate.Spec.Template.Spec.ServiceAccountName.Should().Be(account.Metadata.Name);
     }
@@ -74,7 +78,7 @@ public sealed class HarnessManifestsTests
             .Select(f => File.ReadLines(f).First(l => l.StartsWith("  name: ", StringComparison.Ordinal))["  name: ".Length..]).ToList();
         bundled.Should().HaveCount(11);
         var rendered = new RenderedManifests(overlay);
-        var account = rendered.All<V1ServiceAccount>().Single().Metadata.Name;
+        var account = Harness(rendered).Metadata.Name;
         var roles = rendered.All<V1ClusterRole>().ToList();
         roles.SelectMany(r => r.Rules).Should().HaveCount(2, "the CRDs by name, and the nodes for zone selectors");
         var crds = roles.SelectMany(r => r.Rules).Single(r => r.ApiGroups.SequenceEqual(["apiextensions.k8s.io"]));

@@ -33,7 +33,14 @@ public sealed class KubernetesManifestsTests
         }
         var postgres = rendered.Single<V1StatefulSet>("postgres");
         Matches(postgres.Spec.Selector.MatchLabels, postgres.Spec.Template.Metadata.Labels).Should().BeTrue();
-        Matches(rendered.Single<V1Service>("postgres").Spec.Selector, postgres.Spec.Template.Metadata.Labels).Should().BeTrue();
+        Matches(rendered.Single<V1Service>("postgres-members").Spec.Selector, postgres.Spec.Template.Metadata.Labels).Should().BeTrue();
+        Matches(rendered.Single<V1PodDisruptionBudget>("postgres").Spec.Selector.MatchLabels, postgres.Spec.Template.Metadata.Labels).Should().BeTrue();
+        // The primary's Service selects the role label Patroni puts on the running primary (role_label in patroni.yml).
+        var patroni = Repository.YamlToJson(rendered.Single<V1ConfigMap>("patroni").Data["patroni.yml"]);
+        patroni["kubernetes"]!["role_label"]!.GetValue<string>().Should().Be("spilo-role");
+        var primary = new Dictionary<string, string>(postgres.Spec.Template.Metadata.Labels) { ["spilo-role"] = "master" };
+        Matches(rendered.Single<V1Service>("postgres").Spec.Selector, primary).Should().BeTrue("the Service follows the primary");
+        Matches(rendered.Single<V1Service>("postgres").Spec.Selector, postgres.Spec.Template.Metadata.Labels).Should().BeFalse("never a replica");
         foreach (var hpa in rendered.All<V2HorizontalPodAutoscaler>())
         {
             hpa.Spec.ScaleTargetRef.Kind.Should().Be("Deployment");

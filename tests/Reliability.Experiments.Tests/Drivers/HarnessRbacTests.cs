@@ -13,7 +13,7 @@ namespace Reliability.Experiments.Tests.Drivers;
 /// gate, the sweep of dead runs) is granted by the shipped Role and ClusterRoles, which the stand-in
 /// enforces as the API server would; and nothing is granted that no call needs.
 /// </summary>
-public sealed class HarnessRbacTests : IAsyncLifetime
+public sealed class HarnessRbacTests : StandInTests
 {
     // What the harness may do in the SUT's namespace, and in its own and cluster-wide.
     private static readonly string[] RbacFiles =
@@ -21,33 +21,25 @@ public sealed class HarnessRbacTests : IAsyncLifetime
         Path.Combine(Definitions.ExperimentsFolder.Path, "..", "sut", "deploy", "k8s", "base", "harness-access.yaml"),
         Path.Combine(Definitions.ExperimentsFolder.Path, "..", "sut", "deploy", "k8s", "harness", "rbac.yaml"),
     ];
-    private KubernetesStandIn _api = null!;
-    private k8s.Kubernetes _client = null!;
-
-    public async Task InitializeAsync()
-    {
-        _api = await KubernetesStandIn.StartAsync();
-        _client = new k8s.Kubernetes(new KubernetesClientConfiguration { Host = _api.Address.ToString() });
-    }
 
     [Fact]
     public async Task The_harness_role_grants_exactly_the_calls_the_harness_makes()
     {
         var granted = Grants();
-        _api.Granted = granted;
+        Api.Granted = granted;
         // As shipped: the harness runs in a namespace of its own.
-        _api.MoveHarnessTo("node-b", "reliability");
+        Api.MoveHarnessTo("node-b", "reliability");
 
         await ExerciseEveryCallAsync();
 
-        _api.Used.Should().BeSubsetOf(granted, "a call the Role does not grant is refused with 403 on a cluster");
-        granted.Except(_api.Used).Should().BeEmpty("the Role grants no verb the harness never uses");
+        Api.Used.Should().BeSubsetOf(granted, "a call the Role does not grant is refused with 403 on a cluster");
+        granted.Except(Api.Used).Should().BeEmpty("the Role grants no verb the harness never uses");
     }
 
     [Fact]
     public async Task A_call_the_role_does_not_grant_is_refused_as_the_api_server_refuses_it()
     {
-        _api.Granted = Grants().Where(a => a is not { Resource: "podchaos", Verb: "delete" }).ToHashSet();
+        Api.Granted = Grants().Where(a => a is not { Resource: "podchaos", Verb: "delete" }).ToHashSet();
         var driver = Driver();
         await using var journal = new ExperimentJournal(null, TimeProvider.System);
         var plan = await driver.PlanAsync(Faults("pod-kill.yaml"), CancellationToken.None);
@@ -60,7 +52,7 @@ public sealed class HarnessRbacTests : IAsyncLifetime
 
     private async Task ExerciseEveryCallAsync()
     {
-        await ClusterChaosMeshSchemas.LoadAsync(_client, ChaosMeshSchemas.Load(), CancellationToken.None);
+        await ClusterChaosMeshSchemas.LoadAsync(Client, ChaosMeshSchemas.Load(), CancellationToken.None);
         var driver = Driver();
         foreach (var manifest in Directory.EnumerateFiles(Path.Combine(Definitions.ExperimentsFolder.Path, "chaos"), "*.yaml").Where(f => !f.EndsWith("gameday-schedule.yaml", StringComparison.Ordinal)))
         {
@@ -84,24 +76,24 @@ public sealed class HarnessRbacTests : IAsyncLifetime
         {
             await watcher.StartAsync(journal, CancellationToken.None);
             var deadline = DateTime.UtcNow.AddSeconds(10);
-            while (!_api.Requests.Any(r => r.Query.Contains("watch=true", StringComparison.Ordinal)) && DateTime.UtcNow < deadline)
+            while (!Api.Requests.Any(r => r.Query.Contains("watch=true", StringComparison.Ordinal)) && DateTime.UtcNow < deadline)
             {
                 await Task.Delay(20);
             }
         }
-        using var service = new HttpClient { BaseAddress = _api.Address };
-        await new ClusterSteadyState(_client, ["task-manager"], service, TimeProvider.System) { Deadline = TimeSpan.Zero }.ProblemAsync(CancellationToken.None);
+        using var service = new HttpClient { BaseAddress = Api.Address };
+        await new ClusterSteadyState(Client, ["task-manager"], service, TimeProvider.System) { Deadline = TimeSpan.Zero }.ProblemAsync(CancellationToken.None);
         // A run killed before its rollback left an object: the sweep asks the API for its owner's pod.
         var orphan = Driver();
         var left = await orphan.PlanAsync(Faults("pod-kill.yaml"), CancellationToken.None);
         using (var never = new CancellationTokenSource())
         {
             var run = orphan.RunAsync(left, journal, never.Token);
-            while (!_api.Requests.Any(r => r.Method == "POST" && r.Path.EndsWith("/podchaos", StringComparison.Ordinal) && r.Body.Contains("sut-pod-kill", StringComparison.Ordinal)))
+            while (!Api.Requests.Any(r => r.Method == "POST" && r.Path.EndsWith("/podchaos", StringComparison.Ordinal) && r.Body.Contains("sut-pod-kill", StringComparison.Ordinal)))
             {
                 await Task.Delay(20);
             }
-            await new OrphanSweeper(_client, ["task-manager"]).SweepAsync(CancellationToken.None);
+            await new OrphanSweeper(Client, ["task-manager"]).SweepAsync(CancellationToken.None);
             await never.CancelAsync();
             await run;
         }
@@ -109,18 +101,9 @@ public sealed class HarnessRbacTests : IAsyncLifetime
 
     private static HashSet<Access> Grants() => [.. RbacFiles.SelectMany(KubernetesStandIn.GrantsOf)];
 
-    private KubernetesChaosDriver Driver() => new(_client, ["task-manager"], "run-1", time: TimeProvider.System)
+    private KubernetesChaosDriver Driver() => new(Client, ["task-manager"], "run-1", time: TimeProvider.System)
     {
         PollInterval = TimeSpan.FromMilliseconds(20),
         Owner = new RunOwner($"pod:reliability/{KubernetesStandIn.HarnessPodName}/uid-{KubernetesStandIn.HarnessPodName}"),
     };
-
-    private static List<FaultNode> Faults(string manifest) =>
-        [.. ChaosDocument.Load(Path.Combine(Definitions.ExperimentsFolder.Path, "chaos", manifest)).Select(d => FaultReader.Read(d, strict: false))];
-
-    public async Task DisposeAsync()
-    {
-        _client.Dispose();
-        await _api.DisposeAsync();
-    }
 }

@@ -9,16 +9,8 @@ using Reliability.Evidence.Journal.Events;
 namespace Reliability.Experiments.Tests.Drivers;
 
 /// <summary>The Kubernetes driver against <see cref="KubernetesStandIn"/> (no API server can run here).</summary>
-public sealed class KubernetesChaosDriverTests : IAsyncLifetime
+public sealed class KubernetesChaosDriverTests : StandInTests
 {
-    private KubernetesStandIn _api = null!;
-    private k8s.Kubernetes _client = null!;
-
-    public async Task InitializeAsync()
-    {
-        _api = await KubernetesStandIn.StartAsync();
-        _client = new k8s.Kubernetes(new KubernetesClientConfiguration { Host = _api.Address.ToString() });
-    }
 
     [Fact]
     public async Task Creates_the_chaos_with_a_run_label_waits_for_injection_deletes_it_and_waits_until_it_is_gone()
@@ -31,12 +23,12 @@ public sealed class KubernetesChaosDriverTests : IAsyncLifetime
 
         await driver.RunAsync(plan, journal, window.Token);
 
-        var post = _api.Requests.Single(r => r.Method == "POST");
+        var post = Api.Requests.Single(r => r.Method == "POST");
         post.Path.Should().Be("/apis/chaos-mesh.org/v1alpha1/namespaces/task-manager/podchaos");
         post.Body.Should().Contain("\"reliability.dev/run\":\"run-1\"").And.Contain("\"action\":\"pod-failure\"");
-        _api.Requests.Should().Contain(r => r.Method == "GET" && r.Path == "/apis/chaos-mesh.org/v1alpha1/namespaces/task-manager/podchaos/sut-pod-failure");
-        _api.Requests.Should().ContainSingle(r => r.Method == "DELETE" && r.Path == "/apis/chaos-mesh.org/v1alpha1/namespaces/task-manager/podchaos/sut-pod-failure");
-        _api.Live.Should().Be(0);
+        Api.Requests.Should().Contain(r => r.Method == "GET" && r.Path == "/apis/chaos-mesh.org/v1alpha1/namespaces/task-manager/podchaos/sut-pod-failure");
+        Api.Requests.Should().ContainSingle(r => r.Method == "DELETE" && r.Path == "/apis/chaos-mesh.org/v1alpha1/namespaces/task-manager/podchaos/sut-pod-failure");
+        Api.Live.Should().Be(0);
         journal.Events.Select(e => e.GetType()).Should().ContainInOrder(typeof(ChaosObjectCreated), typeof(FaultInjected), typeof(FaultRecovered));
         journal.Of<FaultRecovered>().Single().Confirmed.Should().BeTrue();
         plan.Leaves.Single().Pods.Should().Equal("task-manager/sut-7d9f-a1", "task-manager/sut-7d9f-a2", "task-manager/sut-7d9f-b1");
@@ -48,18 +40,18 @@ public sealed class KubernetesChaosDriverTests : IAsyncLifetime
         var plan = await Driver().PlanAsync(Faults("zone-failure.yaml"), CancellationToken.None);
 
         plan.Leaves.Single(l => l.Fault.Name == "zone-a-pods-fail").Pods.Should().Equal("task-manager/postgres-0", "task-manager/sut-7d9f-a1", "task-manager/sut-7d9f-a2");
-        _api.Requests.Should().Contain(r => r.Path == "/api/v1/nodes" && r.Query.Contains("labelSelector=topology.kubernetes.io%2Fzone%3Dzone-a"));
+        Api.Requests.Should().Contain(r => r.Path == "/api/v1/nodes" && r.Query.Contains("labelSelector=topology.kubernetes.io%2Fzone%3Dzone-a"));
     }
 
     [Fact]
     public async Task A_namespace_outside_the_allow_list_is_refused_before_any_request()
     {
-        var driver = new KubernetesChaosDriver(_client, ["staging"], "run-1", time: TimeProvider.System);
+        var driver = new KubernetesChaosDriver(Client, ["staging"], "run-1", time: TimeProvider.System);
 
         var act = () => driver.PlanAsync(Faults("pod-kill.yaml"), CancellationToken.None);
 
         (await act.Should().ThrowAsync<ManifestException>()).Which.Problems.Should().ContainSingle(p => p.Path == "metadata.namespace" && p.Message.Contains("allow-list"));
-        _api.Requests.Should().BeEmpty();
+        Api.Requests.Should().BeEmpty();
     }
 
     [Fact]
@@ -95,7 +87,7 @@ public sealed class KubernetesChaosDriverTests : IAsyncLifetime
             var act = () => driver.RunAsync(plan, journal, CancellationToken.None);
 
             (await act.Should().ThrowAsync<InvalidOperationException>()).WithMessage("*refused PodChaos task-manager/refused-pod-kill*HTTP 422*denied the request*");
-            _api.Live.Should().Be(0);
+            Api.Live.Should().Be(0);
             journal.Of<FaultInjected>().Should().BeEmpty();
         }
         finally
@@ -122,17 +114,8 @@ public sealed class KubernetesChaosDriverTests : IAsyncLifetime
         var events = journal.Of<PodEvent>().ToList();
         events.Where(e => e.Event == "added").Should().HaveCount(5, "four serving pods and the harness's own");
         events.Should().ContainSingle(e => e.Event == "restarted").Which.Pod.Should().Be("sut-7d9f-a1");
-        _api.Requests.Should().Contain(r => r.Path == "/api/v1/namespaces/task-manager/pods" && r.Query.Contains("watch=true"));
+        Api.Requests.Should().Contain(r => r.Path == "/api/v1/namespaces/task-manager/pods" && r.Query.Contains("watch=true"));
     }
 
-    private KubernetesChaosDriver Driver() => new(_client, ["task-manager"], "run-1", time: TimeProvider.System) { PollInterval = TimeSpan.FromMilliseconds(20) };
-
-    private static List<FaultNode> Faults(string manifest) =>
-        [.. ChaosDocument.Load(Path.Combine(Definitions.ExperimentsFolder.Path, "chaos", manifest)).Select(d => FaultReader.Read(d, strict: false))];
-
-    public async Task DisposeAsync()
-    {
-        _client.Dispose();
-        await _api.DisposeAsync();
-    }
+    private KubernetesChaosDriver Driver() => new(Client, ["task-manager"], "run-1", time: TimeProvider.System) { PollInterval = TimeSpan.FromMilliseconds(20) };
 }

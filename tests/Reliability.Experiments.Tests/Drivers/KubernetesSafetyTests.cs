@@ -15,16 +15,8 @@ namespace Reliability.Experiments.Tests.Drivers;
 /// foreground, the harness's own pod never a target, and the sweep of objects whose run is gone.
 /// Against <see cref="KubernetesStandIn"/>, which holds deleted chaos behind Chaos Mesh's finalizer.
 /// </summary>
-public sealed class KubernetesSafetyTests : IAsyncLifetime
+public sealed class KubernetesSafetyTests : StandInTests
 {
-    private KubernetesStandIn _api = null!;
-    private k8s.Kubernetes _client = null!;
-
-    public async Task InitializeAsync()
-    {
-        _api = await KubernetesStandIn.StartAsync();
-        _client = new k8s.Kubernetes(new KubernetesClientConfiguration { Host = _api.Address.ToString() });
-    }
 
     [Fact]
     public async Task Every_object_carries_the_run_label_and_its_owner_for_a_later_sweep()
@@ -32,14 +24,14 @@ public sealed class KubernetesSafetyTests : IAsyncLifetime
         var driver = Driver(owner: "pod:task-manager/other-harness/uid-1");
         await RunAsync(driver, "pod-failure.yaml", TimeSpan.FromMilliseconds(200));
 
-        var post = _api.Requests.Single(r => r.Method == "POST");
+        var post = Api.Requests.Single(r => r.Method == "POST");
         post.Body.Should().Contain("\"reliability.dev/run\":\"run-1\"").And.Contain("\"reliability.dev/owner\":\"pod:task-manager/other-harness/uid-1\"");
     }
 
     [Fact]
     public async Task A_create_that_times_out_after_the_cluster_stored_the_object_is_still_deleted_at_rollback()
     {
-        _api.CreateDelay = TimeSpan.FromSeconds(3);
+        Api.CreateDelay = TimeSpan.FromSeconds(3);
         var driver = Driver(createTimeout: TimeSpan.FromMilliseconds(300));
         await using var journal = new ExperimentJournal(null, TimeProvider.System);
         var plan = await driver.PlanAsync(Faults("pod-failure.yaml"), CancellationToken.None);
@@ -47,15 +39,15 @@ public sealed class KubernetesSafetyTests : IAsyncLifetime
         var act = () => driver.RunAsync(plan, journal, CancellationToken.None);
 
         (await act.Should().ThrowAsync<TimeoutException>()).WithMessage("*may have been stored*");
-        _api.Requests.Should().ContainSingle(r => r.Method == "DELETE" && r.Path.EndsWith("/podchaos/sut-pod-failure", StringComparison.Ordinal));
-        _api.Live.Should().Be(0);
+        Api.Requests.Should().ContainSingle(r => r.Method == "DELETE" && r.Path.EndsWith("/podchaos/sut-pod-failure", StringComparison.Ordinal));
+        Api.Live.Should().Be(0);
         journal.Of<FaultRecovered>().Should().ContainSingle().Which.Confirmed.Should().BeTrue();
     }
 
     [Fact]
     public async Task One_object_that_cannot_be_deleted_is_journalled_and_the_others_are_still_recovered()
     {
-        _api.FailDelete = name => name == "sut-pod-failure";
+        Api.FailDelete = name => name == "sut-pod-failure";
         await using var journal = await RunAsync(Driver(), ["pod-failure.yaml", "pod-kill.yaml"], TimeSpan.FromMilliseconds(200));
 
         var failed = journal.Of<RollbackFailed>().Should().ContainSingle().Which;
@@ -68,13 +60,13 @@ public sealed class KubernetesSafetyTests : IAsyncLifetime
     [Fact]
     public async Task Rollback_issues_every_delete_before_it_waits_for_any_recovery()
     {
-        _api.RecoveryDelay = TimeSpan.FromSeconds(3);
+        Api.RecoveryDelay = TimeSpan.FromSeconds(3);
         var driver = Driver();
         await using var journal = new ExperimentJournal(null, TimeProvider.System);
         var plan = await driver.PlanAsync([.. Faults("pod-failure.yaml"), .. Faults("pod-kill.yaml")], CancellationToken.None);
         using var window = new CancellationTokenSource();
         var run = driver.RunAsync(plan, journal, window.Token);
-        await Until(() => _api.Live == 2, "both objects created");
+        await Until(() => Api.Live == 2, "both objects created");
         var stopping = Stopwatch.StartNew();
 
         // The last line of defence, as on Ctrl-C or SIGTERM: everything the run still has, at once.
@@ -82,7 +74,7 @@ public sealed class KubernetesSafetyTests : IAsyncLifetime
 
         stopping.Elapsed.Should().BeLessThan(TimeSpan.FromSeconds(5.5), "two recoveries of 3 s each overlap; one after the other would take 6 s");
         journal.Of<FaultRecovered>().Should().HaveCount(2).And.OnlyContain(r => r.Confirmed == true);
-        _api.Live.Should().Be(0);
+        Api.Live.Should().Be(0);
         await window.CancelAsync();
         await run;
         journal.Of<FaultRecovered>().Should().HaveCount(2, "nothing is deleted twice");
@@ -93,7 +85,7 @@ public sealed class KubernetesSafetyTests : IAsyncLifetime
     {
         await RunAsync(Driver(), "zone-failure.yaml", TimeSpan.FromMilliseconds(200));
 
-        _api.Requests.Should().ContainSingle(r => r.Method == "DELETE" && r.Path.Contains("/workflows/", StringComparison.Ordinal))
+        Api.Requests.Should().ContainSingle(r => r.Method == "DELETE" && r.Path.Contains("/workflows/", StringComparison.Ordinal))
             .Which.Query.Should().Contain("propagationPolicy=Foreground");
     }
 
@@ -101,20 +93,20 @@ public sealed class KubernetesSafetyTests : IAsyncLifetime
     public async Task A_fault_whose_selector_matches_the_harnesss_own_pod_is_refused_before_anything_is_created()
     {
         // The scheduler put the harness on a zone-a node: the zone failure would cut it off from its load and its evidence.
-        _api.MoveHarnessTo("node-a");
+        Api.MoveHarnessTo("node-a");
         var driver = Driver(owner: $"pod:task-manager/{KubernetesStandIn.HarnessPodName}/uid-{KubernetesStandIn.HarnessPodName}");
 
         var act = () => driver.PlanAsync(Faults("zone-failure.yaml"), CancellationToken.None);
 
         (await act.Should().ThrowAsync<ManifestException>()).Which.Problems.Should()
             .Contain(p => p.ToString().Contains("zone-failure.yaml", StringComparison.Ordinal) && p.ToString().Contains($"harness's own pod task-manager/{KubernetesStandIn.HarnessPodName}", StringComparison.Ordinal));
-        _api.Requests.Should().NotContain(r => r.Method != "GET");
+        Api.Requests.Should().NotContain(r => r.Method != "GET");
     }
 
     [Fact]
     public async Task The_sweep_deletes_the_objects_of_runs_whose_harness_is_gone_waits_for_their_recovery_and_leaves_the_rest()
     {
-        _api.RecoveryDelay = TimeSpan.FromMilliseconds(500);
+        Api.RecoveryDelay = TimeSpan.FromMilliseconds(500);
         var dead = DeadProcess();
         await CreateAsync("of-a-killed-process", dead.Value);
         await CreateAsync("of-a-deleted-pod", "pod:task-manager/reliability-gameday-1-gone/uid-gone");
@@ -124,14 +116,14 @@ public sealed class KubernetesSafetyTests : IAsyncLifetime
         await CreateAsync("of-another-host", "process:build-agent-7/4242/123456");
         await CreateAsync("without-owner", null);
 
-        var result = await new OrphanSweeper(_client, ["task-manager"]) { PollInterval = TimeSpan.FromMilliseconds(20) }.SweepAsync(CancellationToken.None);
+        var result = await new OrphanSweeper(Client, ["task-manager"]) { PollInterval = TimeSpan.FromMilliseconds(20) }.SweepAsync(CancellationToken.None);
 
         result.Deleted.Should().BeEquivalentTo(
             "podchaos/of-a-killed-process in task-manager", "podchaos/of-a-deleted-pod in task-manager", "podchaos/of-a-pod-replaced-under-its-name in task-manager");
         result.Unknown.Should().HaveCount(2).And.Contain(u => u.Contains("of-another-host", StringComparison.Ordinal)).And.Contain(u => u.Contains("without-owner", StringComparison.Ordinal));
         result.Failed.Should().BeEmpty();
-        _api.Live.Should().Be(4, "the sweep returns once Chaos Mesh has recovered what it deleted");
-        _api.Requests.Should().Contain(r => r.Method == "GET" && r.Path == "/apis/chaos-mesh.org/v1alpha1/namespaces/task-manager/podchaos" && r.Query.Contains("labelSelector=reliability.dev%2Frun"));
+        Api.Live.Should().Be(4, "the sweep returns once Chaos Mesh has recovered what it deleted");
+        Api.Requests.Should().Contain(r => r.Method == "GET" && r.Path == "/apis/chaos-mesh.org/v1alpha1/namespaces/task-manager/podchaos" && r.Query.Contains("labelSelector=reliability.dev%2Frun"));
     }
 
     private static RunOwner DeadProcess()
@@ -150,7 +142,7 @@ public sealed class KubernetesSafetyTests : IAsyncLifetime
         {
             metadata["annotations"] = new Dictionary<string, string> { [RunOwner.Annotation] = owner };
         }
-        await _client.CustomObjects.CreateNamespacedCustomObjectAsync(new Dictionary<string, object>
+        await Client.CustomObjects.CreateNamespacedCustomObjectAsync(new Dictionary<string, object>
         {
             ["apiVersion"] = "chaos-mesh.org/v1alpha1", ["kind"] = "PodChaos", ["metadata"] = metadata,
             ["spec"] = new Dictionary<string, object> { ["action"] = "pod-kill", ["mode"] = "one", ["selector"] = new Dictionary<string, object> { ["namespaces"] = new[] { "task-manager" } } },
@@ -168,15 +160,13 @@ public sealed class KubernetesSafetyTests : IAsyncLifetime
         return journal;
     }
 
-    private KubernetesChaosDriver Driver(string? owner = null, TimeSpan? createTimeout = null) => new(_client, ["task-manager"], "run-1", time: TimeProvider.System)
+    private KubernetesChaosDriver Driver(string? owner = null, TimeSpan? createTimeout = null) => new(Client, ["task-manager"], "run-1", time: TimeProvider.System)
     {
         PollInterval = TimeSpan.FromMilliseconds(20),
         Owner = owner is null ? RunOwner.Current() : new RunOwner(owner),
         CreateTimeout = createTimeout ?? TimeSpan.FromSeconds(30),
     };
 
-    private static List<FaultNode> Faults(string manifest) =>
-        [.. ChaosDocument.Load(Path.Combine(Definitions.ExperimentsFolder.Path, "chaos", manifest)).Select(d => FaultReader.Read(d, strict: false))];
 
     private static async Task Until(Func<bool> condition, string what)
     {
@@ -189,11 +179,5 @@ public sealed class KubernetesSafetyTests : IAsyncLifetime
             }
             await Task.Delay(20);
         }
-    }
-
-    public async Task DisposeAsync()
-    {
-        _client.Dispose();
-        await _api.DisposeAsync();
     }
 }

@@ -11,16 +11,13 @@ namespace Reliability.Experiments.Tests.Drivers;
 /// The experiments name zones as the embedded environment does (zone-a...); a cloud's nodes are in
 /// us-east-1a and us-east-1b. The same zone-failure plans and runs there, by discovery or by a given mapping.
 /// </summary>
-public sealed class KubernetesZoneTests : IAsyncLifetime
+public sealed class KubernetesZoneTests : StandInTests
 {
-    private KubernetesStandIn _api = null!;
-    private k8s.Kubernetes _client = null!;
 
-    public async Task InitializeAsync()
+    public override async Task InitializeAsync()
     {
-        _api = await KubernetesStandIn.StartAsync();
-        _api.NameZones("us-east-1a", "us-east-1b");
-        _client = new k8s.Kubernetes(new KubernetesClientConfiguration { Host = _api.Address.ToString() });
+        await base.InitializeAsync();
+        Api.NameZones("us-east-1a", "us-east-1b");
     }
 
     [Fact]
@@ -34,7 +31,7 @@ public sealed class KubernetesZoneTests : IAsyncLifetime
         await using var journal = new ExperimentJournal(null, TimeProvider.System);
         using var window = new CancellationTokenSource(TimeSpan.FromMilliseconds(200));
         await driver.RunAsync(plan, journal, window.Token);
-        var created = _api.Requests.Single(r => r.Method == "POST").Body;
+        var created = Api.Requests.Single(r => r.Method == "POST").Body;
         created.Should().Contain("\"topology.kubernetes.io/zone\":\"us-east-1a\"").And.NotContain("\"topology.kubernetes.io/zone\":\"zone-a\"");
     }
 
@@ -46,7 +43,7 @@ public sealed class KubernetesZoneTests : IAsyncLifetime
         var plan = await driver.PlanAsync(Faults("zone-failure.yaml"), CancellationToken.None);
 
         plan.Leaves.Single(l => l.Fault.Name == "zone-a-pods-fail").Pods.Should().Equal("task-manager/sut-7d9f-b1");
-        _api.Requests.Should().Contain(r => r.Path == "/api/v1/nodes" && r.Query.Contains("us-east-1b", StringComparison.Ordinal));
+        Api.Requests.Should().Contain(r => r.Path == "/api/v1/nodes" && r.Query.Contains("us-east-1b", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -58,21 +55,12 @@ public sealed class KubernetesZoneTests : IAsyncLifetime
 
         (await act.Should().ThrowAsync<ManifestException>()).Which.Problems.Should().Contain(p =>
             p.ToString().Contains("zone-failure.yaml:", StringComparison.Ordinal) && p.ToString().Contains("nodeSelectors", StringComparison.Ordinal));
-        _api.Requests.Should().NotContain(r => r.Method != "GET");
+        Api.Requests.Should().NotContain(r => r.Method != "GET");
     }
 
-    private KubernetesChaosDriver Driver(Dictionary<string, string>? zones = null) => new(_client, ["task-manager"], "run-1", time: TimeProvider.System)
+    private KubernetesChaosDriver Driver(Dictionary<string, string>? zones = null) => new(Client, ["task-manager"], "run-1", time: TimeProvider.System)
     {
         PollInterval = TimeSpan.FromMilliseconds(20),
         Zones = zones ?? [],
     };
-
-    private static List<FaultNode> Faults(string manifest) =>
-        [.. ChaosDocument.Load(Path.Combine(Definitions.ExperimentsFolder.Path, "chaos", manifest)).Select(d => FaultReader.Read(d, strict: false))];
-
-    public async Task DisposeAsync()
-    {
-        _client.Dispose();
-        await _api.DisposeAsync();
-    }
 }

@@ -13,23 +13,15 @@ namespace Reliability.Experiments.Tests.Drivers;
 /// kustomize and run (as pods) by the API stand-in on a cluster whose zones are us-east-1a, b and c, gives
 /// every fault of every shipped experiment targets, and none of them is the harness's own pod.
 /// </summary>
-public sealed class ShippedDeploymentTests : IAsyncLifetime
+public sealed class ShippedDeploymentTests : StandInTests
 {
     private static readonly string Root = Path.GetFullPath(Path.Combine(Definitions.ExperimentsFolder.Path, ".."));
-    private KubernetesStandIn _api = null!;
-    private k8s.Kubernetes _client = null!;
-
-    public async Task InitializeAsync()
-    {
-        _api = await KubernetesStandIn.StartAsync();
-        _client = new k8s.Kubernetes(new KubernetesClientConfiguration { Host = _api.Address.ToString() });
-    }
 
     [Fact]
     public async Task Every_fault_of_every_shipped_experiment_finds_its_targets_in_the_production_overlay_on_a_cloud_with_its_own_zone_names()
     {
-        _api.LoadCluster(Render("sut/deploy/k8s/overlays/production"), ["us-east-1a", "us-east-1b", "us-east-1c"]);
-        var harness = await _client.CoreV1.ListNamespacedPodAsync("reliability");
+        Api.LoadCluster(Render("sut/deploy/k8s/overlays/production"), ["us-east-1a", "us-east-1b", "us-east-1c"]);
+        var harness = await Client.CoreV1.ListNamespacedPodAsync("reliability");
         var self = harness.Items.Should().ContainSingle("the game day's Job pod").Which;
         var experiments = Definitions.ExperimentsFolder.ExperimentFiles().ToList();
         experiments.Should().HaveCountGreaterThan(8);
@@ -38,7 +30,7 @@ public sealed class ShippedDeploymentTests : IAsyncLifetime
         foreach (var path in experiments)
         {
             var experiment = ExperimentLoader.Load(path, ChaosMeshSchemas.Load(), TestTargets.Catalog, strict: false);
-            var driver = new KubernetesChaosDriver(_client, ["task-manager"], "run-1", TimeProvider.System)
+            var driver = new KubernetesChaosDriver(Client, ["task-manager"], "run-1", TimeProvider.System)
             {
                 Owner = new RunOwner($"pod:reliability/{self.Metadata.Name}/{self.Metadata.Uid}"),
             };
@@ -59,9 +51,9 @@ public sealed class ShippedDeploymentTests : IAsyncLifetime
     [Fact]
     public void The_database_is_highly_available_across_zones_with_the_role_labels_the_experiments_select()
     {
-        _api.LoadCluster(Render("sut/deploy/k8s/overlays/production"), ["us-east-1a", "us-east-1b", "us-east-1c"]);
+        Api.LoadCluster(Render("sut/deploy/k8s/overlays/production"), ["us-east-1a", "us-east-1b", "us-east-1c"]);
 
-        var members = _client.CoreV1.ListNamespacedPod("task-manager", labelSelector: "app=postgres").Items;
+        var members = Client.CoreV1.ListNamespacedPod("task-manager", labelSelector: "app=postgres").Items;
 
         members.Should().HaveCount(3);
         members.Select(m => m.Metadata.Labels["spilo-role"]).Should().BeEquivalentTo(["master", "replica", "replica"]);
@@ -78,11 +70,5 @@ public sealed class ShippedDeploymentTests : IAsyncLifetime
         var stream = new YamlStream();
         stream.Load(new StringReader(yaml));
         return [.. stream.Documents.Select(d => ChaosMeshSchemas.ToJson(d.RootNode)!.AsObject())];
-    }
-
-    public async Task DisposeAsync()
-    {
-        _client.Dispose();
-        await _api.DisposeAsync();
     }
 }

@@ -89,8 +89,10 @@ public sealed class HarnessRbacTests : StandInTests
         using (var never = new CancellationTokenSource())
         {
             var run = orphan.RunAsync(left, journal, never.Token);
+            var created = DateTime.UtcNow.AddSeconds(10);
             while (!Api.Requests.Any(r => r.Method == "POST" && r.Path.EndsWith("/podchaos", StringComparison.Ordinal) && r.Body.Contains("sut-pod-kill", StringComparison.Ordinal)))
             {
+                (run.IsCompleted || DateTime.UtcNow > created).Should().BeFalse("the run creates its pod-kill within 10 s");
                 await Task.Delay(20);
             }
             await new OrphanSweeper(Client, ["task-manager"]).SweepAsync(CancellationToken.None);

@@ -126,6 +126,19 @@ public sealed class KubernetesSafetyTests : StandInTests
         Api.Requests.Should().Contain(r => r.Method == "GET" && r.Path == "/apis/chaos-mesh.org/v1alpha1/namespaces/task-manager/podchaos" && r.Query.Contains("labelSelector=reliability.dev%2Frun"));
     }
 
+    [Fact]
+    public async Task A_swept_object_chaos_mesh_does_not_recover_in_time_is_reported_not_waited_for_forever()
+    {
+        Api.RecoveryDelay = TimeSpan.FromSeconds(30);
+        await CreateAsync("stuck-in-recovery", DeadProcess().Value);
+
+        var result = await new OrphanSweeper(Client, ["task-manager"]) { PollInterval = TimeSpan.FromMilliseconds(20), RecoveryTimeout = TimeSpan.FromMilliseconds(300) }
+            .SweepAsync(CancellationToken.None);
+
+        result.Deleted.Should().BeEmpty();
+        result.Failed.Should().ContainSingle().Which.Should().Contain("stuck-in-recovery").And.Contain("had not recovered it");
+    }
+
     private static RunOwner DeadProcess()
     {
         using var process = Process.Start(new ProcessStartInfo("sleep", "60"))!;

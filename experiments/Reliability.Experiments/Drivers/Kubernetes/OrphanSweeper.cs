@@ -20,6 +20,9 @@ public sealed class OrphanSweeper(IKubernetes client, IReadOnlyCollection<string
 {
     public TimeSpan PollInterval { get; init; } = TimeSpan.FromMilliseconds(500);
 
+    /// <summary>How long to wait, all deleted objects together, for Chaos Mesh to recover them.</summary>
+    public TimeSpan RecoveryTimeout { get; init; } = TimeSpan.FromSeconds(60);
+
     /// <summary>The Chaos Mesh resources the harness creates: the only ones it lists and deletes.</summary>
     public static readonly IReadOnlyList<string> Plurals = ["podchaos", "networkchaos", "workflows"];
 
@@ -77,9 +80,19 @@ public sealed class OrphanSweeper(IKubernetes client, IReadOnlyCollection<string
                 failed.Add($"{plural}/{name} in {ns}: {ex.Message}");
             }
         }
+        using var recovery = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        recovery.CancelAfter(RecoveryTimeout);
         foreach (var (ns, plural, name) in orphans.Where(o => deleted.Contains($"{o.Plural}/{o.Name} in {o.Namespace}")))
         {
-            await WaitUntilGoneAsync(ns, plural, name, ct);
+            try
+            {
+                await WaitUntilGoneAsync(ns, plural, name, recovery.Token);
+            }
+            catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+            {
+                deleted.Remove($"{plural}/{name} in {ns}");
+                failed.Add($"{plural}/{name} in {ns}: deleted, but Chaos Mesh had not recovered it after {RecoveryTimeout.TotalSeconds:0} s");
+            }
         }
         return new SweepResult(deleted, unknown, failed);
     }

@@ -83,8 +83,21 @@ public sealed class KubernetesSafetyTests : StandInTests
     [Fact]
     public async Task A_workflow_is_deleted_in_the_foreground_so_that_gone_means_its_children_recovered()
     {
-        await RunAsync(Driver(), "zone-failure.yaml", TimeSpan.FromMilliseconds(200));
+        Api.RecoveryDelay = TimeSpan.FromMilliseconds(300);
+        var driver = Driver();
+        var plan = await driver.PlanAsync(Faults("zone-failure.yaml"), CancellationToken.None);
+        await using var journal = new ExperimentJournal(null, TimeProvider.System);
+        int? childrenWhenRecovered = null;
+        journal.Written += e => childrenWhenRecovered ??= e is FaultRecovered ? Api.ChildrenOf("zone-a-failure") : null;
+        using var window = new CancellationTokenSource();
+        var run = driver.RunAsync(plan, journal, window.Token);
+        await Until(() => Api.ChildrenOf("zone-a-failure") == 2, "the workflow's two chaos children");
 
+        await window.CancelAsync();
+        await run;
+
+        childrenWhenRecovered.Should().Be(0, "recovery is journalled only once the children Chaos Mesh made are recovered and gone");
+        journal.Of<FaultRecovered>().Should().ContainSingle().Which.Confirmed.Should().BeTrue();
         Api.Requests.Should().ContainSingle(r => r.Method == "DELETE" && r.Path.Contains("/workflows/", StringComparison.Ordinal))
             .Which.Query.Should().Contain("propagationPolicy=Foreground");
     }

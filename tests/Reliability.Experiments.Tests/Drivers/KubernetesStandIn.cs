@@ -128,6 +128,10 @@ internal sealed partial class KubernetesStandIn : IAsyncDisposable
             body["metadata"]!["uid"] = Guid.NewGuid().ToString();
             body["status"] = new JsonObject { ["conditions"] = new JsonArray(new JsonObject { ["type"] = "AllInjected", ["status"] = "True" }) };
             standIn._objects[$"{ns}/{plural}/{name}"] = body;
+            if (plural == "workflows")
+            {
+                standIn.SpawnChildren(ns, body);
+            }
             await Task.Delay(standIn.CreateDelay, context.RequestAborted);
             return Results.Json(body, statusCode: 201);
         });
@@ -136,7 +140,7 @@ internal sealed partial class KubernetesStandIn : IAsyncDisposable
                 .Where(o => Matches(o, labelSelector)).ToList())));
         app.MapGet("/apis/chaos-mesh.org/v1alpha1/namespaces/{ns}/{plural}/{name}", (string ns, string plural, string name) =>
             standIn._objects.TryGetValue($"{ns}/{plural}/{name}", out var found) ? Results.Json(found) : NotFound(plural, name));
-        app.MapDelete("/apis/chaos-mesh.org/v1alpha1/namespaces/{ns}/{plural}/{name}", (string ns, string plural, string name) =>
+        app.MapDelete("/apis/chaos-mesh.org/v1alpha1/namespaces/{ns}/{plural}/{name}", (string ns, string plural, string name, string? propagationPolicy) =>
         {
             var key = $"{ns}/{plural}/{name}";
             if (!standIn._objects.TryGetValue(key, out var found))
@@ -152,8 +156,7 @@ internal sealed partial class KubernetesStandIn : IAsyncDisposable
                 }, statusCode: 500);
             }
             // The finalizer holds the object, marked for deletion, until Chaos Mesh has recovered its targets.
-            found["metadata"]!["deletionTimestamp"] ??= DateTimeOffset.UtcNow.ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture);
-            _ = Task.Delay(standIn.RecoveryDelay).ContinueWith(_ => standIn._objects.TryRemove(key, out JsonObject? _), TaskScheduler.Default);
+            standIn.Delete(key, found, propagationPolicy);
             return Results.Json(found, statusCode: 200);
         });
         app.MapGet("/api/v1/namespaces/{ns}/pods/{name}", (string ns, string name) =>

@@ -101,7 +101,7 @@ public sealed class HarnessRbacTests : StandInTests
         }
     }
 
-    private static HashSet<Access> Grants() => [.. RbacFiles.SelectMany(KubernetesStandIn.GrantsOf)];
+    private static HashSet<Access> Grants() => [.. RbacFiles.SelectMany(Rbac.GrantsOf)];
 
     private KubernetesChaosDriver Driver() => new(Client, ["task-manager"], "run-1", time: TimeProvider.System)
     {

@@ -10,13 +10,12 @@ namespace Reliability.Experiments.Tests.Drivers;
 /// Job pod for each CronJob. A Patroni StatefulSet's members carry the role label Patroni puts on them
 /// (the one patroni.yml names): the first member is the primary after bootstrap, the others replicas.
 /// </summary>
-internal sealed partial class KubernetesStandIn
+internal static class RenderedCluster
 {
-    public void LoadCluster(IReadOnlyList<JsonObject> rendered, IReadOnlyList<string> zones)
+    public static (List<JsonObject> Nodes, List<JsonObject> Pods) Of(IReadOnlyList<JsonObject> rendered, IReadOnlyList<string> zones)
     {
-        _nodes.Clear();
-        _nodes.AddRange(zones.Select((zone, i) => Node($"node-{i}", zone)));
-        _pods.Clear();
+        var nodes = zones.Select((zone, i) => KubernetesStandIn.Node($"node-{i}", zone)).ToList();
+        var pods = new List<JsonObject>();
         var roleLabel = rendered.Where(o => Kind(o) == "ConfigMap").Select(o => o["data"]?["patroni.yml"]?.ToString()).OfType<string>()
             .Select(yaml => Regex.Match(yaml, @"role_label:\s*(\S+)")).Where(m => m.Success).Select(m => m.Groups[1].Value).FirstOrDefault();
         var next = 0;
@@ -40,16 +39,17 @@ internal sealed partial class KubernetesStandIn
                     "CronJob" => $"{name}-29012345-x7k2p",
                     _ => $"{name}-7d9f8c6b5-{i:x4}",
                 };
-                var pod = Pod(podName, "", NextNode());
+                var pod = KubernetesStandIn.Pod(podName, "", NextNode());
                 pod["metadata"]!["namespace"] = ns;
                 pod["metadata"]!["labels"] = template["metadata"]?["labels"]?.DeepClone() ?? new JsonObject();
                 if (patroni)
                 {
                     pod["metadata"]!["labels"]![roleLabel!] = i == 0 ? "master" : "replica";
                 }
-                _pods.Add(pod);
+                pods.Add(pod);
             }
         }
+        return (nodes, pods);
     }
 
     private static string? Kind(JsonObject o) => o["kind"]?.ToString();
@@ -60,4 +60,17 @@ internal sealed partial class KubernetesStandIn
             .Select(o => Int(o["spec"]!["minReplicas"])).FirstOrDefault();
 
     private static int? Int(JsonNode? node) => node is null ? null : int.Parse(node.ToString(), System.Globalization.CultureInfo.InvariantCulture);
+}
+
+/// <summary>The stand-in running what <see cref="RenderedCluster"/> makes of a rendered overlay, in place of its fixture pods.</summary>
+internal sealed partial class KubernetesStandIn
+{
+    public void LoadCluster(IReadOnlyList<JsonObject> rendered, IReadOnlyList<string> zones)
+    {
+        var (nodes, pods) = RenderedCluster.Of(rendered, zones);
+        _nodes.Clear();
+        _nodes.AddRange(nodes);
+        _pods.Clear();
+        _pods.AddRange(pods);
+    }
 }

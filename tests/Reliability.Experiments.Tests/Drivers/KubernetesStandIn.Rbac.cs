@@ -1,18 +1,11 @@
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http;
-using YamlDotNet.RepresentationModel;
 
 namespace Reliability.Experiments.Tests.Drivers;
 
-/// <summary>One permission as RBAC states it: API group ("" for the core group), resource, verb.</summary>
-internal sealed record Access(string Group, string Resource, string Verb)
-{
-    public override string ToString() => $"{Verb} {Resource}{(Group.Length > 0 ? "." + Group : "")}";
-}
-
 /// <summary>
 /// RBAC as the API server applies it: with <see cref="Granted"/> set (from the shipped Role and
-/// ClusterRoles, <see cref="GrantsOf"/>), every request whose verb on its resource is not granted gets
+/// ClusterRoles, <see cref="Rbac.GrantsOf"/>), every request whose verb on its resource is not granted gets
 /// 403 Forbidden, and <see cref="Used"/> lists what the harness asked for, to compare with what it holds.
 /// </summary>
 internal sealed partial class KubernetesStandIn
@@ -20,86 +13,16 @@ internal sealed partial class KubernetesStandIn
     public IReadOnlySet<Access>? Granted { get; set; }
 
     /// <summary>Every permission the requests so far needed.</summary>
-    public IReadOnlySet<Access> Used => Requests.Select(r => AccessOf(r.Method, r.Path, r.Query)).OfType<Access>().ToHashSet();
-
-    /// <summary>The verbs of every rule of every Role and ClusterRole in a manifest file.</summary>
-    public static IReadOnlySet<Access> GrantsOf(string file)
-    {
-        var stream = new YamlStream();
-        using (var reader = new StreamReader(file))
-        {
-            stream.Load(reader);
-        }
-        var grants = new HashSet<Access>();
-        foreach (var document in stream.Documents.Select(d => (YamlMappingNode)d.RootNode))
-        {
-            if (((YamlScalarNode)document["kind"]).Value is not ("Role" or "ClusterRole"))
-            {
-                continue;
-            }
-            foreach (var rule in ((YamlSequenceNode)document["rules"]).Cast<YamlMappingNode>())
-            {
-                var groups = ((YamlSequenceNode)rule["apiGroups"]).Select(n => ((YamlScalarNode)n).Value!);
-                var resources = ((YamlSequenceNode)rule["resources"]).Select(n => ((YamlScalarNode)n).Value!).ToList();
-                var verbs = ((YamlSequenceNode)rule["verbs"]).Select(n => ((YamlScalarNode)n).Value!).ToList();
-                grants.UnionWith(from g in groups from r in resources from v in verbs select new Access(g, r, v));
-            }
-        }
-        return grants;
-    }
-
-    /// <summary>The permission a request needs, by the API server's rules: GET of a collection is list (watch with ?watch=true), of one object get.</summary>
-    public static Access? AccessOf(string method, string path, string query)
-    {
-        var parts = path.Trim('/').Split('/');
-        var (group, rest) = parts switch
-        {
-            ["api", "v1", .. var r] => ("", r),
-            ["apis", var g, _, .. var r] => (g, r),
-            _ => ((string?)null, Array.Empty<string>()),
-        };
-        if (group is null)
-        {
-            return null;
-        }
-        var (resource, named) = rest switch
-        {
-            ["namespaces", _, var res] => (res, false),
-            ["namespaces", _, var res, _] => (res, true),
-            [var res] => (res, false),
-            [var res, _] => (res, true),
-            _ => ((string?)null, false),
-        };
-        if (resource is null)
-        {
-            return null;
-        }
-        var verb = method switch
-        {
-            "GET" when named => "get",
-            "GET" when query.Contains("watch=true", StringComparison.Ordinal) => "watch",
-            "GET" => "list",
-            "POST" => "create",
-            "DELETE" => "delete",
-            "PATCH" => "patch",
-            "PUT" => "update",
-            _ => method.ToLowerInvariant(),
-        };
-        return new Access(group, resource, verb);
-    }
+    public IReadOnlySet<Access> Used => Requests.Select(r => Rbac.AccessOf(r.Method, r.Path, r.Query)).OfType<Access>().ToHashSet();
 
     private async Task<bool> ForbidAsync(HttpContext context)
     {
-        if (Granted is null || AccessOf(context.Request.Method, context.Request.Path, context.Request.QueryString.Value ?? "") is not { } access || Granted.Contains(access))
+        if (Granted is null || Rbac.AccessOf(context.Request.Method, context.Request.Path, context.Request.QueryString.Value ?? "") is not { } access || Granted.Contains(access))
         {
             return false;
         }
-        context.Response.StatusCode = 403;
-        await context.Response.WriteAsJsonAsync(new JsonObject
-        {
-            ["kind"] = "Status", ["apiVersion"] = "v1", ["status"] = "Failure", ["reason"] = "Forbidden", ["code"] = 403,
-            ["message"] = $"{access.Resource}{(access.Group.Length > 0 ? "." + access.Group : "")} is forbidden: User \"system:serviceaccount:reliability:reliability-harness\" cannot {access.Verb} resource \"{access.Resource}\" in API group \"{access.Group}\"",
-        });
+        await ApiStatus.Failure(403, "Forbidden",
+            $"{access.Resource}{(access.Group.Length > 0 ? "." + access.Group : "")} is forbidden: User \"system:serviceaccount:reliability:reliability-harness\" cannot {access.Verb} resource \"{access.Resource}\" in API group \"{access.Group}\"").ExecuteAsync(context);
         return true;
     }
 

@@ -13,7 +13,7 @@ namespace Reliability.Experiments.Tests.Drivers;
 /// chaos-mesh.org custom objects with create, get and delete), answers with the documented shapes, and
 /// records every request so tests can assert what was asked. Created chaos gets Chaos Mesh's
 /// "chaos-mesh/records" finalizer and reports AllInjected at once; a delete marks it (deletionTimestamp)
-/// and it is gone after <see cref="RecoveryDelay"/>, as the finalizer holds it until recovery. Chaos
+/// and it is gone after <see cref="RecoveryDelay"/>, as the finalizer holds it until recovery (<see cref="ChaosStore"/>). Chaos
 /// named "refused..." is denied as Chaos Mesh's admission webhook denies an invalid object. It
 /// serves Chaos Mesh's CRDs under apiextensions.k8s.io/v1 (the bundled v2.8 ones, as a cluster with that
 /// release installed would), or answers 403 as the API server does for a subject without the grant.
@@ -21,7 +21,7 @@ namespace Reliability.Experiments.Tests.Drivers;
 internal sealed partial class KubernetesStandIn : IAsyncDisposable
 {
     private readonly WebApplication _app;
-    private readonly ConcurrentDictionary<string, JsonObject> _objects = new();
+    private readonly ChaosStore _chaos = new();
 
     public record Request(string Method, string Path, string Query, string Body);
 
@@ -35,7 +35,13 @@ internal sealed partial class KubernetesStandIn : IAsyncDisposable
     public int PodsStatus { get; set; } = 200;
 
     /// <summary>How long Chaos Mesh takes to recover a deleted object before its finalizer lets it go.</summary>
-    public TimeSpan RecoveryDelay { get; set; } = TimeSpan.Zero;
+    public TimeSpan RecoveryDelay { get => _chaos.RecoveryDelay; set => _chaos.RecoveryDelay = value; }
+
+    /// <summary>How long after a Workflow is gone the garbage collector deletes its children (background deletion).</summary>
+    public TimeSpan GarbageCollectionDelay { get => _chaos.GarbageCollectionDelay; set => _chaos.GarbageCollectionDelay = value; }
+
+    /// <summary>The chaos objects a Workflow's templates made that still exist.</summary>
+    public int ChildrenOf(string workflow) => _chaos.ChildrenOf(workflow);
 
     /// <summary>How long a create takes to answer after the object is stored (a client may time out meanwhile).</summary>
     public TimeSpan CreateDelay { get; set; } = TimeSpan.Zero;
@@ -71,12 +77,8 @@ internal sealed partial class KubernetesStandIn : IAsyncDisposable
         {
             if (standIn.PodsStatus == 403)
             {
-                context.Response.StatusCode = 403;
-                await context.Response.WriteAsJsonAsync(new JsonObject
-                {
-                    ["kind"] = "Status", ["apiVersion"] = "v1", ["status"] = "Failure", ["reason"] = "Forbidden", ["code"] = 403,
-                    ["message"] = $"pods is forbidden: User \"system:serviceaccount:{ns}:reliability-harness\" cannot list resource \"pods\" in API group \"\" in the namespace \"{ns}\"",
-                });
+                await ApiStatus.Failure(403, "Forbidden",
+                    $"pods is forbidden: User \"system:serviceaccount:{ns}:reliability-harness\" cannot list resource \"pods\" in API group \"\" in the namespace \"{ns}\"").ExecuteAsync(context);
                 return;
             }
             var pods = standIn._pods.Where(p => p["metadata"]!["namespace"]!.ToString() == ns && Matches(p, labelSelector)).ToList();
@@ -110,80 +112,56 @@ internal sealed partial class KubernetesStandIn : IAsyncDisposable
             var name = body["metadata"]!["name"]!.ToString();
             if (name.StartsWith("refused", StringComparison.Ordinal))
             {
-                return Results.Json(new JsonObject
-                {
-                    ["kind"] = "Status", ["apiVersion"] = "v1", ["status"] = "Failure", ["reason"] = "Invalid", ["code"] = 422,
-                    ["message"] = "admission webhook \"vpodchaos.kb.io\" denied the request: value is invalid",
-                }, statusCode: 422);
+                return ApiStatus.Failure(422, "Invalid", "admission webhook \"vpodchaos.kb.io\" denied the request: value is invalid");
             }
-            if (standIn._objects.ContainsKey($"{ns}/{plural}/{name}"))
+            if (standIn._chaos.Objects.ContainsKey($"{ns}/{plural}/{name}"))
             {
-                return Results.Json(new JsonObject
-                {
-                    ["kind"] = "Status", ["apiVersion"] = "v1", ["status"] = "Failure", ["reason"] = "AlreadyExists", ["code"] = 409,
-                    ["message"] = $"{plural}.chaos-mesh.org \"{name}\" already exists",
-                }, statusCode: 409);
+                return ApiStatus.Failure(409, "AlreadyExists", $"{plural}.chaos-mesh.org \"{name}\" already exists");
             }
             body["metadata"]!["finalizers"] = new JsonArray("chaos-mesh/records");
             body["metadata"]!["uid"] = Guid.NewGuid().ToString();
             body["status"] = new JsonObject { ["conditions"] = new JsonArray(new JsonObject { ["type"] = "AllInjected", ["status"] = "True" }) };
-            standIn._objects[$"{ns}/{plural}/{name}"] = body;
+            standIn._chaos.Objects[$"{ns}/{plural}/{name}"] = body;
             if (plural == "workflows")
             {
-                standIn.SpawnChildren(ns, body);
+                standIn._chaos.SpawnChildren(ns, body);
             }
             await Task.Delay(standIn.CreateDelay, context.RequestAborted);
             return Results.Json(body, statusCode: 201);
         });
         app.MapGet("/apis/chaos-mesh.org/v1alpha1/namespaces/{ns}/{plural}", (string ns, string plural, string? labelSelector) =>
-            Results.Json(List($"{plural}List", standIn._objects.Where(o => o.Key.StartsWith($"{ns}/{plural}/", StringComparison.Ordinal)).Select(o => o.Value)
+            Results.Json(List($"{plural}List", standIn._chaos.Objects.Where(o => o.Key.StartsWith($"{ns}/{plural}/", StringComparison.Ordinal)).Select(o => o.Value)
                 .Where(o => Matches(o, labelSelector)).ToList())));
         app.MapGet("/apis/chaos-mesh.org/v1alpha1/namespaces/{ns}/{plural}/{name}", (string ns, string plural, string name) =>
-            standIn._objects.TryGetValue($"{ns}/{plural}/{name}", out var found) ? Results.Json(found) : NotFound(plural, name));
+            standIn._chaos.Objects.TryGetValue($"{ns}/{plural}/{name}", out var found) ? Results.Json(found) : NotFound(plural, name));
         app.MapDelete("/apis/chaos-mesh.org/v1alpha1/namespaces/{ns}/{plural}/{name}", (string ns, string plural, string name, string? propagationPolicy) =>
         {
             var key = $"{ns}/{plural}/{name}";
-            if (!standIn._objects.TryGetValue(key, out var found))
+            if (!standIn._chaos.Objects.TryGetValue(key, out var found))
             {
                 return NotFound(plural, name);
             }
             if (standIn.FailDelete(name))
             {
-                return Results.Json(new JsonObject
-                {
-                    ["kind"] = "Status", ["apiVersion"] = "v1", ["status"] = "Failure", ["reason"] = "InternalError", ["code"] = 500,
-                    ["message"] = "Internal error occurred: etcdserver: request timed out",
-                }, statusCode: 500);
+                return ApiStatus.Failure(500, "InternalError", "Internal error occurred: etcdserver: request timed out");
             }
             // The finalizer holds the object, marked for deletion, until Chaos Mesh has recovered its targets.
-            standIn.Delete(key, found, propagationPolicy);
+            standIn._chaos.Delete(key, found, propagationPolicy);
             return Results.Json(found, statusCode: 200);
         });
         app.MapGet("/api/v1/namespaces/{ns}/pods/{name}", (string ns, string name) =>
             standIn._pods.SingleOrDefault(p => p["metadata"]!["namespace"]!.ToString() == ns && p["metadata"]!["name"]!.ToString() == name) is { } pod
-                ? Results.Json(pod) : Results.Json(new JsonObject
-                {
-                    ["kind"] = "Status", ["apiVersion"] = "v1", ["status"] = "Failure", ["reason"] = "NotFound", ["code"] = 404,
-                    ["message"] = $"pods \"{name}\" not found",
-                }, statusCode: 404));
+                ? Results.Json(pod) : ApiStatus.Failure(404, "NotFound", $"pods \"{name}\" not found"));
         app.MapGet("/apis/apiextensions.k8s.io/v1/customresourcedefinitions/{name}", (string name) =>
         {
             var file = Path.Combine(AppContext.BaseDirectory, Reliability.Experiments.ChaosMesh.ChaosMeshSchemas.BundledFolder, $"chaos-mesh.org_{name.Split('.')[0]}.yaml");
             if (standIn.CrdStatus == 403)
             {
-                return Results.Json(new JsonObject
-                {
-                    ["kind"] = "Status", ["apiVersion"] = "v1", ["status"] = "Failure", ["reason"] = "Forbidden", ["code"] = 403,
-                    ["message"] = $"customresourcedefinitions.apiextensions.k8s.io \"{name}\" is forbidden: User \"system:serviceaccount:task-manager:reliability-harness\" cannot get resource \"customresourcedefinitions\" in API group \"apiextensions.k8s.io\" at the cluster scope",
-                }, statusCode: 403);
+                return ApiStatus.Failure(403, "Forbidden", $"customresourcedefinitions.apiextensions.k8s.io \"{name}\" is forbidden: User \"system:serviceaccount:task-manager:reliability-harness\" cannot get resource \"customresourcedefinitions\" in API group \"apiextensions.k8s.io\" at the cluster scope");
             }
             if (standIn.CrdStatus == 404 || !File.Exists(file))
             {
-                return Results.Json(new JsonObject
-                {
-                    ["kind"] = "Status", ["apiVersion"] = "v1", ["status"] = "Failure", ["reason"] = "NotFound", ["code"] = 404,
-                    ["message"] = $"customresourcedefinitions.apiextensions.k8s.io \"{name}\" not found",
-                }, statusCode: 404);
+                return ApiStatus.Failure(404, "NotFound", $"customresourcedefinitions.apiextensions.k8s.io \"{name}\" not found");
             }
             var stream = new YamlDotNet.RepresentationModel.YamlStream();
             using (var reader = new StreamReader(file))
@@ -200,18 +178,14 @@ internal sealed partial class KubernetesStandIn : IAsyncDisposable
         return standIn;
     }
 
-    public int Live => _objects.Count;
+    public int Live => _chaos.Objects.Count;
 
     /// <summary>Sets a pod's Ready condition, as the kubelet would after a probe result.</summary>
     public void SetReady(string pod, bool ready) =>
         _pods.Single(p => p["metadata"]!["name"]!.ToString() == pod)["status"]!["conditions"] =
             new JsonArray(new JsonObject { ["type"] = "Ready", ["status"] = ready ? "True" : "False" });
 
-    private static IResult NotFound(string plural, string name) => Results.Json(new JsonObject
-    {
-        ["kind"] = "Status", ["apiVersion"] = "v1", ["status"] = "Failure", ["reason"] = "NotFound", ["code"] = 404,
-        ["message"] = $"{plural}.chaos-mesh.org \"{name}\" not found",
-    }, statusCode: 404);
+    private static IResult NotFound(string plural, string name) => ApiStatus.Failure(404, "NotFound", $"{plural}.chaos-mesh.org \"{name}\" not found");
 
     private static JsonObject List(string kind, IEnumerable<JsonObject> items) =>
         new() { ["kind"] = kind, ["apiVersion"] = "v1", ["metadata"] = new JsonObject(), ["items"] = new JsonArray([.. items.Select(i => i.DeepClone())]) };
@@ -262,12 +236,12 @@ internal sealed partial class KubernetesStandIn : IAsyncDisposable
         return pod;
     }
 
-    private static JsonObject Node(string name, string zone) => new()
+    internal static JsonObject Node(string name, string zone) => new()
     {
         ["metadata"] = new JsonObject { ["name"] = name, ["labels"] = new JsonObject { ["topology.kubernetes.io/zone"] = zone } },
     };
 
-    private static JsonObject Pod(string name, string app, string node) => new()
+    internal static JsonObject Pod(string name, string app, string node) => new()
     {
         ["metadata"] = new JsonObject { ["name"] = name, ["namespace"] = "task-manager", ["uid"] = $"uid-{name}", ["labels"] = new JsonObject { ["app"] = app } },
         ["spec"] = new JsonObject { ["nodeName"] = node, ["containers"] = new JsonArray() },

@@ -7,10 +7,19 @@ namespace Reliability.Experiments.Tests.Drivers;
 /// created Workflow gets one child chaos object per chaos template, owned by it (blockOwnerDeletion). A
 /// Workflow deleted in the foreground stays, marked, until its children are recovered and gone; deleted
 /// in the background it goes at once, and the garbage collector removes the children only later
-/// (<see cref="GarbageCollectionDelay"/>), so "gone" would not mean "recovered".
+/// (<see cref="GarbageCollectionDelay"/>), so "gone" would not mean "recovered". Every chaos object
+/// carries Chaos Mesh's finalizer: deleted, it is marked and gone after <see cref="RecoveryDelay"/>.
 /// </summary>
-internal sealed partial class KubernetesStandIn
+internal sealed class ChaosStore
 {
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, JsonObject> _objects = new();
+
+    /// <summary>How long Chaos Mesh takes to recover a deleted object before its finalizer lets it go.</summary>
+    public TimeSpan RecoveryDelay { get; set; } = TimeSpan.Zero;
+
+    /// <summary>Every object, by "namespace/plural/name".</summary>
+    public System.Collections.Concurrent.ConcurrentDictionary<string, JsonObject> Objects => _objects;
+
     private static readonly Dictionary<string, string> ChaosTemplates = new()
     {
         ["PodChaos"] = "podchaos", ["NetworkChaos"] = "networkchaos", ["StressChaos"] = "stresschaos", ["IOChaos"] = "iochaos",
@@ -22,7 +31,7 @@ internal sealed partial class KubernetesStandIn
     /// <summary>The chaos objects a Workflow's templates made that still exist.</summary>
     public int ChildrenOf(string workflow) => _objects.Values.Count(o => Owner(o) == workflow);
 
-    private void SpawnChildren(string ns, JsonObject workflow)
+    public void SpawnChildren(string ns, JsonObject workflow)
     {
         var name = workflow["metadata"]!["name"]!.ToString();
         foreach (var template in workflow["spec"]?["templates"]?.AsArray().OfType<JsonObject>() ?? [])
@@ -50,7 +59,7 @@ internal sealed partial class KubernetesStandIn
     }
 
     /// <summary>Deletes an object as the API server would, honouring finalizers and, for a Workflow, the propagation policy.</summary>
-    private void Delete(string key, JsonObject found, string? propagation)
+    public void Delete(string key, JsonObject found, string? propagation)
     {
         found["metadata"]!["deletionTimestamp"] ??= DateTimeOffset.UtcNow.ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture);
         var name = found["metadata"]!["name"]!.ToString();

@@ -54,16 +54,31 @@ public sealed partial class PatroniCluster
         try
         {
             using var response = await _http.GetAsync(new Uri(member.RestUrl, "primary"), ct);
-            var body = await response.Content.ReadAsStringAsync(ct);
-            using var json = System.Text.Json.JsonDocument.Parse(body);
-            var role = json.RootElement.TryGetProperty("role", out var r) ? r.GetString() : null;
-            int? timeline = json.RootElement.TryGetProperty("timeline", out var t) && t.TryGetInt32(out var tl) ? tl : null;
+            var (role, timeline) = ParseStatus(await response.Content.ReadAsStringAsync(ct));
             return (response.StatusCode, role, timeline);
         }
         catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or System.Text.Json.JsonException && !ct.IsCancellationRequested)
         {
             return (null, null, null);
         }
+    }
+
+    /// <summary>
+    /// The role and timeline of a Patroni status answer. A replica that knows no leader (during a failover)
+    /// answers "timeline": null (Patroni's api.py: replica_cached_timeline of no leader), and neither field is
+    /// promised at all: whatever is missing or of another type is unknown, never an exception that would
+    /// stop the router.
+    /// </summary>
+    internal static (string? Role, int? Timeline) ParseStatus(string body)
+    {
+        using var json = System.Text.Json.JsonDocument.Parse(body);
+        if (json.RootElement.ValueKind != System.Text.Json.JsonValueKind.Object)
+        {
+            return (null, null);
+        }
+        var role = json.RootElement.TryGetProperty("role", out var r) && r.ValueKind == System.Text.Json.JsonValueKind.String ? r.GetString() : null;
+        int? timeline = json.RootElement.TryGetProperty("timeline", out var t) && t.ValueKind == System.Text.Json.JsonValueKind.Number && t.TryGetInt32(out var tl) ? tl : null;
+        return (role, timeline);
     }
 
     /// <summary>

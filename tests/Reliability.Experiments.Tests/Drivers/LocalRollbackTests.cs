@@ -48,7 +48,8 @@ public sealed class LocalRollbackTests
         events.OfType<FaultRecovered>().Should().ContainSingle(r => r.Pods!.SequenceEqual(new[] { replica }),
             "the replica is released although the database before it failed");
         events.OfType<FaultRecovered>().Should().NotContain(r => r.Pods!.Contains("postgres-0"));
-        environment.Supervisor.Replicas.Single().State.Should().NotBe(ReplicaState.HeldDown);
+        // Release only wakes the replica's watch loop, which launches it on its own thread: wait for that, bounded.
+        await Until(() => environment.Supervisor.Replicas.Single().State != ReplicaState.HeldDown, "the replica leaves its hold-down");
     }
 
     private static async Task Until(Func<bool> condition, string what)

@@ -22,6 +22,9 @@ internal static class Layers
         ["Reliability.Evidence"] = new HashSet<string> { "Reliability.Load" },
         // Spec reading, fault kinds, drivers, observers, runner, game days. Never the verdicts.
         ["Reliability.Experiments"] = new HashSet<string> { "Reliability.Evidence", "Reliability.Load", "Reliability.Sut.Local", "Reliability.Observe" },
+        // A Kubernetes API server with Chaos Mesh, played by the embedded environment and the local fault machinery.
+        // Nothing but the CLI uses it: the Kubernetes driver cannot tell it from a cluster.
+        ["Reliability.ClusterStandIn"] = new HashSet<string> { "Reliability.Experiments", "Reliability.Evidence", "Reliability.Sut.Local" },
         // The verdicts: never a driver, never the runner.
         ["Reliability.Slo"] = new HashSet<string> { "Reliability.Evidence", "Reliability.Observe" },
         ["Reliability.Reports"] = new HashSet<string> { "Reliability.Evidence" },

@@ -10,8 +10,13 @@ internal static class EnvCommand
 {
     public static Command Create()
     {
+        var kubernetes = new Option<bool>("--kubernetes")
+        {
+            Description = "Also serve a Kubernetes API stand-in with Chaos Mesh, backed by this environment, and write a kubeconfig for it: try `--target kubernetes` and kubectl before a cluster.",
+        };
         var up = new Command("up", "Start the embedded environment (PostgreSQL, 6 SUT replicas in 3 zones, load balancer, Prometheus, Alertmanager) and keep it running until Ctrl-C.");
-        up.SetAction((_, ct) => UpAsync(Console.Out, ct));
+        up.Options.Add(kubernetes);
+        up.SetAction((parse, ct) => parse.GetValue(kubernetes) ? KubernetesStandInCommand.UpAsync(ct) : UpAsync(Console.Out, ct));
         var env = new Command("env", "The embedded local environment.");
         env.Subcommands.Add(up);
         return env;

@@ -6,6 +6,12 @@ internal sealed record KubernetesSettings(string? Kubeconfig, string? Context, I
 {
     public string? Alertmanager { get; init; }
 
+    /// <summary>
+    /// How much faster than production the cluster's alert rules run (1 on a real cluster; the stand-in's
+    /// environment compresses them 30 times); NaN when the value given is not a number in (0, 1].
+    /// </summary>
+    public double AlertTimeScale { get; init; } = 1.0;
+
     /// <summary>Experiment zone → cluster zone (--zone zone-a=us-east-1a); null when a value is not of that form.</summary>
     public IReadOnlyDictionary<string, string>? Zones { get; init; } = new Dictionary<string, string>();
 
@@ -24,6 +30,7 @@ internal sealed class KubernetesOptions
     private readonly Option<string?> _database = new("--database-url-env") { Description = "Name of the environment variable holding the database connection string for the RPO check." };
     private readonly Option<string?> _alertmanager = new("--alertmanager") { Description = "Alertmanager base URL, to check that expected alerts reach it (without it those verdicts are inconclusive)." };
     private readonly Option<string?> _url = new("--url") { Description = "The service's user-facing base URL, where the load goes (required with --target kubernetes)." };
+    private readonly Option<string?> _alertScale = new("--alert-time-scale") { Description = "How much faster than production the target's alert rules run, in (0, 1]: 1 on a cluster (the default), the stand-in's value when `env up --kubernetes` prints one." };
     private readonly Option<string[]> _zones = new("--zone") { Description = "An experiment zone and the cluster zone it stands for, as zone-a=us-east-1a (repeatable). Default: the nodes' zones in sorted order." };
 
     public static KubernetesOptions Create() => new();
@@ -38,6 +45,7 @@ internal sealed class KubernetesOptions
         command.Options.Add(_url);
         command.Options.Add(_alertmanager);
         command.Options.Add(_zones);
+        command.Options.Add(_alertScale);
     }
 
     public KubernetesSettings Read(ParseResult parse) => new(parse.GetValue(_kubeconfig), parse.GetValue(_context),
@@ -45,6 +53,8 @@ internal sealed class KubernetesOptions
     {
         Alertmanager = parse.GetValue(_alertmanager),
         Zones = Zones(parse.GetValue(_zones) ?? []),
+        AlertTimeScale = parse.GetValue(_alertScale) is not { } scale ? 1.0
+            : double.TryParse(scale, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var value) && value is > 0 and <= 1 ? value : double.NaN,
     };
 
     private static Dictionary<string, string>? Zones(string[] values)
@@ -145,6 +155,11 @@ internal static class KubernetesRun
     /// <summary>False, with the reason printed, when a --zone is not of the form zone-a=us-east-1a or names an experiment zone twice.</summary>
     internal static bool ZonesValid(KubernetesSettings settings)
     {
+        if (double.IsNaN(settings.AlertTimeScale))
+        {
+            Console.Error.WriteLine("error: --alert-time-scale: expected a number greater than 0 and at most 1 (for example 0.033333)");
+            return false;
+        }
         if (settings.Zones is not null)
         {
             return true;
@@ -229,9 +244,12 @@ internal static class KubernetesRun
         private readonly string? _database = settings.DatabaseUrlVariable is { } variable ? Environment.GetEnvironmentVariable(variable) : null;
 
         public Reliability.Experiments.Running.RunTarget Target(Uri service, Reliability.Experiments.Drivers.IChaosDriver driver) =>
-            new(service, driver, _prometheus is null ? null : new Reliability.Observe.Prometheus.PrometheusClient(_prometheus), _database)
+            new(service, driver, _prometheus is null ? null : new Reliability.Observe.Prometheus.PrometheusClient(_prometheus), _database, settings.AlertTimeScale)
             {
                 Alertmanager = _alertmanager is null ? null : new Reliability.Observe.Alertmanager.AlertmanagerClient(_alertmanager),
+                // Compressed rules look back 5 minutes compressed, plus a scrape and an evaluation: the warm-up that lets them forget the
+                // virtual users' sign-up storm. Real clusters (scale 1) keep the experiment's own warm-up, as before.
+                MinimumWarmUp = settings.AlertTimeScale < 1 ? TimeSpan.FromMinutes(5) * settings.AlertTimeScale + TimeSpan.FromSeconds(10) : TimeSpan.Zero,
             };
 
         private static HttpClient? Client(string? url) =>

@@ -89,6 +89,20 @@ public sealed class KubernetesGameDayTests : IAsyncLifetime
         mapped.Output.Should().Contain("zones: zone-a is zone-b");
     }
 
+    [Theory]
+    [InlineData("0")]
+    [InlineData("1.5")]
+    [InlineData("NaN")]
+    [InlineData("fast")]
+    public async Task An_alert_time_scale_outside_zero_to_one_is_invalid_input_before_the_cluster_is_asked(string scale)
+    {
+        var plan = Path.Combine(Repository.Experiments, "gamedays", "default.yaml");
+        using var cli = new CliProcess("gameday", "--target", "kubernetes", "--dry-run", "--kubeconfig", _kubeconfig, "--plan", plan, "--alert-time-scale", scale);
+
+        (await cli.WaitAsync(TimeSpan.FromMinutes(1))).Should().Be(2, cli.Output);
+        cli.Output.Should().Contain("--alert-time-scale: expected a number greater than 0 and at most 1");
+    }
+
     [Fact]
     public async Task A_forbidden_kubernetes_api_is_one_line_with_exit_3_and_no_stack_trace()
     {

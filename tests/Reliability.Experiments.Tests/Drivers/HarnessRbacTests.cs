@@ -1,3 +1,4 @@
+using Reliability.ClusterStandIn;
 using k8s;
 using Reliability.Evidence.Journal;
 using Reliability.Experiments.ChaosMesh;

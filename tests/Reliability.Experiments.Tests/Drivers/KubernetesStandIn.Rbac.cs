@@ -1,3 +1,4 @@
+using Reliability.ClusterStandIn;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http;
 

@@ -1,6 +1,6 @@
 using YamlDotNet.RepresentationModel;
 
-namespace Reliability.Experiments.Tests.Drivers;
+namespace Reliability.ClusterStandIn;
 
 /// <summary>One permission as RBAC states it: API group ("" for the core group), resource, verb.</summary>
 internal sealed record Access(string Group, string Resource, string Verb)

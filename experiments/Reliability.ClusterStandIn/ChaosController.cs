@@ -149,7 +149,13 @@ internal sealed class ChaosController(LocalEnvironment environment, string folde
         {
             try
             {
-                await ApplyAsync(o, node, driver, plan);
+                if (!await ApplyAsync(o, node, driver, plan))
+                {
+                    // Chaos Mesh retries a failed recovery and keeps the finalizer meanwhile: the object stays, deleted or not,
+                    // until someone undoes the fault by hand (the journal in the folder says what failed).
+                    Update(o, x => x.Body["status"]!["failedMessage"] = "recovery failed; the finalizer stays until the fault is undone by hand");
+                    return;
+                }
             }
             catch (Exception ex)
             {
@@ -173,30 +179,32 @@ internal sealed class ChaosController(LocalEnvironment environment, string folde
         }
     }
 
-    private async Task ApplyAsync(ChaosObject o, FaultNode node, LocalChaosDriver driver, FaultPlan plan)
+    /// <summary>Applies the fault and holds it until deleted or its duration ends; false when its recovery failed.</summary>
+    private async Task<bool> ApplyAsync(ChaosObject o, FaultNode node, LocalChaosDriver driver, FaultPlan plan)
     {
         var targets = plan.Leaves.SelectMany(l => l.Pods).Distinct().Select(p => $"{o.Namespace}/{p}").ToList();
-        var leaves = plan.Leaves.Count(l => l.Fault.Leaves().Any() && l.Effect != "wait");
+        var leaves = plan.Leaves.Count(l => l.Fault is not SuspendFault);
         var workflow = o.Kind == "Workflow";
-        Update(o, x => { if (!workflow) { x.SetRecords(targets, "Not Injected", "Run", time.GetUtcNow(), null); } });
+        // A Workflow's controller schedules its entry node and says so; its conditions are Scheduled and Accomplished.
+        Update(o, x =>
+        {
+            if (workflow)
+            {
+                x.WorkflowConditions(accomplished: false);
+            }
+            else
+            {
+                x.SetRecords(targets, "Not Injected", "Run", time.GetUtcNow(), null);
+            }
+        });
         await using var journal = new ExperimentJournal(Path.Combine(folder, $"{o.Namespace}.{o.Plural}.{o.Name}.jsonl"), time);
         var injected = 0;
         var failedRecovery = false;
         journal.Written += e =>
         {
-            if (e is FaultInjected && Interlocked.Increment(ref injected) >= leaves)
+            if (!workflow && e is FaultInjected && Interlocked.Increment(ref injected) >= leaves)
             {
-                Update(o, x =>
-                {
-                    if (workflow)
-                    {
-                        x.Body["status"]!["conditions"] = new JsonArray(new JsonObject { ["type"] = "Scheduled", ["status"] = "True" });
-                    }
-                    else
-                    {
-                        x.SetRecords(targets, "Injected", "Run", time.GetUtcNow(), "Apply");
-                    }
-                });
+                Update(o, x => x.SetRecords(targets, "Injected", "Run", time.GetUtcNow(), "Apply"));
             }
             failedRecovery |= e is RollbackFailed;
         };
@@ -204,14 +212,14 @@ internal sealed class ChaosController(LocalEnvironment environment, string folde
         var instant = !o.Window.IsCancellationRequested && node.Deadline is null;
         if (instant || failedRecovery)
         {
-            // An instant fault (pod-kill) stays "injected" until deleted; a failed recovery keeps the finalizer, as Chaos Mesh retries it.
-            return;
+            // An instant fault (pod-kill) stays "injected" until deleted, as Chaos Mesh's one-shot records do.
+            return !failedRecovery;
         }
         Update(o, x =>
         {
             if (workflow)
             {
-                x.Body["status"]!["conditions"] = new JsonArray(new JsonObject { ["type"] = "Accomplished", ["status"] = "True" });
+                x.WorkflowConditions(accomplished: true);
                 x.Body["status"]!["endTime"] = EmbeddedCluster.Timestamp(time.GetUtcNow());
             }
             else
@@ -219,6 +227,7 @@ internal sealed class ChaosController(LocalEnvironment environment, string folde
                 x.SetRecords(targets, "Not Injected", "Stop", time.GetUtcNow(), "Recover");
             }
         });
+        return true;
     }
 
     private void Update(ChaosObject o, Action<ChaosObject> change)

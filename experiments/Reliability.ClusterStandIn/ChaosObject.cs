@@ -54,14 +54,23 @@ internal sealed class ChaosObject(string ns, string plural, string name, JsonObj
         Conditions(records.Count > 0, phase == "Injected", phase == "Not Injected");
     }
 
-    /// <summary>Nothing selected (the selector matched no pod): Chaos Mesh keeps the object and says so in its conditions.</summary>
-    public void NothingSelected() => Conditions(false, false, true);
+    /// <summary>
+    /// Nothing selected (the selector matched no pod): Chaos Mesh keeps the object with no records, and its
+    /// condition controller then reports Selected False but AllInjected and AllRecovered True (nothing is
+    /// left un-injected), which a client must not read as "injected".
+    /// </summary>
+    public void NothingSelected() => Conditions(false, true, true, nothingSelected: true);
 
-    private void Conditions(bool selected, bool allInjected, bool allRecovered)
+    /// <summary>A Workflow's conditions as its controller writes them: Scheduled once its entry node exists, Accomplished when that node finished.</summary>
+    public void WorkflowConditions(bool accomplished) => Body["status"]!["conditions"] = new JsonArray(
+        new JsonObject { ["type"] = "Scheduled", ["status"] = "True", ["reason"] = "" },
+        new JsonObject { ["type"] = "Accomplished", ["status"] = accomplished ? "True" : "False", ["reason"] = "" });
+
+    private void Conditions(bool selected, bool allInjected, bool allRecovered, bool nothingSelected = false)
     {
         static JsonObject Condition(string type, bool status) => new() { ["type"] = type, ["status"] = status ? "True" : "False" };
         Body["status"]!["conditions"] = new JsonArray(
-            Condition("Selected", selected), Condition("AllInjected", selected && allInjected),
+            Condition("Selected", selected), Condition("AllInjected", nothingSelected || (selected && allInjected)),
             Condition("AllRecovered", allRecovered), Condition("Paused", false));
     }
 }

@@ -97,6 +97,30 @@ public sealed class KubernetesChaosDriverTests : StandInTests
     }
 
     [Fact]
+    public async Task An_object_whose_selector_found_no_pod_is_not_taken_as_injected_although_chaos_mesh_says_all_injected()
+    {
+        var yaml = File.ReadAllText(Path.Combine(Definitions.ExperimentsFolder.Path, "chaos", "pod-failure.yaml")).Replace("name: sut-pod-failure", "name: unselected-pod-failure");
+        var path = Path.Combine(Path.GetTempPath(), $"{Guid.NewGuid():N}.yaml");
+        File.WriteAllText(path, yaml);
+        try
+        {
+            var driver = Driver();
+            var plan = await driver.PlanAsync([FaultReader.Read(ChaosDocument.Load(path)[0], strict: false)], CancellationToken.None);
+            await using var journal = new ExperimentJournal(null, TimeProvider.System);
+
+            var act = () => driver.RunAsync(plan, journal, CancellationToken.None);
+
+            (await act.Should().ThrowAsync<InvalidOperationException>()).WithMessage("*selected no pod for podchaos/unselected-pod-failure*");
+            journal.Of<FaultInjected>().Should().BeEmpty();
+            Api.Live.Should().Be(0, "rollback deleted it and waited until it was gone");
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
     public async Task Pod_restarts_and_readiness_come_from_a_watch()
     {
         await using var journal = new ExperimentJournal(null, TimeProvider.System);

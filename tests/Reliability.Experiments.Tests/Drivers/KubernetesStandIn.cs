@@ -15,7 +15,8 @@ namespace Reliability.Experiments.Tests.Drivers;
 /// records every request so tests can assert what was asked. Created chaos gets Chaos Mesh's
 /// "chaos-mesh/records" finalizer and reports AllInjected at once; a delete marks it (deletionTimestamp)
 /// and it is gone after <see cref="RecoveryDelay"/>, as the finalizer holds it until recovery (<see cref="ChaosStore"/>). Chaos
-/// named "refused..." is denied as Chaos Mesh's admission webhook denies an invalid object. It
+/// named "refused..." is denied as Chaos Mesh's admission webhook denies an invalid object; chaos named
+/// "unselected..." selected nothing (Selected False, yet AllInjected True, as Chaos Mesh reports it). It
 /// serves Chaos Mesh's CRDs under apiextensions.k8s.io/v1 (the bundled v2.8 ones, as a cluster with that
 /// release installed would), or answers 403 as the API server does for a subject without the grant.
 /// </summary>
@@ -122,6 +123,11 @@ internal sealed partial class KubernetesStandIn : IAsyncDisposable
             body["metadata"]!["finalizers"] = new JsonArray("chaos-mesh/records");
             body["metadata"]!["uid"] = Guid.NewGuid().ToString();
             body["status"] = new JsonObject { ["conditions"] = new JsonArray(new JsonObject { ["type"] = "AllInjected", ["status"] = "True" }) };
+            if (name.StartsWith("unselected", StringComparison.Ordinal))
+            {
+                // What Chaos Mesh's condition controller writes when the selector found no pod: no records, so "all" injected.
+                body["status"]!["conditions"]!.AsArray().Add(new JsonObject { ["type"] = "Selected", ["status"] = "False" });
+            }
             standIn._chaos.Objects[$"{ns}/{plural}/{name}"] = body;
             if (plural == "workflows")
             {

@@ -150,6 +150,11 @@ public sealed partial class KubernetesChaosDriver(IKubernetes client, IReadOnlyC
             if (status?["status"]?["conditions"] is JsonArray conditions
                 && conditions.Any(c => c?["type"]?.ToString() == condition && c?["status"]?.ToString() == "True"))
             {
+                // With no records Chaos Mesh reports AllInjected True too: Selected False means nothing was injected anywhere.
+                if (conditions.Any(c => c?["type"]?.ToString() == "Selected" && c?["status"]?.ToString() == "False"))
+                {
+                    throw new InvalidOperationException($"Chaos Mesh selected no pod for {plural}/{name} in {ns} (condition Selected is False), so nothing was injected");
+                }
                 return;
             }
             await Task.Delay(PollInterval, _time, ct);

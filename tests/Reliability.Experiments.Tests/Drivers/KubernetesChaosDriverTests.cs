@@ -75,13 +75,10 @@ public sealed class KubernetesChaosDriverTests : StandInTests
     [Fact]
     public async Task A_refused_object_is_reported_with_the_clusters_reason_and_nothing_stays_behind()
     {
-        var yaml = File.ReadAllText(Path.Combine(Definitions.ExperimentsFolder.Path, "chaos", "pod-kill.yaml")).Replace("name: sut-pod-kill", "name: refused-pod-kill");
-        var path = Path.Combine(Path.GetTempPath(), $"{Guid.NewGuid():N}.yaml");
-        File.WriteAllText(path, yaml);
-        try
+        await WithRenamedAsync("pod-kill.yaml", "sut-pod-kill", "refused-pod-kill", async faults =>
         {
             var driver = Driver();
-            var plan = await driver.PlanAsync([FaultReader.Read(ChaosDocument.Load(path)[0], strict: false)], CancellationToken.None);
+            var plan = await driver.PlanAsync(faults, CancellationToken.None);
             await using var journal = new ExperimentJournal(null, TimeProvider.System);
 
             var act = () => driver.RunAsync(plan, journal, CancellationToken.None);
@@ -89,23 +86,16 @@ public sealed class KubernetesChaosDriverTests : StandInTests
             (await act.Should().ThrowAsync<InvalidOperationException>()).WithMessage("*refused PodChaos task-manager/refused-pod-kill*HTTP 422*denied the request*");
             Api.Live.Should().Be(0);
             journal.Of<FaultInjected>().Should().BeEmpty();
-        }
-        finally
-        {
-            File.Delete(path);
-        }
+        });
     }
 
     [Fact]
     public async Task An_object_whose_selector_found_no_pod_is_not_taken_as_injected_although_chaos_mesh_says_all_injected()
     {
-        var yaml = File.ReadAllText(Path.Combine(Definitions.ExperimentsFolder.Path, "chaos", "pod-failure.yaml")).Replace("name: sut-pod-failure", "name: unselected-pod-failure");
-        var path = Path.Combine(Path.GetTempPath(), $"{Guid.NewGuid():N}.yaml");
-        File.WriteAllText(path, yaml);
-        try
+        await WithRenamedAsync("pod-failure.yaml", "sut-pod-failure", "unselected-pod-failure", async faults =>
         {
             var driver = Driver();
-            var plan = await driver.PlanAsync([FaultReader.Read(ChaosDocument.Load(path)[0], strict: false)], CancellationToken.None);
+            var plan = await driver.PlanAsync(faults, CancellationToken.None);
             await using var journal = new ExperimentJournal(null, TimeProvider.System);
 
             var act = () => driver.RunAsync(plan, journal, CancellationToken.None);
@@ -113,6 +103,18 @@ public sealed class KubernetesChaosDriverTests : StandInTests
             (await act.Should().ThrowAsync<InvalidOperationException>()).WithMessage("*selected no pod for podchaos/unselected-pod-failure*");
             journal.Of<FaultInjected>().Should().BeEmpty();
             Api.Live.Should().Be(0, "rollback deleted it and waited until it was gone");
+        });
+    }
+
+    /// <summary>A shipped manifest under another name (the stand-in answers by name), read as the experiment reader reads it.</summary>
+    private static async Task WithRenamedAsync(string file, string from, string to, Func<IReadOnlyList<FaultNode>, Task> test)
+    {
+        var yaml = File.ReadAllText(Path.Combine(Definitions.ExperimentsFolder.Path, "chaos", file)).Replace($"name: {from}", $"name: {to}");
+        var path = Path.Combine(Path.GetTempPath(), $"{Guid.NewGuid():N}.yaml");
+        File.WriteAllText(path, yaml);
+        try
+        {
+            await test([FaultReader.Read(ChaosDocument.Load(path)[0], strict: false)]);
         }
         finally
         {

@@ -7,16 +7,36 @@ public sealed class RecoveryTimeTests
     private static readonly DateTimeOffset T0 = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
     [Fact]
-    public void Recovery_is_when_the_sliding_window_meets_the_objective_and_stays_there()
+    public void Recovery_is_the_start_of_the_first_second_from_which_the_objective_is_met_and_stays_met()
     {
         // 10 good seconds, the fault at 10 s, 4 bad seconds, then good again.
         var buckets = Series(Enumerable.Range(0, 40).Select(i => i is >= 10 and < 14 ? 0.5 : 1.0));
 
         var result = RecoveryTime.Measure(buckets, T0.AddSeconds(10), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(3), TimeSpan.FromSeconds(5), Meets, T0.AddSeconds(40));
 
-        // The 3 s window ending in second 16 is the first without a bad second: recovered at 17 s.
-        result.Rto.Should().Be(TimeSpan.FromSeconds(7));
+        // Service came back with second 14; the 3 s windows that still held bad seconds do not delay it.
+        result.Rto.Should().Be(TimeSpan.FromSeconds(4));
+        result.RecoveredAt.Should().Be(T0.AddSeconds(14));
         result.FirstBadAt.Should().Be(T0.AddSeconds(10));
+    }
+
+    [Theory]
+    [InlineData(0.3)]
+    [InlineData(10.0)]
+    [InlineData(11.7)]
+    public void An_outage_held_for_a_known_time_reads_back_within_one_bucket_of_it(double outageSeconds)
+    {
+        // Every request fails from the injection (at 20 s) until the outage ends, part-way through a second if so.
+        var end = 20 + outageSeconds;
+        var buckets = Enumerable.Range(0, 60).Select(i =>
+        {
+            var bad = Math.Clamp(Math.Min(i + 1, end) - Math.Max(i, 20), 0, 1);
+            return (T0.AddSeconds(i), ((long)Math.Round((1 - bad) * 100), 100L));
+        }).ToList();
+
+        var result = RecoveryTime.Measure(buckets, T0.AddSeconds(20), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(3), TimeSpan.FromSeconds(5), Meets, T0.AddSeconds(60));
+
+        result.Rto!.Value.TotalSeconds.Should().BeInRange(outageSeconds, outageSeconds + 1, "recovery is read at the start of the first good second, never a window later");
     }
 
     [Fact]
@@ -26,7 +46,7 @@ public sealed class RecoveryTimeTests
 
         var result = RecoveryTime.Measure(buckets, T0.AddSeconds(10), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(5), Meets, T0.AddSeconds(40));
 
-        result.Rto.Should().Be(TimeSpan.FromSeconds(6), "seconds 11 to 13 were good but 14 was not, so the stable stretch starts with second 15, whose window ends at 16 s");
+        result.Rto.Should().Be(TimeSpan.FromSeconds(5), "seconds 11 to 13 were good but 14 was not, so the stable stretch starts with second 15");
     }
 
     [Fact]

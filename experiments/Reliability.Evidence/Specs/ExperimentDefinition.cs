@@ -1,3 +1,4 @@
+using Reliability.Evidence.Journal.Events;
 using Reliability.Load.Thresholds;
 
 namespace Reliability.Evidence.Specs;
@@ -111,4 +112,11 @@ public sealed record RpoHypothesis(long MaxLostWrites);
 /// <see cref="ResolvesWithin"/> of recovery. Deadlines are production time; targets with compressed rule
 /// timings (the embedded environment) scale them by the same factor.
 /// </summary>
-public sealed record AlertExpectation(string Name, TimeSpan FiresWithin, TimeSpan? ResolvesWithin);
+public sealed record AlertExpectation(string Name, TimeSpan FiresWithin, TimeSpan? ResolvesWithin)
+{
+    /// <summary>Labels the alert must carry (severity: page), when the same alert name has several label sets; null: any.</summary>
+    public IReadOnlyDictionary<string, string>? Labels { get; init; }
+
+    /// <summary>The alert as Prometheus writes a series: HighErrorRate{severity="page"}.</summary>
+    public override string ToString() => Labels is null ? Name : AlertLabels.Identity(Name, Labels);
+}

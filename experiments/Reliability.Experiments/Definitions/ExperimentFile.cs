@@ -213,14 +213,17 @@ public static class ExperimentFile
                 y.Problem(node, field, "expected { name, firesWithin, resolvesWithin }");
                 continue;
             }
-            y.Only(alert, field, "name", "firesWithin", "resolvesWithin");
+            y.Only(alert, field, "name", "labels", "firesWithin", "resolvesWithin");
             var alertName = y.Text(alert, field, "name", required: true);
             if (alertName is "")
             {
                 y.Problem(alert.Children[new YamlScalarNode("name")], $"{field}.name", "an alert name is required");
             }
             alerts.Add(new AlertExpectation(alertName ?? "",
-                y.Duration(alert, field, "firesWithin", required: true) ?? TimeSpan.Zero, y.Duration(alert, field, "resolvesWithin")));
+                y.Duration(alert, field, "firesWithin", required: true) ?? TimeSpan.Zero, y.Duration(alert, field, "resolvesWithin"))
+            {
+                Labels = AlertLabelsOf(y, alert, field),
+            });
         }
         var quiet = new List<string>();
         foreach (var (node, field) in y.List(map, "hypotheses", "quietInSteadyState"))
@@ -250,5 +253,27 @@ public static class ExperimentFile
             throw new FormatException($"'{text}': phase objectives measure whole iterations; steps and dropped arrivals belong to load thresholds");
         }
         return threshold;
+    }
+
+    /// <summary>An alert's pinned labels (labels: { severity: page }): names and values, each a single value; null when none.</summary>
+    private static Dictionary<string, string>? AlertLabelsOf(YamlFields y, YamlMappingNode alert, string field)
+    {
+        if (y.Map(alert, field, "labels") is not { } map)
+        {
+            return null;
+        }
+        var labels = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (key, value) in map.Children)
+        {
+            if (key is YamlScalarNode { Value: { Length: > 0 } name } && value is YamlScalarNode { Value: { } text })
+            {
+                labels[name] = text;
+            }
+            else
+            {
+                y.Problem(key, $"{field}.labels", "expected label: value pairs, such as severity: page");
+            }
+        }
+        return labels;
     }
 }

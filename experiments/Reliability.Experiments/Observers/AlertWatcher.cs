@@ -16,9 +16,10 @@ internal sealed class AlertWatcher(PrometheusClient prometheus, AlertmanagerClie
     private readonly CancellationTokenSource _stop = new();
     private Task _loop = Task.CompletedTask;
     private ExperimentJournal _journal = null!;
-    private readonly Dictionary<string, string> _states = [];
+    // By identity (name and labels): every label set is an alert of its own.
+    private readonly Dictionary<string, (string Name, IReadOnlyDictionary<string, string> Labels, string State)> _states = [];
     private readonly AlertmanagerClient? _alertmanager = alertmanager;
-    private readonly HashSet<string> _inAlertmanager = [];
+    private readonly Dictionary<string, (string Name, IReadOnlyDictionary<string, string> Labels)> _inAlertmanager = [];
     private bool _alertmanagerFailing;
 
     public string Name => "alerts";
@@ -75,17 +76,19 @@ internal sealed class AlertWatcher(PrometheusClient prometheus, AlertmanagerClie
         var seen = new HashSet<string>();
         foreach (var alert in alerts)
         {
-            seen.Add(alert.Name);
-            if (_states.GetValueOrDefault(alert.Name) != alert.State)
+            var identity = AlertLabels.Identity(alert.Name, alert.Labels);
+            seen.Add(identity);
+            if (!_states.TryGetValue(identity, out var before) || before.State != alert.State)
             {
-                _states[alert.Name] = alert.State;
+                _states[identity] = (alert.Name, alert.Labels, alert.State);
                 _journal.Write(new AlertChanged(alert.Name, alert.State, alert.ActiveAt, alert.Labels));
             }
         }
         foreach (var gone in _states.Keys.Where(n => !seen.Contains(n)).ToList())
         {
+            var (name, labels, _) = _states[gone];
             _states.Remove(gone);
-            _journal.Write(new AlertChanged(gone, "resolved"));
+            _journal.Write(new AlertChanged(name, "resolved", Labels: labels));
         }
     }
 
@@ -117,17 +120,21 @@ internal sealed class AlertWatcher(PrometheusClient prometheus, AlertmanagerClie
             _journal.Write(new ObservationRestored("alertmanager"));
             _alertmanagerFailing = false;
         }
-        var active = alerts.Where(a => a.State == "active").Select(a => a.Name).ToHashSet();
-        foreach (var name in active.Where(n => !_inAlertmanager.Contains(n)))
+        var active = alerts.Where(a => a.State == "active")
+            .ToDictionary(a => AlertLabels.Identity(a.Name, a.Labels), a => (a.Name, a.Labels));
+        foreach (var (identity, alert) in active.Where(a => !_inAlertmanager.ContainsKey(a.Key)))
         {
-            _journal.Write(new AlertmanagerAlertChanged(name, "active"));
+            _journal.Write(new AlertmanagerAlertChanged(alert.Name, "active", alert.Labels));
         }
-        foreach (var name in _inAlertmanager.Where(n => !active.Contains(n)))
+        foreach (var (identity, alert) in _inAlertmanager.Where(a => !active.ContainsKey(a.Key)))
         {
-            _journal.Write(new AlertmanagerAlertChanged(name, "gone"));
+            _journal.Write(new AlertmanagerAlertChanged(alert.Name, "gone", alert.Labels));
         }
         _inAlertmanager.Clear();
-        _inAlertmanager.UnionWith(active);
+        foreach (var (identity, alert) in active)
+        {
+            _inAlertmanager[identity] = alert;
+        }
     }
 
     public async ValueTask DisposeAsync()

@@ -18,13 +18,14 @@ internal static partial class HypothesisEvaluator
         var observed = observation.Alerts;
         var injectedAt = timeline.InjectedAt;
         var fireDeadline = Scale(alert.FiresWithin, scale);
-        var name = $"alert {alert.Name} fires within {Verdict.Deadline(alert.FiresWithin)}" + (alert.ResolvesWithin is { } r ? $" and resolves within {Verdict.Deadline(r)}" : "");
+        var name = $"alert {alert} fires within {Verdict.Deadline(alert.FiresWithin)}" + (alert.ResolvesWithin is { } r ? $" and resolves within {Verdict.Deadline(r)}" : "");
         var threshold = $"fire ≤ {Verdict.Seconds(fireDeadline)}" + (alert.ResolvesWithin is { } rr ? $", resolve ≤ {Verdict.Seconds(Scale(rr, scale))}" : "") + (scale != 1 ? $" (×{scale:0.###} rule time scale)" : "");
         if (!observed || injectedAt is not { } injected)
         {
             return new Verdict(name, "alert", VerdictStatus.Inconclusive, null, threshold, observed ? "nothing was injected" : "no Prometheus to observe alerts");
         }
-        var records = timeline.Of<AlertChanged>().Where(x => x.Name == alert.Name).ToList();
+        // Only the label sets the hypothesis pins: two alerts of one name with other labels are other alerts.
+        var records = timeline.Of<AlertChanged>().Where(x => x.Name == alert.Name && x.Carries(alert.Labels)).ToList();
         var firing = records.FirstOrDefault(x => x.State == "firing" && x.At >= injected);
         if (firing is null || firing.At - injected > fireDeadline)
         {
@@ -37,7 +38,7 @@ internal static partial class HypothesisEvaluator
         }
         var activeAt = firing.ActiveAt;
         var notified = timeline.Of<AlertNotified>().Any(x => x.At >= injected && x.Alerts.Any(a => a.Name == alert.Name));
-        var held = timeline.Of<AlertmanagerAlertChanged>().FirstOrDefault(x => x.Name == alert.Name && x.State == "active" && x.At >= injected);
+        var held = timeline.Of<AlertmanagerAlertChanged>().FirstOrDefault(x => x.Name == alert.Name && x.Carries(alert.Labels) && x.State == "active" && x.At >= injected);
         var evidence = $"firing {Verdict.Seconds(firing.At - injected)} after injection" + (activeAt is { } a ? $" (pending since {Verdict.Seconds(a - injected)}, time to detect)" : "")
             + (held is not null ? $"; in Alertmanager {Verdict.Seconds(held.At - injected)} after injection" : "")
             + (notified ? "; delivered by Alertmanager to the receiver" : "");
@@ -56,7 +57,9 @@ internal static partial class HypothesisEvaluator
             return new Verdict(name, "alert", VerdictStatus.Inconclusive, Verdict.Seconds(firing.At - injected), threshold, evidence + "; no recovery phase");
         }
         var resolveDeadline = Scale(resolveWithin, scale);
-        var resolved = records.FirstOrDefault(x => x.State == "resolved" && x.At > firing.At);
+        // The same alert (name and labels) that fired must resolve; another label set still firing is another alert.
+        var identity = AlertLabels.Identity(firing.Name, firing.Labels);
+        var resolved = records.FirstOrDefault(x => x.State == "resolved" && x.At > firing.At && AlertLabels.Identity(x.Name, x.Labels) == identity);
         if (resolved is not null && resolved.At - recovery.Start <= resolveDeadline)
         {
             return new Verdict(name, "alert", VerdictStatus.Passed, $"{Verdict.Seconds(firing.At - injected)}, resolved {Verdict.Seconds(Max(resolved.At - recovery.Start, TimeSpan.Zero))} after recovery", threshold, evidence);

@@ -71,6 +71,8 @@ public sealed class ExperimentFileTests : IDisposable
     [InlineData("metadata: { name: Sample_1 }", 3, "metadata.name: 'Sample_1' is not a DNS-1123 label")]
     [InlineData("hypotheses: { rpo: { maxLostWrites: -1 } }", 7, "hypotheses.rpo.maxLostWrites: must be at least 0")]
     [InlineData("hypotheses: { alerts: [{ name: HighErrorRate, firesWithin: 0s }] }", 7, "hypotheses.alerts[0].firesWithin: must be longer than zero")]
+    [InlineData("hypotheses: { alerts: [{ name: HighErrorRate, firesWithin: 1m, labels: [page] }] }", 7, "hypotheses.alerts[0].labels: expected a mapping")]
+    [InlineData("hypotheses: { alerts: [{ name: HighErrorRate, firesWithin: 1m, labels: { severity: [page] } }] }", 7, "hypotheses.alerts[0].labels: expected label: value pairs")]
     public void Problems_name_file_line_and_field(string replacement, int line, string message)
     {
         var lines = Valid().Split('\n').ToList();
@@ -89,6 +91,18 @@ public sealed class ExperimentFileTests : IDisposable
         var act = () => ExperimentFile.Load(path, TestTargets.Catalog);
 
         act.Should().Throw<ManifestException>().Which.Problems.Should().Contain(p => p.File == path && p.Line == line && p.ToString().Contains(message));
+    }
+
+    [Fact]
+    public void An_expected_alert_can_pin_labels()
+    {
+        var path = Write(Valid().Replace("hypotheses: { slo: { steady: [\"fail_rate < 1%\"] } }",
+            "hypotheses: { slo: { steady: [\"fail_rate < 1%\"] }, alerts: [{ name: HighErrorRate, labels: { severity: page, zone: zone-a }, firesWithin: 1m }] }"));
+
+        var alert = ExperimentFile.Load(path, TestTargets.Catalog).Hypotheses.Alerts.Single();
+
+        alert.Labels.Should().Equal(new Dictionary<string, string> { ["severity"] = "page", ["zone"] = "zone-a" });
+        alert.ToString().Should().Be("HighErrorRate{severity=\"page\",zone=\"zone-a\"}");
     }
 
     [Fact]

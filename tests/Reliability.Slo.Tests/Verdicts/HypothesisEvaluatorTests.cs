@@ -71,6 +71,28 @@ public sealed class HypothesisEvaluatorTests
         verdict.Evidence.Should().Contain("HighLatency");
     }
 
+    [Fact]
+    public void Pinned_labels_pick_one_alert_of_a_name_and_the_one_that_fired_must_be_the_one_that_resolves()
+    {
+        var page = new Dictionary<string, string> { ["severity"] = "page" };
+        var ticket = new Dictionary<string, string> { ["severity"] = "ticket" };
+        var journal = Timeline([
+            At(15, new AlertChanged("HighErrorRate", "firing", Labels: ticket)), At(16, new AlertmanagerAlertChanged("HighErrorRate", "active", ticket)),
+            At(25, new AlertChanged("HighErrorRate", "firing", Labels: page)), At(26, new AlertmanagerAlertChanged("HighErrorRate", "active", page)),
+            At(42, new AlertChanged("HighErrorRate", "resolved", Labels: ticket))]);
+        var pinned = HighErrorRate with { Labels = new Dictionary<string, string> { ["severity"] = "page" } };
+
+        var verdict = Evaluate(journal, observed: true, pinned).Single(v => v.Hypothesis.StartsWith("alert ", StringComparison.Ordinal));
+
+        verdict.Hypothesis.Should().StartWith("alert HighErrorRate{severity=\"page\"} fires within");
+        verdict.Status.Should().Be(VerdictStatus.Failed);
+        verdict.Measured.Should().Be("never resolved", "the page fired 15 s after injection and never resolved; the ticket's resolution is another alert's");
+        verdict.Evidence.Should().Contain("firing 15.0 s after injection");
+        var ticketVerdict = Evaluate(journal, observed: true, HighErrorRate with { Labels = ticket }).Single(v => v.Hypothesis.StartsWith("alert ", StringComparison.Ordinal));
+        ticketVerdict.Status.Should().Be(VerdictStatus.Passed, ticketVerdict.Evidence);
+        ticketVerdict.Measured.Should().Be("5.0 s, resolved 2.0 s after recovery");
+    }
+
     /// <summary>Steady 0–10 s, fault 10–40 s (injected at 10 s), recovery 40–70 s.</summary>
     private static List<JournalEvent> Timeline(IEnumerable<JournalEvent> events) =>
     [
@@ -85,11 +107,14 @@ public sealed class HypothesisEvaluatorTests
 
     private static JournalEvent At(int second, JournalEvent evt) => evt with { At = T0.AddSeconds(second) };
 
-    private static IReadOnlyList<Verdict> Evaluate(IReadOnlyList<JournalEvent> journal, bool observed, bool alertmanager = true)
+    private static IReadOnlyList<Verdict> Evaluate(IReadOnlyList<JournalEvent> journal, bool observed, AlertExpectation alert) =>
+        Evaluate(journal, observed, alertmanager: true, alert);
+
+    private static IReadOnlyList<Verdict> Evaluate(IReadOnlyList<JournalEvent> journal, bool observed, bool alertmanager = true, AlertExpectation? alert = null)
     {
         var definition = new ExperimentDefinition("x.yaml", "x", null, [], new LoadSpec("task-manager", "browse", 1, null, 10, TimeSpan.FromSeconds(1), TimeSpan.Zero),
             new TimelineSpec(TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(30)),
-            new Hypotheses([], null, null, [HighErrorRate], ["HighErrorRate", "HighLatency"]), [], 1);
+            new Hypotheses([], null, null, [alert ?? HighErrorRate], ["HighErrorRate", "HighLatency"]), [], 1);
         return HypothesisEvaluator.Evaluate(definition, Reliability.Evidence.Timeline.From(journal), new Observation(observed, alertmanager, AlertTimeScale: 1.0 / 30));
     }
 }

@@ -1,10 +1,32 @@
 namespace Reliability.Evidence.Journal.Events;
 
-/// <summary>A Prometheus alert became pending or firing, or resolved (gone from the alerts list).</summary>
-public sealed record AlertChanged(string Name, string State, DateTimeOffset? ActiveAt = null, IReadOnlyDictionary<string, string>? Labels = null) : JournalEvent;
+/// <summary>
+/// A Prometheus alert became pending or firing, or resolved (gone from the alerts list). Each label set is
+/// an alert of its own (two zones' HealthyHostsLow are two alerts), so its labels come with every change.
+/// </summary>
+public sealed record AlertChanged(string Name, string State, DateTimeOffset? ActiveAt = null, IReadOnlyDictionary<string, string>? Labels = null) : JournalEvent
+{
+    /// <summary>Whether this alert carries every label <paramref name="pinned"/> names, with its value (none pinned: any).</summary>
+    public bool Carries(IReadOnlyDictionary<string, string>? pinned) => AlertLabels.Match(Labels, pinned);
+}
 
-/// <summary>Alertmanager started ("active") or stopped ("gone") holding an alert as active.</summary>
-public sealed record AlertmanagerAlertChanged(string Name, string State) : JournalEvent;
+/// <summary>Alertmanager started ("active") or stopped ("gone") holding an alert (one label set) as active.</summary>
+public sealed record AlertmanagerAlertChanged(string Name, string State, IReadOnlyDictionary<string, string>? Labels = null) : JournalEvent
+{
+    public bool Carries(IReadOnlyDictionary<string, string>? pinned) => AlertLabels.Match(Labels, pinned);
+}
+
+/// <summary>Label sets as Prometheus tells alerts apart.</summary>
+public static class AlertLabels
+{
+    /// <summary>True when every pinned label is there with its value.</summary>
+    public static bool Match(IReadOnlyDictionary<string, string>? labels, IReadOnlyDictionary<string, string>? pinned) =>
+        pinned is null || pinned.All(p => labels is not null && labels.TryGetValue(p.Key, out var value) && value == p.Value);
+
+    /// <summary>One alert's identity: its name and its sorted labels.</summary>
+    public static string Identity(string name, IReadOnlyDictionary<string, string>? labels) =>
+        labels is null ? name : $"{name}{{{string.Join(",", labels.Where(l => l.Key != "alertname").OrderBy(l => l.Key, StringComparer.Ordinal).Select(l => $"{l.Key}=\"{l.Value}\""))}}}";
+}
 
 /// <summary>Alertmanager delivered a notification to the receiver.</summary>
 public sealed record AlertNotified(string Status, string Receiver, IReadOnlyList<NotifiedAlert> Alerts) : JournalEvent;

@@ -9,7 +9,7 @@ namespace Reliability.ClusterStandIn;
 /// authenticator has it. The harness's token carries exactly the grants of the shipped Role and
 /// ClusterRoles (<see cref="Rbac.GrantsOf"/>), so a call the harness makes without a grant is refused with
 /// 403 here as on a cluster; the person's token may do everything (a cluster admin on their own laptop).
-/// Namespaces of RoleBindings are not modelled: a grant holds in every namespace.
+/// Namespaces of RoleBindings and resourceNames are not modelled: a grant holds in every namespace, for every name.
 /// </summary>
 internal sealed class Authorization
 {

@@ -31,7 +31,8 @@ public sealed partial class KubernetesApiStandIn
         app.MapGet("/api/v1", () => Results.Json(Resources("v1",
             Resource("pods", "Pod", true, "po", "get", "list", "watch"),
             Resource("nodes", "Node", false, "no", "get", "list", "watch"),
-            Resource("namespaces", "Namespace", false, "ns", "get", "list"))));
+            Resource("namespaces", "Namespace", false, "ns", "get", "list"),
+            Resource("configmaps", "ConfigMap", true, "cm", "get", "list", "create", "update", "delete"))));
         app.MapGet("/apis/apiextensions.k8s.io/v1", () => Results.Json(Resources("apiextensions.k8s.io/v1",
             Resource("customresourcedefinitions", "CustomResourceDefinition", false, "crd", "get"))));
         app.MapGet("/apis/chaos-mesh.org/v1alpha1", () => Results.Json(Resources(Crds.ApiVersion,

@@ -57,6 +57,7 @@ public sealed partial class KubernetesApiStandIn : IAsyncDisposable
         standIn.MapDiscovery(app);
         standIn.MapCore(app);
         standIn.MapChaos(app);
+        standIn.MapConfigMaps(app);
         app.MapFallback(() => Results.Json(ApiStatus.Body(404, "NotFound", "the server could not find the requested resource"), statusCode: 404));
         await app.StartAsync();
         var port = app.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>().Features

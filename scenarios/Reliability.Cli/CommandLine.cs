@@ -39,6 +39,7 @@ internal static class CommandLine
         root.Subcommands.Add(ValidateCommand.Create());
         root.Subcommands.Add(SloCommand.Create());
         root.Subcommands.Add(SutCommand.Create());
+        root.Subcommands.Add(LeverCommand.Create());
         return root;
     }
 }

@@ -19,6 +19,9 @@ public sealed class GameDayRunner(
 {
     private readonly TimeProvider _time = time;
 
+    /// <summary>The safety lever: while engaged, no further experiment starts and the day ends (null: none).</summary>
+    public Safety.ISafetyLever? Lever { get; init; }
+
     public async Task<GameDayResult> RunAsync(GameDayPlan plan, IReadOnlyList<LoadedExperiment> experiments, string folder, CancellationToken ct)
     {
         var started = _time.GetUtcNow();
@@ -34,6 +37,12 @@ public sealed class GameDayRunner(
             {
                 await console.WriteLineAsync($"cool-down {plan.CoolDown.TotalSeconds:0} s");
                 await Task.Delay(plan.CoolDown, _time, ct);
+            }
+            if (Lever is not null && await Lever.ReadAsync(ct) is { Engaged: true } lever)
+            {
+                entries.Add(new GameDayEntry(step, name, null, $"the safety lever is {lever} ({Lever.Location})", target));
+                await console.WriteLineAsync($"the safety lever is {lever} ({Lever.Location}): the day ends before {name}");
+                break;
             }
             if (await steadyStateProblem(ct) is { } problem)
             {

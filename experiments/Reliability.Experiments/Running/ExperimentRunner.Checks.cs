@@ -27,7 +27,7 @@ public sealed partial class ExperimentRunner
     /// <summary>While the fault is active, once a second: a met stop condition rolls the fault back at once.</summary>
     private async Task WatchStopConditionsAsync(RunContext run, JournalProgress progress, DateTimeOffset injectedAt, CancellationTokenSource window, CancellationToken stop)
     {
-        if (run.Definition.StopConditions.Count == 0)
+        if (run.Definition.StopConditions.Count == 0 && target.Lever is null)
         {
             return;
         }
@@ -36,6 +36,11 @@ public sealed partial class ExperimentRunner
         {
             while (await timer.WaitForNextTickAsync(stop) && !window.IsCancellationRequested)
             {
+                if (await LeverTrippedAsync(run, "during the fault", stop))
+                {
+                    await window.CancelAsync();
+                    return;
+                }
                 var now = time.GetUtcNow();
                 if (progress.Measurements is not { } measurements)
                 {
@@ -64,6 +69,22 @@ public sealed partial class ExperimentRunner
         catch (OperationCanceledException)
         {
         }
+    }
+
+    /// <summary>
+    /// True, journalled as a tripped stop condition and said on the console, when the safety lever is
+    /// engaged: the run ends as stopped, with nothing injected or with its fault rolled back.
+    /// </summary>
+    private async Task<bool> LeverTrippedAsync(RunContext run, string when, CancellationToken ct)
+    {
+        if (target.Lever is not { } lever || await lever.ReadAsync(ct) is not { Engaged: true } state)
+        {
+            return false;
+        }
+        run.Outcome = ExperimentOutcome.Stopped;
+        run.Journal.Write(new StopConditionTripped($"safety lever {state} ({lever.Location}), {when}", null));
+        await console.WriteLineAsync($"the safety lever is {state} ({lever.Location}): {(when == "during the fault" ? "rolling back" : "nothing is injected")}");
+        return true;
     }
 
     /// <summary>The whole load for the journal once it ended: every bucket with its histogram, and the totals.</summary>

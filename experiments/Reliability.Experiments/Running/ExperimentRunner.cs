@@ -71,6 +71,10 @@ public sealed partial class ExperimentRunner(RunTarget target, TextWriter consol
     private async Task RunPhasesAsync(RunContext run, ILoadTarget loadTarget, FaultPlan plan, WriteLedger ledger, CancellationToken ct)
     {
         var definition = run.Definition;
+        if (await LeverTrippedAsync(run, "before the load started", ct))
+        {
+            return;
+        }
         // The warm-up also lets the target's alert windows forget the virtual users' set-up storm.
         var spec = definition.Load with { WarmUp = definition.Load.WarmUp > target.MinimumWarmUp ? definition.Load.WarmUp : target.MinimumWarmUp };
         if (spec.WarmUp != definition.Load.WarmUp)
@@ -104,6 +108,12 @@ public sealed partial class ExperimentRunner(RunTarget target, TextWriter consol
             {
                 run.Journal.Write(new SteadyStateNotMet(problem));
                 run.Outcome = ExperimentOutcome.SteadyStateNotMet;
+                await stopLoad.CancelAsync();
+                WriteLoad(run.Journal, await loadTask);
+                return;
+            }
+            if (await LeverTrippedAsync(run, "before injection", ct))
+            {
                 await stopLoad.CancelAsync();
                 WriteLoad(run.Journal, await loadTask);
                 return;

@@ -27,6 +27,9 @@ public sealed record RunTarget(
     /// </summary>
     public TimeSpan MinimumWarmUp { get; init; }
 
+    /// <summary>The safety lever: while engaged, nothing is injected and a running fault is rolled back (null: none).</summary>
+    public Safety.ISafetyLever? Lever { get; init; }
+
     /// <summary>Observers beyond the driver's and the alert watcher (see <see cref="RunObservers"/>).</summary>
     public IReadOnlyList<IRunObserver> Observers { get; init; } = [];
 }

@@ -119,6 +119,10 @@ internal static class GameDayCommand
             return ExitCodes.Passed;
         }
 
+        if (await Levers.RefusesAsync(Levers.Local(), ct))
+        {
+            return ExitCodes.HypothesisFailed;
+        }
         var folder = Folder(outputDir, loaded.Plan);
         var (environment, started) = await LocalBringUp.StartAsync(options, ct);
         if (environment is null)
@@ -128,7 +132,7 @@ internal static class GameDayCommand
         await using (environment)
         {
             using var local = new LocalRun(environment);
-            return await RunDayAsync(loaded, folder, e => local.Target(e.Definition.Seed), local.SteadyStateProblemAsync, ct);
+            return await RunDayAsync(loaded, folder, e => local.Target(e.Definition.Seed), local.SteadyStateProblemAsync, Levers.Local(), ct);
         }
     }
 
@@ -137,7 +141,7 @@ internal static class GameDayCommand
 
     /// <summary>Runs the day on a ready environment, writes the consolidated reports and gives the exit code.</summary>
     internal static async Task<int> RunDayAsync(LoadedPlan loaded, string folder, Func<LoadedExperiment, RunTarget> target,
-        Func<CancellationToken, Task<string?>> steadyState, CancellationToken ct)
+        Func<CancellationToken, Task<string?>> steadyState, Reliability.Experiments.Safety.ISafetyLever lever, CancellationToken ct)
     {
         Directory.CreateDirectory(folder);
         Console.WriteLine($"game day {loaded.Plan.Name}: {loaded.Plan.Steps.Count} experiment(s)");
@@ -147,7 +151,7 @@ internal static class GameDayCommand
             day = await ConsoleUi.RunAsync($"game day {loaded.Plan.Name}", load =>
             {
                 var runner = new GameDayRunner((experiment, path, token) => ExperimentPipeline.RunAsync(experiment, target(experiment), loaded.Slos, path, load, token),
-                    steadyState, Console.Out, time: TimeProvider.System);
+                    steadyState, Console.Out, time: TimeProvider.System) { Lever = lever };
                 return runner.RunAsync(loaded.Plan, loaded.Experiments, folder, ct);
             });
         }

@@ -48,6 +48,10 @@ internal static class KubernetesGameDay
             Console.WriteLine($"dry run of game day {loaded.Plan.Name}: nothing was created in the cluster");
             return ExitCodes.Passed;
         }
+        if (await Levers.RefusesAsync(Levers.Kubernetes(client), ct))
+        {
+            return ExitCodes.HypothesisFailed;
+        }
         using var observers = new KubernetesRun.Observers(settings);
         // The steady-state gate asks the service's /ready under its URL.
         using var serviceHttp = new HttpClient { BaseAddress = new Uri(service!.GetLeftPart(UriPartial.Path).TrimEnd('/') + "/"), Timeout = TimeSpan.FromSeconds(5) };
@@ -56,7 +60,7 @@ internal static class KubernetesGameDay
         try
         {
             return await GameDayCommand.RunDayAsync(loaded, GameDayCommand.Folder(output, loaded.Plan),
-                e => observers.Target(service!, Driver(e)), steady.ProblemAsync, ct);
+                e => observers.Target(service!, Driver(e)) with { Lever = Levers.Kubernetes(client) }, steady.ProblemAsync, Levers.Kubernetes(client), ct);
         }
         finally
         {

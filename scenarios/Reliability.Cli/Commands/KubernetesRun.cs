@@ -110,12 +110,16 @@ internal static class KubernetesRun
             Console.WriteLine("dry run: nothing was created in the cluster");
             return ExitCodes.Passed;
         }
+        if (await Levers.RefusesAsync(Levers.Kubernetes(client), ct))
+        {
+            return ExitCodes.HypothesisFailed;
+        }
         using var observers = new Observers(settings);
         var folder = output ?? Path.Combine("artifacts", $"{DateTime.UtcNow:yyyyMMdd-HHmmss}-{experiment.Definition.Name}");
         await SweepAsync(client, settings, "before the run");
         try
         {
-            return await RunCommand.ExecuteAsync(prepared, observers.Target(ServiceUrl(settings)!, driver), folder, ct);
+            return await RunCommand.ExecuteAsync(prepared, observers.Target(ServiceUrl(settings)!, driver) with { Lever = Levers.Kubernetes(client) }, folder, ct);
         }
         finally
         {

@@ -125,6 +125,10 @@ internal static class RunCommand
             return ExitCodes.InvalidInput;
         }
 
+        if (await Levers.RefusesAsync(Levers.Local(), ct))
+        {
+            return ExitCodes.HypothesisFailed;
+        }
         var folder = outputDir ?? Path.Combine("artifacts", $"{DateTime.UtcNow:yyyyMMdd-HHmmss}-{experiment.Definition.Name}");
         var (environment, started) = await LocalBringUp.StartAsync(options, ct);
         if (environment is null)

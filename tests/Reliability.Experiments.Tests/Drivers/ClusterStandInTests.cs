@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using k8s;
 using k8s.Autorest;
 using Reliability.ClusterStandIn;
+using Reliability.Experiments.Safety;
 using Reliability.Sut.Local.Database;
 using Reliability.Sut.Local.Embedded;
 using Reliability.Sut.Local.Supervision;
@@ -42,7 +43,13 @@ public sealed class ClusterStandInTests : IAsyncLifetime
         await admin.CustomObjects.CreateNamespacedCustomObjectAsync(PodFailure("sut-down", "sut"), "chaos-mesh.org", "v1alpha1", "task-manager", "podchaos");
         var injected = await UntilAsync(admin, "sut-down", o => Condition(o, "AllInjected") == "True");
 
-        replica.State.Should().NotBe(ReplicaState.Running, "the fault is in effect on the environment, not only in the status");
+        // The replica's process is killed with the hold; its supervisor sees the exit on its own thread, bounded.
+        var held = DateTime.UtcNow.AddSeconds(10);
+        while (replica.State == ReplicaState.Running)
+        {
+            DateTime.UtcNow.Should().BeBefore(held, "the fault is in effect on the environment, not only in the status");
+            await Task.Delay(50);
+        }
         Condition(injected, "Selected").Should().Be("True");
         Condition(injected, "AllRecovered").Should().Be("False");
         injected["status"]!["experiment"]!["containerRecords"]![0]!["id"]!.ToString().Should().Be($"task-manager/{replica.Pod}");
@@ -89,6 +96,25 @@ public sealed class ClusterStandInTests : IAsyncLifetime
         using var anonymous = new HttpClient(new HttpClientHandler { ServerCertificateCustomValidationCallback = (_, _, _, _) => true });
         (await anonymous.GetAsync(new Uri(_standIn.Address, "api/v1/namespaces/task-manager/pods"))).StatusCode.Should().Be(HttpStatusCode.Unauthorized);
         await admin.CustomObjects.DeleteNamespacedCustomObjectAsync("chaos-mesh.org", "v1alpha1", "task-manager", "podchaos", "twice");
+    }
+
+    [Fact]
+    public async Task The_safety_lever_is_a_config_map_an_operator_engages_and_the_harness_only_reads()
+    {
+        using var admin = Client("admin");
+        using var harness = Client("reliability-harness");
+        var operatorLever = new ConfigMapSafetyLever(admin, "reliability", TimeProvider.System);
+        var harnessLever = new ConfigMapSafetyLever(harness, "reliability", TimeProvider.System);
+
+        (await harnessLever.ReadAsync(CancellationToken.None)).Engaged.Should().BeFalse();
+        await operatorLever.EngageAsync("INC-4711", CancellationToken.None);
+        var seen = await harnessLever.ReadAsync(CancellationToken.None);
+        seen.Engaged.Should().BeTrue();
+        seen.Reason.Should().Be("INC-4711");
+        (await StatusOf(() => harnessLever.ReleaseAsync(CancellationToken.None))).Should().Be(HttpStatusCode.Forbidden, "releasing is an operator's verb");
+        await operatorLever.EngageAsync("INC-4711, still", CancellationToken.None);
+        await operatorLever.ReleaseAsync(CancellationToken.None);
+        (await harnessLever.ReadAsync(CancellationToken.None)).Engaged.Should().BeFalse();
     }
 
     private Kubernetes Client(string context) => new(KubernetesClientConfiguration.BuildConfigFromConfigFile(_kubeconfig, context));

@@ -84,6 +84,8 @@ public sealed class HarnessRbacTests : StandInTests
         }
         using var service = new HttpClient { BaseAddress = Api.Address };
         await new ClusterSteadyState(Client, ["task-manager"], service, TimeProvider.System) { Deadline = TimeSpan.Zero }.ProblemAsync(CancellationToken.None);
+        // Every run reads the safety lever in the harness's namespace.
+        (await new Reliability.Experiments.Safety.ConfigMapSafetyLever(Client, "reliability", TimeProvider.System).ReadAsync(CancellationToken.None)).Engaged.Should().BeFalse();
         // A run killed before its rollback left an object: the sweep asks the API for its owner's pod.
         var orphan = Driver();
         var left = await orphan.PlanAsync(Faults("pod-kill.yaml"), CancellationToken.None);

@@ -156,6 +156,8 @@ internal sealed partial class KubernetesStandIn : IAsyncDisposable
             standIn._chaos.Delete(key, found, propagationPolicy);
             return Results.Json(found, statusCode: 200);
         });
+        // No safety lever was ever engaged on this cluster.
+        app.MapGet("/api/v1/namespaces/{ns}/configmaps/{name}", (string ns, string name) => ApiStatus.Failure(404, "NotFound", $"configmaps \"{name}\" not found"));
         app.MapGet("/api/v1/namespaces/{ns}/pods/{name}", (string ns, string name) =>
             standIn._pods.SingleOrDefault(p => p["metadata"]!["namespace"]!.ToString() == ns && p["metadata"]!["name"]!.ToString() == name) is { } pod
                 ? Results.Json(pod) : ApiStatus.Failure(404, "NotFound", $"pods \"{name}\" not found"));

@@ -19,6 +19,19 @@ public sealed record ExperimentDefinition(
 {
     /// <summary>What the embedded environment must run for this experiment (ignored on Kubernetes).</summary>
     public EnvironmentSpec Environment { get; init; } = EnvironmentSpec.Default;
+
+    /// <summary>Stop conditions on alerts: while the fault is in, Alertmanager holding one of them active rolls it back.</summary>
+    public IReadOnlyList<AlertStop> AlertStops { get; init; } = [];
+}
+
+/// <summary>
+/// A stop condition on an alert (stopConditions: - { alert: SloErrorBudgetBurn, labels: { severity: page } }):
+/// the fault is rolled back as soon as Alertmanager holds the alert active, as an on-call page would stop a
+/// game day. The labels, when given, must all be on the alert.
+/// </summary>
+public sealed record AlertStop(string Name, IReadOnlyDictionary<string, string>? Labels)
+{
+    public override string ToString() => $"alert {AlertLabels.Identity(Name, Labels)}";
 }
 
 /// <summary>

@@ -4,7 +4,8 @@ using YamlDotNet.RepresentationModel;
 namespace Reliability.Experiments.Definitions;
 
 /// <summary>
-/// The alert names an experiment file expects (hypotheses.alerts[].name and hypotheses.quietInSteadyState[]),
+/// The alert names an experiment file expects (hypotheses.alerts[].name, hypotheses.quietInSteadyState[] and
+/// stopConditions[].alert),
 /// checked against the alerting rules the environment loads: an alert no rule defines can never fire, so
 /// its hypothesis would fail after the whole run instead of at once.
 /// </summary>
@@ -16,11 +17,8 @@ public static class AlertReferences
     {
         var problems = new List<ManifestProblem>();
         var root = YamlFields.LoadMapping(experimentFile);
-        if (!root.Children.TryGetValue(new YamlScalarNode("hypotheses"), out var node) || node is not YamlMappingNode hypotheses)
-        {
-            return problems;
-        }
-        foreach (var (name, field) in References(hypotheses))
+        var hypotheses = root.Children.TryGetValue(new YamlScalarNode("hypotheses"), out var node) && node is YamlMappingNode map ? map : new YamlMappingNode();
+        foreach (var (name, field) in References(hypotheses).Concat(StopReferences(root)))
         {
             if (name.Value is { Length: > 0 } text && !known.Contains(text))
             {
@@ -29,6 +27,21 @@ public static class AlertReferences
             }
         }
         return problems;
+    }
+
+    /// <summary>Stop conditions on alerts: an alert no rule defines could never stop the run, a safety net with a hole.</summary>
+    private static IEnumerable<(YamlScalarNode Name, string Field)> StopReferences(YamlMappingNode root)
+    {
+        if (root.Children.TryGetValue(new YamlScalarNode("stopConditions"), out var stops) && stops is YamlSequenceNode list)
+        {
+            for (var i = 0; i < list.Children.Count; i++)
+            {
+                if (list.Children[i] is YamlMappingNode stop && stop.Children.TryGetValue(new YamlScalarNode("alert"), out var name) && name is YamlScalarNode scalar)
+                {
+                    yield return (scalar, $"stopConditions[{i}].alert");
+                }
+            }
+        }
     }
 
     private static IEnumerable<(YamlScalarNode Name, string Field)> References(YamlMappingNode hypotheses)

@@ -42,9 +42,9 @@ public static class ExperimentFile
         var load = Load(y, y.Map(root, "", "load", required: true), targets);
         var timeline = ReadTimeline(y, y.Map(root, "", "timeline", required: true));
         var hypotheses = ReadHypotheses(y, y.Map(root, "", "hypotheses", required: true));
-        var stops = y.List(root, "", "stopConditions")
-            .Select(e => y.Parse(e.Node, e.Path, StopCondition.Parse))
-            .ToList();
+        var stopItems = y.List(root, "", "stopConditions");
+        var stops = stopItems.Where(e => e.Node is not YamlMappingNode).Select(e => y.Parse(e.Node, e.Path, StopCondition.Parse)).ToList();
+        var alertStops = stopItems.Where(e => e.Node is YamlMappingNode).Select(e => ReadAlertStop(y, (YamlMappingNode)e.Node, e.Path)).OfType<AlertStop>().ToList();
         var seed = y.Node(root, "", "seed", required: false) is { } seedNode
             ? y.Parse(seedNode, "seed", t => int.Parse(t, CultureInfo.InvariantCulture))
             : Random.Shared.Next();
@@ -53,7 +53,25 @@ public static class ExperimentFile
         return new ExperimentDefinition(path, name, description.Length == 0 ? null : description, faults, load!, timeline!, hypotheses!, stops, seed)
         {
             Environment = environment,
+            AlertStops = alertStops,
         };
+    }
+
+    /// <summary>A stop condition on an alert: { alert: NAME, labels: { ... } }. CloudWatch alarms are refused by name, not ignored.</summary>
+    private static AlertStop? ReadAlertStop(YamlFields y, YamlMappingNode map, string field)
+    {
+        if (map.Children.ContainsKey(new YamlScalarNode("alarm")))
+        {
+            y.Problem(map, $"{field}.alarm", "stop conditions on CloudWatch alarms are not supported yet; use an alert (Alertmanager) or a client-side condition");
+            return null;
+        }
+        y.Only(map, field, "alert", "labels");
+        var name = y.Text(map, field, "alert", required: true);
+        if (string.IsNullOrEmpty(name))
+        {
+            return null;
+        }
+        return new AlertStop(name, AlertLabelsOf(y, map, field));
     }
 
     private static EnvironmentSpec ReadEnvironment(YamlFields y, YamlMappingNode? map)

@@ -75,6 +75,11 @@ public sealed partial class ExperimentRunner(RunTarget target, TextWriter consol
         {
             return;
         }
+        if (definition.AlertStops.Count > 0 && target.Alertmanager is null)
+        {
+            // A safety net that cannot be watched is no safety net: nothing is injected without it.
+            throw new InvalidOperationException($"stop conditions on alerts ({string.Join(", ", definition.AlertStops)}) need Alertmanager, and this target has none (--alertmanager on Kubernetes); nothing was injected");
+        }
         // The warm-up also lets the target's alert windows forget the virtual users' set-up storm.
         var spec = definition.Load with { WarmUp = definition.Load.WarmUp > target.MinimumWarmUp ? definition.Load.WarmUp : target.MinimumWarmUp };
         if (spec.WarmUp != definition.Load.WarmUp)

@@ -13,6 +13,9 @@ internal sealed class RunContext(ExperimentDefinition definition, ExperimentJour
     public ExperimentDefinition Definition { get; } = definition;
     public ExperimentJournal Journal { get; } = journal;
     public ExperimentOutcome Outcome { get; set; } = ExperimentOutcome.Completed;
+
+    /// <summary>True while Alertmanager cannot be asked about the alerts stop conditions name (the gap is journalled once).</summary>
+    public bool AlertStopsUnobserved { get; set; }
     public DateTimeOffset? RecoveryStart { get; private set; }
 
     /// <summary>Ends the current phase and starts <paramref name="next"/> (null: the run is over).</summary>

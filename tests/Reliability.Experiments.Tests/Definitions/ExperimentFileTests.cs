@@ -94,6 +94,20 @@ public sealed class ExperimentFileTests : IDisposable
     }
 
     [Fact]
+    public void Stop_conditions_name_client_measures_or_alerts_and_a_cloudwatch_alarm_is_refused_at_its_place()
+    {
+        var path = Write(Valid() + "\nstopConditions:\n  - fail_rate > 50% for 5s\n  - { alert: HighErrorRate, labels: { severity: page } }");
+        var definition = ExperimentFile.Load(path, TestTargets.Catalog);
+
+        definition.StopConditions.Should().ContainSingle().Which.Expression.Should().Be("fail_rate > 50% for 5s");
+        definition.AlertStops.Should().ContainSingle().Which.ToString().Should().Be("alert HighErrorRate{severity=\"page\"}");
+
+        var alarm = Write(Valid() + "\nstopConditions:\n  - { alarm: TargetGroup5xx }");
+        var act = () => ExperimentFile.Load(alarm, TestTargets.Catalog);
+        act.Should().Throw<ManifestException>().Which.Problems.Should().ContainSingle(p => p.Line == 9 && p.ToString().Contains("stopConditions[0].alarm: stop conditions on CloudWatch alarms are not supported yet"));
+    }
+
+    [Fact]
     public void An_expected_alert_can_pin_labels()
     {
         var path = Write(Valid().Replace("hypotheses: { slo: { steady: [\"fail_rate < 1%\"] } }",

@@ -156,7 +156,7 @@ public sealed class FakeClockRunTests : IDisposable
     /// Ten iterations a second, each 20 ms, recorded in advance by their intended second, all failing in
     /// [failFrom, failTo); then it lasts the scenario's duration on the fake clock, as the engine would.
     /// </summary>
-    private sealed class FakeLoad(TimeProvider time, int failFrom, int failTo)
+    internal sealed class FakeLoad(TimeProvider time, int failFrom, int failTo)
     {
         public async Task<ScenarioRun> RunAsync(Scenario scenario, ILoadProgress progress, CancellationToken stop)
         {
@@ -186,7 +186,7 @@ public sealed class FakeClockRunTests : IDisposable
     }
 
     /// <summary>Injects at once (journalled as the local driver does), holds until the window closes, recovers.</summary>
-    private sealed class FakeDriver(TimeProvider time) : IChaosDriver
+    internal sealed class FakeDriver(TimeProvider time) : IChaosDriver
     {
         public bool Recovered { get; private set; }
 

@@ -15,7 +15,9 @@ public sealed class TerminalTests(ITestOutputHelper log) : IDisposable
     private const int Times = 5;
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(10);
     private readonly string _runs = Directory.CreateTempSubdirectory("terminal-runs-").FullName;
-    private readonly string _socket = $"reliability-test-{Guid.NewGuid():N}";
+    // A tmux server exits when its last session ends; a new session asked of the same socket in that moment
+    // fails with "server exited unexpectedly" (seen in CI). Each time gets a server of its own.
+    private string _socket = NewSocket();
 
     [Fact]
     public async Task Ctrl_C_in_the_terminal_leaves_no_process_of_the_run_within_10_s_five_times_in_a_row()
@@ -37,6 +39,7 @@ public sealed class TerminalTests(ITestOutputHelper log) : IDisposable
 
     private async Task StopAndCheckAsync(int time, string how, Action stop)
     {
+        _socket = NewSocket();
         var output = Path.Combine(_runs, $"output-{how}-{time}.log");
         var command = $"exec env RELIABILITY_RUNS='{_runs}' CI=true '{CliProcess.DotnetHost()}' '{Path.Combine(AppContext.BaseDirectory, "reliability.dll")}' env up >'{output}' 2>&1";
         Tmux("new-session", "-d", "-s", "env", "-x", "160", "-y", "40", command);
@@ -56,6 +59,8 @@ public sealed class TerminalTests(ITestOutputHelper log) : IDisposable
         await Wait.Until(() => !Directory.Exists(run), Bound, () => $"{how} #{time}: the run's folder {run} is still there");
         Tmux("kill-server", allowFailure: true);
     }
+
+    private static string NewSocket() => $"reliability-test-{Guid.NewGuid():N}";
 
     private string Tmux(params string[] args) => Tmux(args, allowFailure: false);
 

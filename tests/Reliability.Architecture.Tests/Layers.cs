@@ -12,7 +12,8 @@ internal static class Layers
     {
         // The system under test and its embedded environment know nothing of the harness.
         ["Reliability.Sut"] = new HashSet<string>(),
-        ["Reliability.Sut.Local"] = new HashSet<string>(),
+        // Its balancer publishes ALB metrics with the CloudWatch client, and its CloudWatch stand-in checks SigV4 with the same code.
+        ["Reliability.Sut.Local"] = new HashSet<string> { "Reliability.Observe" },
         // The load engine knows nothing of the project; a target package knows only the engine.
         ["Reliability.Load"] = new HashSet<string>(),
         ["Reliability.Targets.TaskManager"] = new HashSet<string> { "Reliability.Load" },

@@ -161,6 +161,43 @@ public sealed class CloudWatchClient : ICloudWatchClient
         return [.. changes.OrderBy(c => c.At)];
     }
 
+    public async Task PutMetricDataAsync(string metricNamespace, IReadOnlyList<MetricDatum> data, CancellationToken ct = default)
+    {
+        foreach (var chunk in data.Chunk(1000))
+        {
+            var body = new JsonObject
+            {
+                ["Namespace"] = metricNamespace,
+                ["MetricData"] = new JsonArray([.. chunk.Select(d => (JsonNode)Datum(d))]),
+            };
+            await SendAsync("PutMetricData", body, ct);
+        }
+    }
+
+    public async Task PutMetricAlarmAsync(JsonObject alarm, CancellationToken ct = default) =>
+        await SendAsync("PutMetricAlarm", (JsonObject)alarm.DeepClone(), ct);
+
+    private static JsonObject Datum(MetricDatum d)
+    {
+        var datum = new JsonObject
+        {
+            ["MetricName"] = d.MetricName,
+            ["Dimensions"] = new JsonArray([.. d.Dimensions.Select(x => (JsonNode)new JsonObject { ["Name"] = x.Name, ["Value"] = x.Value })]),
+            ["Timestamp"] = d.Timestamp.ToUnixTimeMilliseconds() / 1000.0,
+            ["Unit"] = d.Unit,
+        };
+        if (d.Values.Count == 1 && d.Counts[0] == 1)
+        {
+            datum["Value"] = d.Values[0];
+        }
+        else
+        {
+            datum["Values"] = new JsonArray([.. d.Values.Select(v => (JsonNode)v)]);
+            datum["Counts"] = new JsonArray([.. d.Counts.Select(c => (JsonNode)c)]);
+        }
+        return datum;
+    }
+
     private static JsonObject Query(MetricDataQuery q)
     {
         var query = new JsonObject { ["Id"] = q.Id, ["ReturnData"] = q.ReturnData };

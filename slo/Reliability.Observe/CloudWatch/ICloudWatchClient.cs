@@ -9,6 +9,20 @@ public interface ICloudWatchClient
     Task<IReadOnlyList<MetricDataResult>> GetMetricDataAsync(IReadOnlyList<MetricDataQuery> queries, DateTimeOffset start, DateTimeOffset end, CancellationToken ct = default);
     Task<IReadOnlyList<MetricAlarm>> DescribeAlarmsAsync(IReadOnlyList<string>? alarmNames = null, string? namePrefix = null, CancellationToken ct = default);
     Task<IReadOnlyList<AlarmStateChange>> DescribeAlarmHistoryAsync(string alarmName, DateTimeOffset start, DateTimeOffset end, CancellationToken ct = default);
+    /// <summary>Publishes datapoints into one namespace (at most 1,000 a call, as CloudWatch allows).</summary>
+    Task PutMetricDataAsync(string metricNamespace, IReadOnlyList<MetricDatum> data, CancellationToken ct = default);
+    /// <summary>Creates or replaces an alarm from a PutMetricAlarm request body, such as the files in sut/deploy/aws/alarms.</summary>
+    Task PutMetricAlarmAsync(System.Text.Json.Nodes.JsonObject alarm, CancellationToken ct = default);
+}
+
+/// <summary>
+/// One datum of PutMetricData: a single value, or a distribution as distinct values with their counts
+/// (how ALB's TargetResponseTime arrives, so that percentiles can be computed from it).
+/// </summary>
+public sealed record MetricDatum(string MetricName, IReadOnlyList<MetricDimension> Dimensions, DateTimeOffset Timestamp, IReadOnlyList<double> Values, IReadOnlyList<double> Counts, string Unit = "None")
+{
+    public static MetricDatum Single(string metricName, IReadOnlyList<MetricDimension> dimensions, DateTimeOffset timestamp, double value, string unit = "Count") =>
+        new(metricName, dimensions, timestamp, [value], [1], unit);
 }
 
 public sealed record MetricDimension(string Name, string Value);

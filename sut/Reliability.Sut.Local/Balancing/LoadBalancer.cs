@@ -51,8 +51,9 @@ public sealed class LoadBalancer : IAsyncDisposable
         var proxy = builder.Build();
         proxy.Use(async (context, next) =>
         {
+            var started = System.Diagnostics.Stopwatch.GetTimestamp();
             await next(context);
-            metrics.Observe(context);
+            metrics.Observe(context, System.Diagnostics.Stopwatch.GetElapsedTime(started));
         });
         proxy.MapReverseProxy();
 
@@ -73,6 +74,16 @@ public sealed class LoadBalancer : IAsyncDisposable
 
     /// <summary>Targets the balancer would send traffic to now (active and passive health both good).</summary>
     public IReadOnlyList<string> HealthyTargets() => _metrics.Healthy().ToList();
+
+    /// <summary>The ALB figures since the last call (the CloudWatch publisher drains them every second).</summary>
+    public AlbSecond DrainAlbFigures() => _metrics.Drain();
+
+    /// <summary>Healthy and registered targets per zone, as ALB reports HealthyHostCount and UnHealthyHostCount.</summary>
+    public IReadOnlyList<(string Zone, int Healthy, int Unhealthy)> HostCounts()
+    {
+        var healthy = _metrics.Healthy().ToHashSet(StringComparer.Ordinal);
+        return [.. Targets.GroupBy(t => t.Zone).Select(z => (z.Key, z.Count(t => healthy.Contains(t.Pod)), z.Count(t => !healthy.Contains(t.Pod))))];
+    }
 
     /// <summary>Health of one target as the balancer sees it.</summary>
     public bool IsHealthy(string pod) => _metrics.Healthy().Contains(pod);

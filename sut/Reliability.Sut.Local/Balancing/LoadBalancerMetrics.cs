@@ -21,6 +21,7 @@ internal sealed class LoadBalancerMetrics
     private readonly Gauge _zoneHealthy;
     private readonly Gauge _zoneTargets;
     private IProxyStateLookup? _state;
+    private readonly AlbSecond _window = new();
 
     public LoadBalancerMetrics(IReadOnlyList<LoadBalancerTarget> targets)
     {
@@ -57,23 +58,40 @@ internal sealed class LoadBalancerMetrics
         }
     }
 
-    public void Observe(HttpContext context)
+    /// <summary>What happened since the last call, in the shape ALB reports to CloudWatch (see <see cref="AlbSecond"/>).</summary>
+    public AlbSecond Drain()
+    {
+        lock (_window)
+        {
+            var drained = _window with { ResponseTimes = new Dictionary<double, int>(_window.ResponseTimes) };
+            _window.Clear();
+            return drained;
+        }
+    }
+
+    public void Observe(HttpContext context, TimeSpan elapsed)
     {
         var status = context.Response.StatusCode;
         _requests.WithLabels(CodeClass(status)).Inc();
         if (context.Features.Get<IForwarderErrorFeature>() is { } error)
         {
             _balancerErrors.WithLabels(error.Error.ToString()).Inc();
+            _window.Add(status, target: false, elapsed);
             return;
         }
         if (context.Features.Get<IReverseProxyFeature>()?.ProxiedDestination is { } destination)
         {
             var zone = destination.Model.Config.Metadata?.GetValueOrDefault("zone") ?? "unknown";
             _targetResponses.WithLabels(destination.DestinationId, zone, CodeClass(status)).Inc();
+            _window.Add(status, target: true, elapsed);
         }
-        else if (status == StatusCodes.Status503ServiceUnavailable)
+        else
         {
-            _balancerErrors.WithLabels("NoAvailableDestinations").Inc();
+            if (status == StatusCodes.Status503ServiceUnavailable)
+            {
+                _balancerErrors.WithLabels("NoAvailableDestinations").Inc();
+            }
+            _window.Add(status, target: false, elapsed);
         }
     }
 
@@ -89,4 +107,42 @@ internal sealed class LoadBalancerMetrics
     }
 
     private static string CodeClass(int status) => $"{status / 100}xx";
+}
+
+/// <summary>
+/// The counts ALB publishes per period: RequestCount, HTTPCode_Target_5XX_Count (the targets answered 5xx),
+/// HTTPCode_ELB_5XX_Count (the balancer did: no target, target unreachable) and TargetResponseTime, kept as
+/// distinct values (ms resolution) with counts so that CloudWatch can answer percentiles.
+/// </summary>
+public sealed record AlbSecond
+{
+    public int Requests { get; private set; }
+    public int Target5xx { get; private set; }
+    public int Target4xx { get; private set; }
+    public int Elb5xx { get; private set; }
+    public IReadOnlyDictionary<double, int> ResponseTimes { get; init; } = new Dictionary<double, int>();
+
+    internal void Add(int status, bool target, TimeSpan elapsed)
+    {
+        lock (this)
+        {
+            Requests++;
+            if (!target)
+            {
+                Elb5xx += status >= 500 ? 1 : 0;
+                return;
+            }
+            Target5xx += status >= 500 ? 1 : 0;
+            Target4xx += status is >= 400 and < 500 ? 1 : 0;
+            var seconds = Math.Round(elapsed.TotalSeconds, 3);
+            var times = (Dictionary<double, int>)ResponseTimes;
+            times[seconds] = times.GetValueOrDefault(seconds) + 1;
+        }
+    }
+
+    internal void Clear()
+    {
+        Requests = Target5xx = Target4xx = Elb5xx = 0;
+        ((Dictionary<double, int>)ResponseTimes).Clear();
+    }
 }

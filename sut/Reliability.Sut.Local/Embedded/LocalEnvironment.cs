@@ -37,6 +37,8 @@ public sealed partial class LocalEnvironment : IAsyncDisposable
     public PrometheusServer? Prometheus { get; private set; }
     public AlertmanagerServer? Alertmanager { get; private set; }
     public WebhookReceiver? Webhook { get; private set; }
+    /// <summary>The CloudWatch stand-in with the shipped alarms and the balancer's ALB metrics (null without monitoring).</summary>
+    public Monitoring.CloudWatch.LocalCloudWatch? CloudWatch { get; private set; }
     public Uri EntryPoint => LoadBalancer.Address;
     public IReadOnlyList<EnvironmentLink> Links => _links;
     /// <summary>How long start-up took, from the first component to the last one ready.</summary>
@@ -134,6 +136,9 @@ public sealed partial class LocalEnvironment : IAsyncDisposable
         await progress.WriteLineAsync("Starting Alertmanager");
         Alertmanager = await AlertmanagerServer.StartAsync(Run, alertmanagerPort, Webhook.AlertsUrl, Options.Monitoring, ct);
         _teardown.Add(() => Alertmanager.DisposeAsync());
+        await progress.WriteLineAsync("Starting CloudWatch (a local stand-in) with the shipped alarms");
+        CloudWatch = await Monitoring.CloudWatch.LocalCloudWatch.StartAsync(LoadBalancer, Options.Monitoring, Options.Time, ct);
+        _teardown.Add(() => CloudWatch.DisposeAsync());
     }
 
     /// <summary>Every link between two named ends, e.g. Link("lb", "sut-zone-a-0").</summary>

@@ -21,7 +21,7 @@ internal static class ExperimentPipeline
         var ledgerPath = Path.Combine(folder, "write-ledger.jsonl");
         await using var journal = new ExperimentJournal(journalPath, TimeProvider.System);
         var evidence = await new ExperimentRunner(target, Console.Out, TimeProvider.System, load).RunAsync(experiment, journal, ledgerPath, ct);
-        var judge = new Judge(target.Prometheus, new Observation(target.Prometheus is not null, target.Alertmanager is not null, target.AlertTimeScale), slos);
+        var judge = new Judge(target.Prometheus, new Observation(target.Prometheus is not null, target.Alertmanager is not null, target.AlertTimeScale) { Alarms = target.CloudWatch is not null }, slos);
         await judge.JudgeAsync(experiment.Definition, journal, evidence.WriteAcks, ct);
         var result = ExperimentResult.From(experiment.Definition, journal.Events, journalPath, ledgerPath);
         journal.Write(new ExperimentEnded(result.Outcome, result.Passed, result.Inconclusive));

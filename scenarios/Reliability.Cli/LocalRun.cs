@@ -25,6 +25,7 @@ internal sealed class LocalRun(LocalEnvironment environment) : IDisposable
             environment.DatabaseAdminConnectionString, environment.Options.Monitoring.RuleTimeScale)
         {
             Alertmanager = new AlertmanagerClient(_alertmanager),
+            CloudWatch = environment.CloudWatch?.Client,
             Lever = Commands.Levers.Local(),
             // The hand-written alerts look back 5 minutes, compressed locally (10 s at 1/30), plus a scrape and an evaluation.
             MinimumWarmUp = TimeSpan.FromMinutes(5) * environment.Options.Monitoring.RuleTimeScale

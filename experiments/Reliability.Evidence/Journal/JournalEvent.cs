@@ -37,6 +37,7 @@ namespace Reliability.Evidence.Journal;
 [JsonDerivedType(typeof(AlertChanged), "alert")]
 [JsonDerivedType(typeof(AlertmanagerAlertChanged), "alertmanager-alert")]
 [JsonDerivedType(typeof(AlertNotified), "alert-notification")]
+[JsonDerivedType(typeof(AlarmChanged), "alarm")]
 // Observation
 [JsonDerivedType(typeof(ObservationGap), "observation-gap")]
 [JsonDerivedType(typeof(ObservationRestored), "observation-restored")]

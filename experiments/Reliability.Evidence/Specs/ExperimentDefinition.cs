@@ -68,7 +68,14 @@ public sealed record Hypotheses(
     /// <summary>Write RTO: from injection to the first acknowledged write after the write outage.</summary>
     public WriteRtoHypothesis? WriteRto { get; init; }
 
-    public int Count => Objectives.Count + ServerObjectives.Count + (Rto is null ? 0 : 1) + (WriteRto is null ? 0 : 1) + (Rpo is null ? 0 : 1) + Alerts.Count + (QuietInSteadyState.Count > 0 ? 1 : 0);
+    /// <summary>CloudWatch alarms that must go to ALARM and back to OK in time, judged from the alarms' history.</summary>
+    public IReadOnlyList<AlarmExpectation> Alarms { get; init; } = [];
+
+    /// <summary>CloudWatch alarms that must not be in ALARM during the steady state (quietInSteadyState: [{ alarm: NAME }]).</summary>
+    public IReadOnlyList<string> QuietAlarms { get; init; } = [];
+
+    public int Count => Objectives.Count + ServerObjectives.Count + (Rto is null ? 0 : 1) + (WriteRto is null ? 0 : 1) + (Rpo is null ? 0 : 1) + Alerts.Count
+        + (QuietInSteadyState.Count > 0 ? 1 : 0) + Alarms.Count + (QuietAlarms.Count > 0 ? 1 : 0);
 }
 
 /// <summary>
@@ -119,6 +126,15 @@ public sealed record WriteRtoHypothesis(TimeSpan Max, TimeSpan Gap);
 
 /// <summary>Acknowledged writes that may be missing or stale after recovery.</summary>
 public sealed record RpoHypothesis(long MaxLostWrites);
+
+/// <summary>
+/// A CloudWatch alarm that must go to ALARM within <see cref="FiresWithin"/> of injection and, when given, back
+/// to OK within <see cref="ResolvesWithin"/> of recovery; production time, scaled like alert deadlines.
+/// </summary>
+public sealed record AlarmExpectation(string Name, TimeSpan FiresWithin, TimeSpan? ResolvesWithin)
+{
+    public override string ToString() => Name;
+}
 
 /// <summary>
 /// An alert that must fire within <see cref="FiresWithin"/> of injection and, when given, resolve within

@@ -23,6 +23,10 @@ internal sealed class RunObservers : IAsyncDisposable
         {
             observers.Add(new AlertWatcher(prometheus, target.Alertmanager, time));
         }
+        if (target.CloudWatch is { } cloudWatch)
+        {
+            observers.Add(new AlarmHistoryReader(cloudWatch, time));
+        }
         observers.AddRange(target.Observers);
         return observers;
     }

@@ -27,6 +27,9 @@ public sealed record RunTarget(
     /// </summary>
     public TimeSpan MinimumWarmUp { get; init; }
 
+    /// <summary>CloudWatch, whose alarm history judges alarm hypotheses (null: they are inconclusive).</summary>
+    public Reliability.Observe.CloudWatch.ICloudWatchClient? CloudWatch { get; init; }
+
     /// <summary>The safety lever: while engaged, nothing is injected and a running fault is rolled back (null: none).</summary>
     public Safety.ISafetyLever? Lever { get; init; }
 

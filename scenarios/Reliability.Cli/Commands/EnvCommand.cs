@@ -47,6 +47,7 @@ internal static class EnvCommand
                   prometheus    {environment.Prometheus?.Address}
                   alertmanager  {environment.Alertmanager?.Address}
                   database      {environment.DatabaseSummary}
+                {(environment.CloudWatch is { } cloudWatch ? AwsEnvironment.Describe(cloudWatch, environment.Run.Path) : "")}
                   run folder    {environment.Run.Path}
                 Press Ctrl-C to stop.
 

@@ -246,15 +246,39 @@ internal static class KubernetesRun
         private readonly HttpClient? _prometheus = Client(settings.Prometheus);
         private readonly HttpClient? _alertmanager = Client(settings.Alertmanager);
         private readonly string? _database = settings.DatabaseUrlVariable is { } variable ? Environment.GetEnvironmentVariable(variable) : null;
+        private readonly HttpClient _cloudWatchHttp = new() { Timeout = TimeSpan.FromSeconds(10) };
 
         public Reliability.Experiments.Running.RunTarget Target(Uri service, Reliability.Experiments.Drivers.IChaosDriver driver) =>
             new(service, driver, _prometheus is null ? null : new Reliability.Observe.Prometheus.PrometheusClient(_prometheus), _database, settings.AlertTimeScale)
             {
                 Alertmanager = _alertmanager is null ? null : new Reliability.Observe.Alertmanager.AlertmanagerClient(_alertmanager),
+                CloudWatch = CloudWatch(),
                 // Compressed rules look back 5 minutes compressed, plus a scrape and an evaluation: the warm-up that lets them forget the
                 // virtual users' sign-up storm. Real clusters (scale 1) keep the experiment's own warm-up, as before.
                 MinimumWarmUp = settings.AlertTimeScale < 1 ? TimeSpan.FromMinutes(5) * settings.AlertTimeScale + TimeSpan.FromSeconds(10) : TimeSpan.Zero,
             };
+
+        /// <summary>
+        /// CloudWatch as the AWS SDK finds it (region and credentials from the environment or profiles), at
+        /// AWS_ENDPOINT_URL_CLOUDWATCH when set (a VPC endpoint, or the stand-in's); null without a region.
+        /// </summary>
+        private Reliability.Observe.CloudWatch.CloudWatchClient? CloudWatch()
+        {
+            var endpoint = Environment.GetEnvironmentVariable("AWS_ENDPOINT_URL_CLOUDWATCH") ?? Environment.GetEnvironmentVariable("AWS_ENDPOINT_URL");
+            if (endpoint is null && Environment.GetEnvironmentVariable("AWS_REGION") is null && Environment.GetEnvironmentVariable("AWS_DEFAULT_REGION") is null)
+            {
+                return null;
+            }
+            try
+            {
+                return Reliability.Observe.CloudWatch.CloudWatchClient.FromEnvironment(_cloudWatchHttp, TimeProvider.System, endpoint is null ? null : new Uri(endpoint));
+            }
+            catch (Exception ex) when (ex is InvalidOperationException or UriFormatException or Amazon.Runtime.AmazonClientException)
+            {
+                Console.Error.WriteLine($"warning: CloudWatch is configured but unusable, alarm hypotheses will be inconclusive: {ex.Message}");
+                return null;
+            }
+        }
 
         private static HttpClient? Client(string? url) =>
             url is null ? null : new HttpClient { BaseAddress = new Uri(url.EndsWith('/') ? url : url + "/"), Timeout = TimeSpan.FromSeconds(5) };
@@ -263,6 +287,7 @@ internal static class KubernetesRun
         {
             _prometheus?.Dispose();
             _alertmanager?.Dispose();
+            _cloudWatchHttp.Dispose();
         }
     }
 }

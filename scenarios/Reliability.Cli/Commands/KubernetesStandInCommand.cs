@@ -27,7 +27,9 @@ internal static class KubernetesStandInCommand
             var kubeconfig = Path.Combine(environment.Run.Path, "kubeconfig");
             standIn.WriteKubeconfig(kubeconfig);
             var harnessEnv = Path.Combine(environment.Run.Path, "harness.env");
-            WritePrivate(harnessEnv, $"{DatabaseVariable}='{environment.DatabaseAdminConnectionString.Replace("'", "'\\''", StringComparison.Ordinal)}'\n");
+            // The database URL a Secret would hold, and where CloudWatch is with the key pair it accepts.
+            PrivateFile.Write(harnessEnv, $"{DatabaseVariable}='{environment.DatabaseAdminConnectionString.Replace("'", "'\\''", StringComparison.Ordinal)}'\n"
+                + (environment.CloudWatch is { } cloudWatch ? AwsEnvironment.Lines(cloudWatch) : ""));
             var scale = environment.Options.Monitoring.RuleTimeScale.ToString("0.######", CultureInfo.InvariantCulture);
             Console.WriteLine($"""
 
@@ -36,7 +38,8 @@ internal static class KubernetesStandInCommand
                   entry point   {environment.EntryPoint}
                   prometheus    {environment.Prometheus?.Address}
                   alertmanager  {environment.Alertmanager?.Address}
-                  harness.env   {harnessEnv}   ({DatabaseVariable}, as the harness's Secret holds it)
+                  harness.env   {harnessEnv}   ({DatabaseVariable}, as the harness's Secret holds it, and the AWS_ variables of CloudWatch)
+                {(environment.CloudWatch is { } local ? AwsEnvironment.Describe(local, environment.Run.Path) : "")}
                 Try, in another terminal:
                   kubectl --kubeconfig {kubeconfig} --context admin get nodes -L topology.kubernetes.io/zone
                   set -a; . {harnessEnv}; set +a
@@ -54,15 +57,5 @@ internal static class KubernetesStandInCommand
             Console.WriteLine("Stopping: recovering every chaos object's fault, then the environment.");
         }
         return ExitCodes.Passed;
-    }
-
-    private static void WritePrivate(string path, string text)
-    {
-        File.WriteAllText(path, "");
-        if (!OperatingSystem.IsWindows())
-        {
-            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-        }
-        File.WriteAllText(path, text);
     }
 }

@@ -7,7 +7,11 @@ using Reliability.Slo.Rto;
 namespace Reliability.Slo.Verdicts;
 
 /// <summary>What could be watched during the run, beyond the timeline: alerts (Prometheus), their delivery (Alertmanager), and the alert rules' time scale (1/30 locally).</summary>
-public sealed record Observation(bool Alerts, bool Delivery, double AlertTimeScale);
+public sealed record Observation(bool Alerts, bool Delivery, double AlertTimeScale)
+{
+    /// <summary>Whether CloudWatch's alarm history was there to read (false: alarm verdicts are inconclusive).</summary>
+    public bool Alarms { get; init; }
+}
 
 /// <summary>
 /// Judges every hypothesis of an experiment from its evidence: the timeline (phases, injections, pod
@@ -47,6 +51,14 @@ internal static partial class HypothesisEvaluator
         if (definition.Hypotheses.QuietInSteadyState.Count > 0)
         {
             verdicts.Add(Quiet(definition.Hypotheses.QuietInSteadyState, observation.Alerts, timeline));
+        }
+        foreach (var alarm in definition.Hypotheses.Alarms)
+        {
+            verdicts.Add(Alarm(alarm, observation, timeline));
+        }
+        if (definition.Hypotheses.QuietAlarms.Count > 0)
+        {
+            verdicts.Add(QuietAlarms(definition.Hypotheses.QuietAlarms, observation.Alarms, timeline));
         }
         return verdicts;
     }

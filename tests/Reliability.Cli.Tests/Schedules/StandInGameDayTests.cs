@@ -28,13 +28,18 @@ public sealed partial class StandInGameDayTests : IDisposable
         await KubectlSeesTheClusterAndChaosMeshAsync(kubeconfig, Path.GetDirectoryName(kubeconfig)!);
 
         var command = GameDayCommand().Match(env.Output).Groups[1].Value.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-        var secret = DatabaseUrl().Match(File.ReadAllText(HarnessEnv().Match(env.Output).Groups[1].Value)).Groups[1].Value;
+        var harnessEnv = File.ReadAllText(HarnessEnv().Match(env.Output).Groups[1].Value);
+        var secret = DatabaseUrl().Match(harnessEnv).Groups[1].Value;
+        // What `set -a; . harness.env` gives the harness: the database URL and CloudWatch's AWS_ variables.
+        var variables = harnessEnv.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Split('=', 2)).ToDictionary(p => p[0], p => (string?)p[1].Trim('\''));
+        variables.Keys.Should().Contain(["AWS_ENDPOINT_URL_CLOUDWATCH", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_REGION"]);
+        env.Output.Should().NotContain(variables["AWS_SECRET_ACCESS_KEY"], "the secret key stays in 0600 files");
         env.Output.Should().NotContain(secret, "the database password stays in the 0600 file");
         var reports = Path.Combine(_work, "reports");
         // From the repository's root, as the README's user runs it (the default plan is a relative path).
         using var gameday = new CliProcess(new CliStart
         {
-            Environment = new Dictionary<string, string?> { ["DATABASE_URL"] = secret, ["CI"] = "true" },
+            Environment = new Dictionary<string, string?>(variables) { ["CI"] = "true" },
             WorkingDirectory = Path.GetDirectoryName(Repository.Experiments),
         }, [.. command, "--output", reports]);
         var exit = await gameday.WaitAsync(TimeSpan.FromMinutes(20));
@@ -45,6 +50,8 @@ public sealed partial class StandInGameDayTests : IDisposable
         var schema = await NJsonSchema.JsonSchema.FromFileAsync(Path.Combine(Repository.Experiments, "..", "reports", "schema", "result-v1.schema.json"));
         var results = Directory.EnumerateFiles(reports, "result.json", SearchOption.AllDirectories).ToList();
         results.Should().HaveCount(4);
+        results.Should().Contain(r => File.ReadAllText(r).Contains("alarm task-manager-high-error-rate fires within 5m", StringComparison.Ordinal),
+            "zone-failure judges the CloudWatch alarm on Kubernetes too, from the CloudWatch that harness.env names");
         results.Should().AllSatisfy(r => schema.Validate(File.ReadAllText(r)).Should().BeEmpty($"{r} follows result-v1"));
         results.Should().AllSatisfy(r => File.ReadAllText(Path.Combine(Path.GetDirectoryName(r)!, "journal.jsonl")).Should()
             .Contain("\"type\":\"created\"", "faults went in as Chaos Mesh objects").And.Contain("\"type\":\"pod-event\"", "the pods were watched"));

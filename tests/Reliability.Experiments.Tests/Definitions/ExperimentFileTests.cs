@@ -120,6 +120,23 @@ public sealed class ExperimentFileTests : IDisposable
     }
 
     [Fact]
+    public void Expected_and_quiet_cloudwatch_alarms_are_read_beside_alerts_and_a_wrong_entry_is_located()
+    {
+        var path = Write(Valid().Replace("hypotheses: { slo: { steady: [\"fail_rate < 1%\"] } }",
+            "hypotheses: { alarms: [{ name: task-manager-high-error-rate, firesWithin: 5m, resolvesWithin: 10m }], quietInSteadyState: [HighErrorRate, { alarm: task-manager-high-latency-p95 }] }"));
+
+        var hypotheses = ExperimentFile.Load(path, TestTargets.Catalog).Hypotheses;
+
+        hypotheses.Alarms.Should().Equal(new AlarmExpectation("task-manager-high-error-rate", TimeSpan.FromMinutes(5), TimeSpan.FromMinutes(10)));
+        hypotheses.QuietInSteadyState.Should().Equal("HighErrorRate");
+        hypotheses.QuietAlarms.Should().Equal("task-manager-high-latency-p95");
+
+        var wrong = Write(Valid().Replace("hypotheses: { slo: { steady: [\"fail_rate < 1%\"] } }", "hypotheses: { alarms: [{ name: x, firesWithin: 1m, for: 2m }] }"));
+        var act = () => ExperimentFile.Load(wrong, TestTargets.Catalog);
+        act.Should().Throw<ManifestException>().Which.Problems.Should().Contain(p => p.Line == 7 && p.ToString().Contains("hypotheses.alarms[0].for: unknown field"));
+    }
+
+    [Fact]
     public void A_number_that_is_no_number_is_one_problem_not_a_range_complaint_too()
     {
         var path = Write(Valid().Replace("load: { scenario: crud, rate: 5 }", "load: { scenario: crud, rate: fast }"));

@@ -28,6 +28,12 @@ public static class AlertLabels
         labels is null ? name : $"{name}{{{string.Join(",", labels.Where(l => l.Key != "alertname").OrderBy(l => l.Key, StringComparer.Ordinal).Select(l => $"{l.Key}=\"{l.Value}\""))}}}";
 }
 
+/// <summary>
+/// A CloudWatch alarm changed state, as its history records it: <see cref="ChangedAt"/> is CloudWatch's own
+/// timestamp of the change (the line is written when the history is read, after the run).
+/// </summary>
+public sealed record AlarmChanged(string Name, string OldState, string NewState, DateTimeOffset ChangedAt, string? Reason = null) : JournalEvent;
+
 /// <summary>Alertmanager delivered a notification to the receiver.</summary>
 public sealed record AlertNotified(string Status, string Receiver, IReadOnlyList<NotifiedAlert> Alerts) : JournalEvent;
 

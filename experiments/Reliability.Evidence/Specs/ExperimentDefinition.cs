@@ -22,6 +22,15 @@ public sealed record ExperimentDefinition(
 
     /// <summary>Stop conditions on alerts: while the fault is in, Alertmanager holding one of them active rolls it back.</summary>
     public IReadOnlyList<AlertStop> AlertStops { get; init; } = [];
+
+    /// <summary>Stop conditions on CloudWatch alarms: while the fault is in, one of them in ALARM rolls it back.</summary>
+    public IReadOnlyList<AlarmStop> AlarmStops { get; init; } = [];
+}
+
+/// <summary>A stop condition on a CloudWatch alarm (stopConditions: - { alarm: task-manager-high-error-rate }), as AWS FIS stops on alarms.</summary>
+public sealed record AlarmStop(string Name)
+{
+    public override string ToString() => $"alarm {Name}";
 }
 
 /// <summary>

@@ -44,7 +44,7 @@ public static partial class ExperimentFile
         var hypotheses = ReadHypotheses(y, y.Map(root, "", "hypotheses", required: true));
         var stopItems = y.List(root, "", "stopConditions");
         var stops = stopItems.Where(e => e.Node is not YamlMappingNode).Select(e => y.Parse(e.Node, e.Path, StopCondition.Parse)).ToList();
-        var alertStops = stopItems.Where(e => e.Node is YamlMappingNode).Select(e => ReadAlertStop(y, (YamlMappingNode)e.Node, e.Path)).OfType<AlertStop>().ToList();
+        var signalStops = stopItems.Where(e => e.Node is YamlMappingNode).Select(e => ReadSignalStop(y, (YamlMappingNode)e.Node, e.Path)).ToList();
         var seed = y.Node(root, "", "seed", required: false) is { } seedNode
             ? y.Parse(seedNode, "seed", t => int.Parse(t, CultureInfo.InvariantCulture))
             : Random.Shared.Next();
@@ -53,17 +53,18 @@ public static partial class ExperimentFile
         return new ExperimentDefinition(path, name, description.Length == 0 ? null : description, faults, load!, timeline!, hypotheses!, stops, seed)
         {
             Environment = environment,
-            AlertStops = alertStops,
+            AlertStops = [.. signalStops.OfType<AlertStop>()],
+            AlarmStops = [.. signalStops.OfType<AlarmStop>()],
         };
     }
 
-    /// <summary>A stop condition on an alert: { alert: NAME, labels: { ... } }. CloudWatch alarms are refused by name, not ignored.</summary>
-    private static AlertStop? ReadAlertStop(YamlFields y, YamlMappingNode map, string field)
+    /// <summary>A stop condition on an alert, { alert: NAME, labels: { ... } }, or on a CloudWatch alarm, { alarm: NAME }.</summary>
+    private static object? ReadSignalStop(YamlFields y, YamlMappingNode map, string field)
     {
         if (map.Children.ContainsKey(new YamlScalarNode("alarm")))
         {
-            y.Problem(map, $"{field}.alarm", "stop conditions on CloudWatch alarms are not supported yet; use an alert (Alertmanager) or a client-side condition");
-            return null;
+            y.Only(map, field, "alarm");
+            return y.Text(map, field, "alarm", required: true) is { Length: > 0 } alarm ? new AlarmStop(alarm) : null;
         }
         y.Only(map, field, "alert", "labels");
         var name = y.Text(map, field, "alert", required: true);

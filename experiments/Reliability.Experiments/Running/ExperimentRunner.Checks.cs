@@ -27,7 +27,7 @@ public sealed partial class ExperimentRunner
     /// <summary>While the fault is active, once a second: a met stop condition rolls the fault back at once.</summary>
     private async Task WatchStopConditionsAsync(RunContext run, JournalProgress progress, DateTimeOffset injectedAt, CancellationTokenSource window, CancellationToken stop)
     {
-        if (run.Definition.StopConditions.Count == 0 && run.Definition.AlertStops.Count == 0 && target.Lever is null)
+        if (run.Definition.StopConditions.Count == 0 && !SignalStops.Any(run.Definition) && target.Lever is null)
         {
             return;
         }
@@ -36,7 +36,7 @@ public sealed partial class ExperimentRunner
         {
             while (await timer.WaitForNextTickAsync(stop) && !window.IsCancellationRequested)
             {
-                if (await LeverTrippedAsync(run, "during the fault", stop) || await AlertTrippedAsync(run, stop))
+                if (await LeverTrippedAsync(run, "during the fault", stop) || await _signals.TrippedAsync(run, stop))
                 {
                     await window.CancelAsync();
                     return;
@@ -69,46 +69,6 @@ public sealed partial class ExperimentRunner
         catch (OperationCanceledException)
         {
         }
-    }
-
-    /// <summary>
-    /// True, journalled and said, when Alertmanager holds active an alert a stop condition names. A poll
-    /// that fails is journalled as a gap (once until it answers again) and does not stop the run.
-    /// </summary>
-    private async Task<bool> AlertTrippedAsync(RunContext run, CancellationToken ct)
-    {
-        if (run.Definition.AlertStops.Count == 0 || target.Alertmanager is not { } alertmanager)
-        {
-            return false;
-        }
-        IReadOnlyList<Reliability.Observe.Alertmanager.AlertmanagerAlert> alerts;
-        try
-        {
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-            timeout.CancelAfter(TimeSpan.FromSeconds(2));
-            alerts = await alertmanager.AlertsAsync(timeout.Token);
-        }
-        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or System.Text.Json.JsonException && !ct.IsCancellationRequested)
-        {
-            if (!run.AlertStopsUnobserved)
-            {
-                run.AlertStopsUnobserved = true;
-                run.Journal.Write(new ObservationGap("alertmanager", $"stop conditions on alerts cannot be checked: {ex.Message}"));
-            }
-            return false;
-        }
-        run.AlertStopsUnobserved = false;
-        foreach (var stop in run.Definition.AlertStops)
-        {
-            if (alerts.Any(a => a.State == "active" && a.Name == stop.Name && AlertLabels.Match(a.Labels, stop.Labels)))
-            {
-                run.Outcome = ExperimentOutcome.Stopped;
-                run.Journal.Write(new StopConditionTripped(stop.ToString(), null));
-                await console.WriteLineAsync($"stop condition met: {stop} is active in Alertmanager; rolling back");
-                return true;
-            }
-        }
-        return false;
     }
 
     /// <summary>

@@ -24,6 +24,8 @@ public sealed record RunEvidence(ExperimentOutcome Outcome, IReadOnlyList<DateTi
 /// </summary>
 public sealed partial class ExperimentRunner(RunTarget target, TextWriter console, TimeProvider time, ILoadProgress? loadConsole = null)
 {
+    private readonly SignalStops _signals = new(target, console);
+
     /// <summary>How the load runs: the load engine over HTTP to the target's entry point, unless a test puts a fake in.</summary>
     internal Func<Scenario, ILoadProgress, CancellationToken, Task<ScenarioRun>>? LoadRunner { get; init; }
 
@@ -75,11 +77,8 @@ public sealed partial class ExperimentRunner(RunTarget target, TextWriter consol
         {
             return;
         }
-        if (definition.AlertStops.Count > 0 && target.Alertmanager is null)
-        {
-            // A safety net that cannot be watched is no safety net: nothing is injected without it.
-            throw new InvalidOperationException($"stop conditions on alerts ({string.Join(", ", definition.AlertStops)}) need Alertmanager, and this target has none (--alertmanager on Kubernetes); nothing was injected");
-        }
+        // A safety net that cannot be watched is no safety net: nothing is injected without it.
+        await _signals.EnsureWatchableAsync(definition, ct);
         // The warm-up also lets the target's alert windows forget the virtual users' set-up storm.
         var spec = definition.Load with { WarmUp = definition.Load.WarmUp > target.MinimumWarmUp ? definition.Load.WarmUp : target.MinimumWarmUp };
         if (spec.WarmUp != definition.Load.WarmUp)

@@ -14,8 +14,6 @@ internal sealed class RunContext(ExperimentDefinition definition, ExperimentJour
     public ExperimentJournal Journal { get; } = journal;
     public ExperimentOutcome Outcome { get; set; } = ExperimentOutcome.Completed;
 
-    /// <summary>True while Alertmanager cannot be asked about the alerts stop conditions name (the gap is journalled once).</summary>
-    public bool AlertStopsUnobserved { get; set; }
     public DateTimeOffset? RecoveryStart { get; private set; }
 
     /// <summary>Ends the current phase and starts <paramref name="next"/> (null: the run is over).</summary>

@@ -94,17 +94,18 @@ public sealed class ExperimentFileTests : IDisposable
     }
 
     [Fact]
-    public void Stop_conditions_name_client_measures_or_alerts_and_a_cloudwatch_alarm_is_refused_at_its_place()
+    public void Stop_conditions_name_client_measures_alerts_or_cloudwatch_alarms_and_a_wrong_field_is_located()
     {
-        var path = Write(Valid() + "\nstopConditions:\n  - fail_rate > 50% for 5s\n  - { alert: HighErrorRate, labels: { severity: page } }");
+        var path = Write(Valid() + "\nstopConditions:\n  - fail_rate > 50% for 5s\n  - { alert: HighErrorRate, labels: { severity: page } }\n  - { alarm: task-manager-high-error-rate }");
         var definition = ExperimentFile.Load(path, TestTargets.Catalog);
 
         definition.StopConditions.Should().ContainSingle().Which.Expression.Should().Be("fail_rate > 50% for 5s");
         definition.AlertStops.Should().ContainSingle().Which.ToString().Should().Be("alert HighErrorRate{severity=\"page\"}");
+        definition.AlarmStops.Should().ContainSingle().Which.ToString().Should().Be("alarm task-manager-high-error-rate");
 
-        var alarm = Write(Valid() + "\nstopConditions:\n  - { alarm: TargetGroup5xx }");
+        var alarm = Write(Valid() + "\nstopConditions:\n  - { alarm: TargetGroup5xx, labels: { severity: page } }");
         var act = () => ExperimentFile.Load(alarm, TestTargets.Catalog);
-        act.Should().Throw<ManifestException>().Which.Problems.Should().ContainSingle(p => p.Line == 9 && p.ToString().Contains("stopConditions[0].alarm: stop conditions on CloudWatch alarms are not supported yet"));
+        act.Should().Throw<ManifestException>().Which.Problems.Should().ContainSingle(p => p.Line == 9 && p.ToString().Contains("stopConditions[0].labels: unknown field"));
     }
 
     [Fact]

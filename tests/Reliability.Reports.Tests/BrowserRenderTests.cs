@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Reliability.Reports.Writers;
 
 namespace Reliability.Reports.Tests;
@@ -19,9 +18,9 @@ public sealed class BrowserRenderTests : IDisposable
         var page = Path.Combine(_dir, "report.html");
         File.WriteAllText(page, HtmlWriter.Write(model));
 
-        var dom = await ChromiumAsync("--dump-dom", $"file://{page}");
+        var dom = await Chromium.RunAsync("--dump-dom", $"file://{page}");
         var screenshot = Path.Combine(Environment.GetEnvironmentVariable("RELIABILITY_SCREENSHOTS") is { Length: > 0 } keep ? keep : _dir, "report-zone-failure.png");
-        await ChromiumAsync("--hide-scrollbars", "--window-size=1280,1900", $"--screenshot={screenshot}", $"file://{page}");
+        await Chromium.RunAsync("--hide-scrollbars", "--window-size=1280,1900", $"--screenshot={screenshot}", $"file://{page}");
 
         dom.Should().Contain("<svg class=\"chart\"").And.Contain("class=\"fault-window\"").And.Contain("RTO 34.0 s");
         dom.Should().Contain("TaskManagerAvailabilityBudgetBurn").And.Contain("<table class=\"verdicts\">");
@@ -31,31 +30,6 @@ public sealed class BrowserRenderTests : IDisposable
         var width = (png[16] << 24) | (png[17] << 16) | (png[18] << 8) | png[19];
         width.Should().Be(1280);
         png.Length.Should().BeGreaterThan(50_000, "a blank page compresses to almost nothing");
-    }
-
-    private static async Task<string> ChromiumAsync(params string[] args)
-    {
-        var binary = new[] { "/usr/bin/chromium", "/usr/bin/chromium-browser" }.FirstOrDefault(File.Exists)
-            ?? throw new InvalidOperationException("headless Chromium is missing: apt-get install -y chromium (scripts/test.sh installs it as root)");
-        var info = new ProcessStartInfo(binary) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in new[] { "--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-extensions" }.Concat(args))
-        {
-            info.ArgumentList.Add(arg);
-        }
-        using var process = Process.Start(info)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        try
-        {
-            await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
-        }
-        catch (TimeoutException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw;
-        }
-        process.ExitCode.Should().Be(0, await error);
-        return await output;
     }
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);

@@ -5,7 +5,7 @@ using System.Text;
 namespace Reliability.Reports.Writers;
 
 /// <summary>A small inline-SVG time chart: line series over a shared time axis, shaded windows and vertical markers.</summary>
-internal sealed class SvgChart(DateTimeOffset from, DateTimeOffset to, string title, string unit, int width = 960, int height = 220)
+internal sealed class SvgChart(DateTimeOffset from, DateTimeOffset to, string title, string unit, int width = 960, int height = 220, string timeFormat = "HH:mm:ss")
 {
     private const int Left = 76, Right = 40, Top = 28, Bottom = 28;
     private readonly StringBuilder _layers = new();
@@ -50,7 +50,7 @@ internal sealed class SvgChart(DateTimeOffset from, DateTimeOffset to, string ti
         for (var i = 0; i <= 6; i++)
         {
             var at = from + span * i / 6;
-            svg.Append(CultureInfo.InvariantCulture, $"<text class=\"axis\" x=\"{X(at):0.#}\" y=\"{height - 8}\" text-anchor=\"middle\">{at:HH:mm:ss}</text>");
+            svg.Append(CultureInfo.InvariantCulture, $"<text class=\"axis\" x=\"{X(at):0.#}\" y=\"{height - 8}\" text-anchor=\"middle\">{at.ToString(timeFormat, CultureInfo.InvariantCulture)}</text>");
         }
         foreach (var (name, color, points) in _series)
         {

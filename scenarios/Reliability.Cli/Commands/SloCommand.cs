@@ -1,4 +1,6 @@
 using System.CommandLine;
+using Reliability.Evidence.Results;
+using Reliability.Reports.Writers;
 using Reliability.Slo.CloudWatch;
 using Reliability.Slo.Reports;
 using Reliability.Slo.Specs;
@@ -25,18 +27,39 @@ internal static class SloCommand
         var cloudWatchEndpoint = new Option<string?>("--cloudwatch-endpoint") { Description = "CloudWatch endpoint override (a VPC endpoint); default https://monitoring.<region>.amazonaws.com/." };
         var window = new Option<string>("--window") { Description = "Report window, e.g. 30d or 7d.", DefaultValueFactory = _ => "30d" };
         var at = new Option<string?>("--at") { Description = "End of the window, ISO 8601 (default now)." };
-        var output = new Option<string?>("--output") { Description = "Folder for slo-report.json and slo-report.md (default artifacts/<timestamp>-slo-report)." };
+        var output = new Option<string?>("--output") { Description = "Folder for slo-report.json, .md and .html (default artifacts/<timestamp>-slo-report)." };
+        var format = new Option<string[]>("--format")
+        {
+            Description = "What to write: json, markdown, html (repeat or comma-separate; default all three). The Markdown is also printed.",
+            AllowMultipleArgumentsPerToken = true,
+        };
         var report = new Command("report", "Per SLO over the window: target, SLI achieved, error budget left, burn rates over 1h/6h/1d/3d, time to exhaustion and page-level burn periods.")
         {
-            root, prometheus, cloudWatch, cloudWatchEndpoint, window, at, output,
+            root, prometheus, cloudWatch, cloudWatchEndpoint, window, at, output, format,
         };
         report.SetAction((parse, ct) => ReportAsync(parse.GetValue(root)!, parse.GetValue(prometheus), parse.GetValue(cloudWatch), parse.GetValue(cloudWatchEndpoint),
-            parse.GetValue(window)!, parse.GetValue(at), parse.GetValue(output), ct));
+            parse.GetValue(window)!, parse.GetValue(at), parse.GetValue(output), parse.GetValue(format) ?? [], ct));
         return report;
     }
 
-    private static async Task<int> ReportAsync(string root, string? prometheusUrl, bool cloudWatch, string? cloudWatchEndpoint, string windowText, string? atText, string? outputDir, CancellationToken ct)
+    private static readonly string[] Formats = ["json", "markdown", "html"];
+
+    private static async Task<int> ReportAsync(string root, string? prometheusUrl, bool cloudWatch, string? cloudWatchEndpoint, string windowText, string? atText, string? outputDir,
+        string[] formatValues, CancellationToken ct)
     {
+        var formats = formatValues.SelectMany(f => f.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            .Select(f => f == "md" ? "markdown" : f.ToLowerInvariant()).ToHashSet();
+        if (formats.FirstOrDefault(f => !Formats.Contains(f)) is { } unknown)
+        {
+            await Console.Error.WriteLineAsync($"error: --format: '{unknown}' is not one of {string.Join(", ", Formats)}");
+            return ExitCodes.InvalidInput;
+        }
+        if (formats.Count == 0)
+        {
+            formats = [.. Formats];
+        }
+        // The aws.env of `env up`, or a VPC endpoint, names it; the option wins.
+        cloudWatchEndpoint ??= Environment.GetEnvironmentVariable("AWS_ENDPOINT_URL_CLOUDWATCH");
         if (prometheusUrl is null && !cloudWatch)
         {
             await Console.Error.WriteLineAsync("error: give --prometheus URL, --cloudwatch, or both");
@@ -95,8 +118,18 @@ internal static class SloCommand
         var markdown = SloReportWriter.Markdown(report);
         var folder = outputDir ?? Path.Combine("artifacts", $"{DateTime.UtcNow:yyyyMMdd-HHmmss}-slo-report");
         Directory.CreateDirectory(folder);
-        await File.WriteAllTextAsync(Path.Combine(folder, "slo-report.json"), SloReportWriter.Json(report), ct);
-        await File.WriteAllTextAsync(Path.Combine(folder, "slo-report.md"), markdown, ct);
+        if (formats.Contains("json"))
+        {
+            await File.WriteAllTextAsync(Path.Combine(folder, "slo-report.json"), SloReportWriter.Json(report), ct);
+        }
+        if (formats.Contains("markdown"))
+        {
+            await File.WriteAllTextAsync(Path.Combine(folder, "slo-report.md"), markdown, ct);
+        }
+        if (formats.Contains("html"))
+        {
+            await File.WriteAllTextAsync(Path.Combine(folder, "slo-report.html"), SloReportWriter.Html(report), ct);
+        }
         if (Environment.GetEnvironmentVariable("GITHUB_STEP_SUMMARY") is { Length: > 0 } summary)
         {
             await File.AppendAllTextAsync(summary, markdown, ct);

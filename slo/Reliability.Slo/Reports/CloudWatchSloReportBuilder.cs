@@ -1,3 +1,4 @@
+using Reliability.Evidence.Results;
 using Reliability.Slo.CloudWatch;
 using Reliability.Slo.Specs;
 using Reliability.Observe.CloudWatch;
@@ -108,6 +109,10 @@ public static class CloudWatchSloReportBuilder
                 pages.Add(new BurnPeriod(end, end));
             }
         }
-        return new SloReportEntry(service, slo.Name, slo.Objective, (1 - ratio) * 100, remaining * 100, burns, exhaustion, pages, null);
+        return new SloReportEntry(service, slo.Name, slo.Objective, (1 - ratio) * 100, remaining * 100, burns, exhaustion, pages, null)
+        {
+            // At most 120 steps for the chart: consecutive periods summed.
+            BurnDown = BudgetPoint.BurnDown([.. sorted.Chunk(Math.Max(1, (sorted.Length + 119) / 120)).Select(c => (c[^1].At + Step, c.Sum(p => p.Bad), c.Sum(p => p.Total)))], budget, sorted[0].At),
+        };
     }
 }

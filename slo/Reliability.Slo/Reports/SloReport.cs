@@ -1,25 +1,9 @@
 using System.Globalization;
+using Reliability.Evidence.Results;
 using Reliability.Observe.Prometheus;
 using Reliability.Slo.Specs;
 
 namespace Reliability.Slo.Reports;
-
-/// <summary>One SLO over the report window: what was achieved, what is left, how fast it burns, and when it paged.</summary>
-public sealed record SloReportEntry(
-    string Service,
-    string Slo,
-    double ObjectivePercent,
-    double? SliPercent,
-    double? BudgetRemainingPercent,
-    IReadOnlyDictionary<string, double?> BurnRates,
-    TimeSpan? TimeToExhaustion,
-    IReadOnlyList<BurnPeriod> PageBurns,
-    string? Problem);
-
-/// <summary>A stretch of time during which the page-level condition (14.4x over 1h and 5m, or 6x over 6h and 30m) held.</summary>
-public sealed record BurnPeriod(DateTimeOffset Start, DateTimeOffset End);
-
-public sealed record SloReport(DateTimeOffset From, DateTimeOffset To, IReadOnlyList<SloReportEntry> Slos, TimeSpan Took);
 
 /// <summary>
 /// Builds the SLO report from Prometheus with each spec's own queries: the SLI and the budget left over
@@ -28,7 +12,9 @@ public sealed record SloReport(DateTimeOffset From, DateTimeOffset To, IReadOnly
 /// </summary>
 public static class SloReportBuilder
 {
-    public static readonly IReadOnlyList<string> BurnWindows = ["1h", "6h", "1d", "3d"];
+    public static IReadOnlyList<string> BurnWindows => SloReport.BurnWindows;
+    /// <summary>Steps of the burn-down chart over the window.</summary>
+    private const int BurnDownSteps = 120;
     private static readonly TimeSpan Step = TimeSpan.FromMinutes(5);
 
     public static async Task<SloReport> BuildAsync(PrometheusClient prometheus, IReadOnlyList<SloSpec> specs, DateTimeOffset at, TimeSpan window, TimeProvider time, CancellationToken ct = default)
@@ -65,7 +51,10 @@ public static class SloReportBuilder
             TimeSpan? exhaustion = remaining <= 0 ? TimeSpan.Zero
                 : burns["1h"] is { } burn && burn > 0 ? TimeSpan.FromDays(30) * (remaining / burn) : null;
             var pages = await PageBurnsAsync(prometheus, slo, budget, at - window, at, ct);
-            return new SloReportEntry(spec.Service, slo.Name, slo.Objective, (1 - ratio.Value) * 100, remaining * 100, burns, exhaustion, pages, null);
+            return new SloReportEntry(spec.Service, slo.Name, slo.Objective, (1 - ratio.Value) * 100, remaining * 100, burns, exhaustion, pages, null)
+            {
+                BurnDown = await BurnDownAsync(prometheus, slo, budget, at - window, at, ct),
+            };
         }
         catch (Exception ex) when (ex is HttpRequestException or PrometheusException or TaskCanceledException && !ct.IsCancellationRequested)
         {
@@ -103,6 +92,21 @@ public static class SloReportBuilder
         }
         return periods;
     }
+
+    /// <summary>Bad and total events in each of <see cref="BurnDownSteps"/> steps (rate over the step times its length), summed up as the budget spent.</summary>
+    private static async Task<IReadOnlyList<BudgetPoint>> BurnDownAsync(PrometheusClient prometheus, Specs.Slo slo, double budget, DateTimeOffset from, DateTimeOffset to, CancellationToken ct)
+    {
+        var step = TimeSpan.FromSeconds(Math.Max(60, Math.Round((to - from).TotalSeconds / BurnDownSteps)));
+        var range = Range(step);
+        var bad = await prometheus.QueryRangeAsync(slo.ErrorQueryFor(range), from + step, to, step, ct);
+        var total = await prometheus.QueryRangeAsync(slo.TotalQueryFor(range), from + step, to, step, ct);
+        var badAt = bad.SelectMany(s => s.Values).GroupBy(v => v.At).ToDictionary(g => g.Key, g => g.Sum(v => Finite(v.Value)));
+        var steps = total.SelectMany(s => s.Values).GroupBy(v => v.At)
+            .Select(g => (g.Key, badAt.GetValueOrDefault(g.Key) * step.TotalSeconds, g.Sum(v => Finite(v.Value)) * step.TotalSeconds)).ToList();
+        return BudgetPoint.BurnDown(steps, budget, from);
+    }
+
+    private static double Finite(double value) => double.IsFinite(value) ? value : 0;
 
     private static string Ratio(Specs.Slo slo, string window) => $"({slo.ErrorQueryFor(window)}) / ({slo.TotalQueryFor(window)})";
 

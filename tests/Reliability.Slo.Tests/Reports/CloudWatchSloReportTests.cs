@@ -1,5 +1,7 @@
 using Reliability.Slo.CloudWatch;
 using Reliability.Slo.Reports;
+using Reliability.Evidence.Results;
+using Reliability.Reports.Writers;
 using Reliability.Slo.Tests.CloudWatch;
 using Reliability.Slo.Tests.Specs;
 using Xunit.Abstractions;

@@ -1,5 +1,7 @@
 using Reliability.Observe.Prometheus;
 using Reliability.Slo.Reports;
+using Reliability.Evidence.Results;
+using Reliability.Reports.Writers;
 using Reliability.Slo.Specs;
 using Reliability.Slo.Tests.Specs;
 using Xunit.Abstractions;

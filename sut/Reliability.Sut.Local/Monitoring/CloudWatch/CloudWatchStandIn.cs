@@ -28,13 +28,13 @@ public sealed class CloudWatchStandIn : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private Task _evaluation = Task.CompletedTask;
 
-    private CloudWatchStandIn(WebApplication app, AwsCredentials credentials, string region, TimeProvider time)
+    private CloudWatchStandIn(WebApplication app, AwsCredentials credentials, string region, TimeProvider time, TimeSpan? retention)
     {
         _app = app;
         _time = time;
         Credentials = credentials;
         Region = region;
-        var store = new MetricStore(time);
+        var store = new MetricStore(time, retention);
         _alarms = new Alarms(store, time);
         _api = new CloudWatchApi(store, _alarms, time);
     }
@@ -44,14 +44,15 @@ public sealed class CloudWatchStandIn : IAsyncDisposable
     public AwsCredentials Credentials { get; }
     public string Region { get; }
 
-    public static async Task<CloudWatchStandIn> StartAsync(TimeProvider time, string region = "us-east-1", AwsCredentials? credentials = null, CancellationToken ct = default)
+    /// <param name="retention">How much history it keeps (six hours by default; a report over 30 backfilled days needs more).</param>
+    public static async Task<CloudWatchStandIn> StartAsync(TimeProvider time, string region = "us-east-1", AwsCredentials? credentials = null, TimeSpan? retention = null, CancellationToken ct = default)
     {
         credentials ??= new AwsCredentials("AKIALOCAL" + Convert.ToHexString(RandomNumberGenerator.GetBytes(6)), Convert.ToBase64String(RandomNumberGenerator.GetBytes(30)), null);
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Logging.ClearProviders();
         var app = builder.Build();
-        var standIn = new CloudWatchStandIn(app, credentials, region, time);
+        var standIn = new CloudWatchStandIn(app, credentials, region, time, retention);
         app.MapPost("/", (Delegate)standIn.HandleAsync);
         await app.StartAsync(ct);
         standIn.Address = new Uri(app.Urls.First() + "/");

@@ -15,11 +15,12 @@ internal sealed record Sample(DateTimeOffset At, double[] Values, double[] Count
 /// <summary>
 /// The datapoints PutMetricData delivered, and the statistics CloudWatch computes from them over a period:
 /// Sum, Average, Minimum, Maximum, SampleCount and percentiles (p95, p99.9) from the published values.
-/// A stand-in keeps a bounded history (the newest <see cref="Retention"/>), where CloudWatch keeps 15 months.
+/// A stand-in keeps a bounded history (six hours unless told otherwise), where CloudWatch keeps 15 months.
 /// </summary>
-internal sealed class MetricStore(TimeProvider time)
+internal sealed class MetricStore(TimeProvider time, TimeSpan? retention = null)
 {
-    public static readonly TimeSpan Retention = TimeSpan.FromHours(6);
+    public static readonly TimeSpan DefaultRetention = TimeSpan.FromHours(6);
+    public TimeSpan Retention { get; } = retention ?? DefaultRetention;
     private readonly Dictionary<MetricKey, List<Sample>> _samples = [];
     private readonly Lock _lock = new();
 

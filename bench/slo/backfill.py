@@ -12,11 +12,11 @@ with open(sys.argv[1], "w") as out:
             value += per_second(t) * 15
             out.write(f"{name}{{{labels}}} {value:.3f} {t}\n")
     bad = lambda t: incident[0] <= t < incident[1]
-    out.write("# TYPE http_requests_total unknown\n")
-    series("http_requests_total", 'app="sut",status="200"', lambda t: 10 * (0.98 if bad(t) else 0.9995))
-    series("http_requests_total", 'app="sut",status="500"', lambda t: 10 * (0.02 if bad(t) else 0.0005))
-    out.write("# TYPE http_request_duration_seconds_count unknown\n")
-    series("http_request_duration_seconds_count", 'app="sut"', lambda t: 10)
-    out.write("# TYPE http_request_duration_seconds_bucket unknown\n")
-    series("http_request_duration_seconds_bucket", 'app="sut",le="0.5"', lambda t: 9.9)
+    out.write("# TYPE nginx_ingress_controller_requests unknown\n")
+    series("nginx_ingress_controller_requests", 'ingress="task-manager",status="200"', lambda t: 10 * (0.98 if bad(t) else 0.9995))
+    series("nginx_ingress_controller_requests", 'ingress="task-manager",status="500"', lambda t: 10 * (0.02 if bad(t) else 0.0005))
+    out.write("# TYPE nginx_ingress_controller_request_duration_seconds_count unknown\n")
+    series("nginx_ingress_controller_request_duration_seconds_count", 'ingress="task-manager"', lambda t: 10)
+    out.write("# TYPE nginx_ingress_controller_request_duration_seconds_bucket unknown\n")
+    series("nginx_ingress_controller_request_duration_seconds_bucket", 'ingress="task-manager",le="0.5"', lambda t: 9.9)
     out.write("# EOF\n")

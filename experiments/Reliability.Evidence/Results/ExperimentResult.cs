@@ -29,7 +29,7 @@ public sealed record ExperimentResult(ExperimentDefinition Definition, Timeline 
 
     /// <summary>What users saw per phase, from the load generator, with the availability budget it spent.</summary>
     public IReadOnlyList<PhaseClientSli> ClientSli => [.. Timeline.Of<SliMeasured>().Where(s => s.Source == "client")
-        .Select(s => new PhaseClientSli(s.Phase, s.Iterations ?? 0, s.SuccessPercent ?? 0, s.P95Ms ?? 0, s.Slo, s.BurnRate, s.BudgetSpentPercent))];
+        .Select(s => new PhaseClientSli(s.Phase, s.Iterations ?? 0, s.SuccessPercent ?? 0, s.P95Ms ?? 0, s.Slo, s.BurnRate, s.BudgetSpentPercent) { Requests = s.Requests ?? 0 })];
 
     public RpoResult? Rpo => Timeline.Rpo;
 

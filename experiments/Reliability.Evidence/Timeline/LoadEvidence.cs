@@ -24,7 +24,7 @@ public sealed class LoadEvidence
 
     internal static LoadEvidence? From(LoadSeries? series, LoadSummary? summary) => series is null ? null
         : new LoadEvidence(series.StartedAt, TimeSpan.FromSeconds(series.BucketSeconds),
-            [.. series.Buckets.Select(b => (b.Start, OutcomeStats.Restore(b.Ok, b.Reasons, LatencyHistogram.Decode(b.Latency, TimeSeries.BucketDigits), TimeSeries.BucketDigits)))],
+            [.. series.Buckets.Select(b => (b.Start, OutcomeStats.Restore(b.Ok, b.Reasons, LatencyHistogram.Decode(b.Latency, TimeSeries.BucketDigits), TimeSeries.BucketDigits, b.Requests, b.FailedRequests)))],
             summary);
 
     /// <summary>The outcomes of iterations intended to start at or after <paramref name="from"/> and before <paramref name="to"/>.</summary>
@@ -44,5 +44,9 @@ public sealed class LoadEvidence
     /// <summary>The bucket for the series in the journal: counts, live percentiles for the eye, and the encoded histogram.</summary>
     public static LoadBucket Bucket(DateTimeOffset start, OutcomeStats stats) => new(start, stats.Ok, stats.Failed, stats.Failures,
         Math.Round(stats.Latency.Percentile(50).TotalMilliseconds, 2), Math.Round(stats.Latency.Percentile(95).TotalMilliseconds, 2),
-        Math.Round(stats.Latency.Percentile(99).TotalMilliseconds, 2), Math.Round(stats.Latency.Max.TotalMilliseconds, 2), stats.Latency.Encode());
+        Math.Round(stats.Latency.Percentile(99).TotalMilliseconds, 2), Math.Round(stats.Latency.Max.TotalMilliseconds, 2), stats.Latency.Encode())
+    {
+        Requests = stats.Requests,
+        FailedRequests = stats.FailedRequests,
+    };
 }

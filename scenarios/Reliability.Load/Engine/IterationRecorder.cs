@@ -24,6 +24,8 @@ internal sealed class IterationRecorder(RunMeasurements measurements, TimeProvid
         {
             var elapsed = Time.GetElapsedTime(started);
             measurements.Step(name).Record(result.IsOk, result.Reason, elapsed, elapsed);
+            // Keyed, like the iteration, by its intended start: a phase's requests are its iterations' requests.
+            measurements.Series.At(Time.GetElapsedTime(runStart, intendedStart)).RecordRequest(result.IsOk);
         }
     }
 

@@ -6,6 +6,8 @@ namespace Reliability.Load.Measurement;
 public sealed class OutcomeStats(int significantDigits = 3)
 {
     private long _ok;
+    private long _requests;
+    private long _failedRequests;
     private readonly ConcurrentDictionary<string, long> _failures = new(StringComparer.Ordinal);
 
     /// <summary>User-visible latency: from the intended start in the open model (corrects coordinated omission).</summary>
@@ -18,6 +20,19 @@ public sealed class OutcomeStats(int significantDigits = 3)
     public IReadOnlyDictionary<string, long> Failures => new Dictionary<string, long>(_failures.ToArray(), StringComparer.Ordinal);
     public long Failed => _failures.Values.Sum();
     public long Count => Ok + Failed;
+    /// <summary>The steps (one request each) of the iterations counted here, and how many of them failed: availability as the edge counts it.</summary>
+    public long Requests => Interlocked.Read(ref _requests);
+    public long FailedRequests => Interlocked.Read(ref _failedRequests);
+
+    /// <summary>One step (request) of an iteration counted here.</summary>
+    public void RecordRequest(bool ok)
+    {
+        Interlocked.Increment(ref _requests);
+        if (!ok)
+        {
+            Interlocked.Increment(ref _failedRequests);
+        }
+    }
 
     public void Record(bool ok, string? reason, TimeSpan latency, TimeSpan serviceTime)
     {
@@ -37,6 +52,8 @@ public sealed class OutcomeStats(int significantDigits = 3)
     public void Add(OutcomeStats other)
     {
         Interlocked.Add(ref _ok, other.Ok);
+        Interlocked.Add(ref _requests, other.Requests);
+        Interlocked.Add(ref _failedRequests, other.FailedRequests);
         foreach (var (reason, count) in other.Failures)
         {
             _failures.AddOrUpdate(reason, count, (_, n) => n + count);
@@ -46,9 +63,9 @@ public sealed class OutcomeStats(int significantDigits = 3)
     }
 
     /// <summary>Outcomes read back from their parts (a bucket of a journal): counts, failures by reason and the latency histogram.</summary>
-    public static OutcomeStats Restore(long ok, IReadOnlyDictionary<string, long> failures, LatencyHistogram latency, int significantDigits = 3)
+    public static OutcomeStats Restore(long ok, IReadOnlyDictionary<string, long> failures, LatencyHistogram latency, int significantDigits = 3, long requests = 0, long failedRequests = 0)
     {
-        var stats = new OutcomeStats(significantDigits) { _ok = ok };
+        var stats = new OutcomeStats(significantDigits) { _ok = ok, _requests = requests, _failedRequests = failedRequests };
         foreach (var (reason, count) in failures)
         {
             stats._failures[reason] = count;

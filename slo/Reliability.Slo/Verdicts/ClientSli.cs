@@ -24,10 +24,14 @@ internal static class ClientSli
             {
                 continue;
             }
-            var failRatio = (double)stats.Failed / stats.Count;
+            // Requests, as the edge counts them, so that both sides measure the same events; iterations when no requests were kept.
+            var failRatio = stats.Requests > 0 ? (double)stats.FailedRequests / stats.Requests : (double)stats.Failed / stats.Count;
             results.Add(new PhaseClientSli(phase, stats.Count, (1 - failRatio) * 100, stats.Latency.Percentile(95).TotalMilliseconds, availability?.Name,
                 budget is { } b ? failRatio / b : null,
-                budget is { } b2 ? failRatio * (to - from).TotalSeconds / (b2 * TimeSpan.FromDays(30).TotalSeconds) * 100 : null));
+                budget is { } b2 ? failRatio * (to - from).TotalSeconds / (b2 * TimeSpan.FromDays(30).TotalSeconds) * 100 : null)
+            {
+                Requests = stats.Requests,
+            });
         }
         return results;
     }

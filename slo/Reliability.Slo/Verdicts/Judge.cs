@@ -41,7 +41,7 @@ public sealed class Judge(PrometheusClient? prometheus, Observation observation,
         foreach (var sli in ClientSli.Measure(timeline.Load, slos, timeline.Phases))
         {
             journal.Write(new SliMeasured("client", sli.Phase, sli.Slo, BurnRate: sli.BurnRate, BudgetSpentPercent: sli.BudgetSpentPercent,
-                Iterations: sli.Iterations, SuccessPercent: sli.SuccessPercent, P95Ms: sli.P95Ms));
+                Iterations: sli.Iterations, SuccessPercent: sli.SuccessPercent, P95Ms: sli.P95Ms, Requests: sli.Requests));
         }
         var verdicts = HypothesisEvaluator.Evaluate(definition, timeline, observation, server, writeAcks);
         foreach (var verdict in verdicts)

@@ -20,7 +20,13 @@ internal sealed class LoadBalancerMetrics
     private readonly Gauge _healthy;
     private readonly Gauge _zoneHealthy;
     private readonly Gauge _zoneTargets;
+    private readonly Counter _ingressRequests;
+    private readonly Histogram _ingressDuration;
     private IProxyStateLookup? _state;
+    /// <summary>The Ingress the SLO queries name (sut/deploy/k8s/base/ingress.yaml).</summary>
+    public const string IngressName = "task-manager";
+    public const string IngressNamespace = "task-manager";
+    public const string ServiceName = "sut";
     private readonly AlbSecond _window = new();
 
     public LoadBalancerMetrics(IReadOnlyList<LoadBalancerTarget> targets)
@@ -36,6 +42,19 @@ internal sealed class LoadBalancerMetrics
         _healthy = factory.CreateGauge("lb_healthy_hosts", "Targets passing health checks, all zones.");
         _zoneHealthy = factory.CreateGauge("lb_zone_healthy_hosts", "Targets passing health checks, per zone.", new GaugeConfiguration { LabelNames = ["zone"] });
         _zoneTargets = factory.CreateGauge("lb_zone_hosts", "Registered targets, per zone.", new GaugeConfiguration { LabelNames = ["zone"] });
+        // The series ingress-nginx exports (its controller's own names, labels and default buckets), so that the SLOs
+        // of slo/specs measure at the edge here as in production: errors the balancer itself answers count too.
+        _ingressRequests = factory.CreateCounter("nginx_ingress_controller_requests", "Requests through the edge, by status (as ingress-nginx counts them).",
+            new CounterConfiguration { LabelNames = ["ingress", "namespace", "service", "status"] });
+        _ingressDuration = factory.CreateHistogram("nginx_ingress_controller_request_duration_seconds", "Time from the first byte of the request to the last of the response, at the edge.",
+            new HistogramConfiguration { LabelNames = ["ingress", "namespace", "service", "status"], Buckets = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10] });
+        // A counter born at its first increment loses that increment to rate() and increase(): three 502s of a
+        // pod kill read as none. The statuses an outage is made of exist from the start, at zero.
+        foreach (var status in new[] { "200", "201", "204", "499", "500", "502", "503", "504" })
+        {
+            _ingressRequests.WithLabels(IngressName, IngressNamespace, ServiceName, status);
+            _ingressDuration.WithLabels(IngressName, IngressNamespace, ServiceName, status);
+        }
         Registry.AddBeforeCollectCallback(UpdateHealth);
     }
 
@@ -73,6 +92,10 @@ internal sealed class LoadBalancerMetrics
     {
         var status = context.Response.StatusCode;
         _requests.WithLabels(CodeClass(status)).Inc();
+        // A client that went away is nginx's 499, not an error of the service.
+        var edgeStatus = context.RequestAborted.IsCancellationRequested ? "499" : status.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        _ingressRequests.WithLabels(IngressName, IngressNamespace, ServiceName, edgeStatus).Inc();
+        _ingressDuration.WithLabels(IngressName, IngressNamespace, ServiceName, edgeStatus).Observe(elapsed.TotalSeconds);
         if (context.Features.Get<IForwarderErrorFeature>() is { } error)
         {
             _balancerErrors.WithLabels(error.Error.ToString()).Inc();

@@ -50,6 +50,9 @@ public sealed partial class StandInGameDayTests : IDisposable
         var schema = await NJsonSchema.JsonSchema.FromFileAsync(Path.Combine(Repository.Experiments, "..", "reports", "schema", "result-v1.schema.json"));
         var results = Directory.EnumerateFiles(reports, "result.json", SearchOption.AllDirectories).ToList();
         results.Should().HaveCount(4);
+        // Users and the edge count the same requests: each phase's client-side and edge availability agree within sampling error.
+        var phases = results.SelectMany(r => EdgeAgreement.Of(Path.Combine(Path.GetDirectoryName(r)!, "journal.jsonl"))).ToList();
+        phases.Should().OnlyContain(p => p.Agree, EdgeAgreement.Describe(phases)).And.Contain(p => p.Client < 99, "a fault phase lost requests: the agreement is not one of two 100 %s");
         results.Should().Contain(r => File.ReadAllText(r).Contains("alarm task-manager-high-error-rate fires within 5m", StringComparison.Ordinal),
             "zone-failure judges the CloudWatch alarm on Kubernetes too, from the CloudWatch that harness.env names");
         results.Should().AllSatisfy(r => schema.Validate(File.ReadAllText(r)).Should().BeEmpty($"{r} follows result-v1"));

@@ -6,7 +6,7 @@ using Reliability.Sut.Local.Processes;
 namespace Reliability.Slo.Tests.Reports;
 
 /// <summary>
-/// Thirty days of the SUT's request counters at a 15 s resolution, written as OpenMetrics, turned into
+/// Thirty days of the edge's request counters (the series ingress-nginx exports) at a 15 s resolution, written as OpenMetrics, turned into
 /// TSDB blocks by `promtool tsdb create-blocks-from openmetrics`, and served by a real Prometheus.
 /// 10 requests/s throughout; 0.05 % of them fail, except for a two-hour incident at 2 % starting
 /// <see cref="IncidentStart"/>; 99 % of requests take under 500 ms.
@@ -66,13 +66,13 @@ internal sealed class BackfilledPrometheus : IAsyncDisposable
         }
         bool InIncident(long t) => t >= incident.From && t < incident.To;
         // "unknown" families keep the exact sample names the SLO queries use.
-        writer.Write("# TYPE http_requests_total unknown\n");
-        Series("http_requests_total", "app=\"sut\",status=\"200\"", t => 10 * (InIncident(t) ? 0.98 : 0.9995));
-        Series("http_requests_total", "app=\"sut\",status=\"500\"", t => 10 * (InIncident(t) ? 0.02 : 0.0005));
-        writer.Write("# TYPE http_request_duration_seconds_count unknown\n");
-        Series("http_request_duration_seconds_count", "app=\"sut\"", _ => 10);
-        writer.Write("# TYPE http_request_duration_seconds_bucket unknown\n");
-        Series("http_request_duration_seconds_bucket", "app=\"sut\",le=\"0.5\"", _ => 9.9);
+        writer.Write("# TYPE nginx_ingress_controller_requests unknown\n");
+        Series("nginx_ingress_controller_requests", "ingress=\"task-manager\",status=\"200\"", t => 10 * (InIncident(t) ? 0.98 : 0.9995));
+        Series("nginx_ingress_controller_requests", "ingress=\"task-manager\",status=\"500\"", t => 10 * (InIncident(t) ? 0.02 : 0.0005));
+        writer.Write("# TYPE nginx_ingress_controller_request_duration_seconds_count unknown\n");
+        Series("nginx_ingress_controller_request_duration_seconds_count", "ingress=\"task-manager\"", _ => 10);
+        writer.Write("# TYPE nginx_ingress_controller_request_duration_seconds_bucket unknown\n");
+        Series("nginx_ingress_controller_request_duration_seconds_bucket", "ingress=\"task-manager\",le=\"0.5\"", _ => 9.9);
         writer.Write("# EOF\n");
     }
 

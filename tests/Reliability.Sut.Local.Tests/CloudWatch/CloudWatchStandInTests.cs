@@ -104,7 +104,7 @@ public sealed class CloudWatchStandInTests : IAsyncLifetime
 
         var compressed = LocalCloudWatch.Compress(shipped, 1.0 / 30);
 
-        compressed["Metrics"]!.AsArray().Where(m => m!["MetricStat"] is not null).Select(m => m!["MetricStat"]!["Period"]!.GetValue<int>()).Should().Equal(2, 2);
+        compressed["Metrics"]!.AsArray().Where(m => m!["MetricStat"] is not null).Select(m => m!["MetricStat"]!["Period"]!.GetValue<int>()).Should().Equal(2, 2, 2);
         compressed["EvaluationPeriods"]!.GetValue<int>().Should().Be(3);
         compressed["Threshold"]!.GetValue<double>().Should().Be(5);
     }

@@ -61,6 +61,20 @@ public sealed class KubernetesManifestsTests
 
     [Theory]
     [MemberData(nameof(Overlays))]
+    public void The_ingress_the_slos_measure_at_routes_to_the_suts_service_in_the_namespace_they_name(string overlay)
+    {
+        var rendered = new RenderedManifests(overlay);
+        var ingress = rendered.Single<V1Ingress>("task-manager");
+        var backend = ingress.Spec.Rules.Single().Http.Paths.Single().Backend.Service;
+        var service = rendered.Single<V1Service>(backend.Name);
+        service.Spec.Ports.Should().Contain(p => p.Name == backend.Port.Name);
+        ingress.Spec.IngressClassName.Should().Be("nginx", "the network policy admits user traffic from ingress-nginx's namespace");
+        var specs = File.ReadAllText(Path.Combine(Repository.Root, "slo", "specs", "task-manager.yaml"));
+        specs.Should().Contain($"ingress=\"{ingress.Metadata.Name}\"", "the SLOs read ingress-nginx's series for this Ingress");
+    }
+
+    [Theory]
+    [MemberData(nameof(Overlays))]
     public void The_disruption_budget_lets_one_pod_go_at_minimum_scale_and_the_autoscaler_floor_is_above_it(string overlay)
     {
         var rendered = new RenderedManifests(overlay);

@@ -17,6 +17,7 @@ internal sealed class RenderedManifests
         ["Deployment"] = typeof(V1Deployment),
         ["StatefulSet"] = typeof(V1StatefulSet),
         ["Service"] = typeof(V1Service),
+        ["Ingress"] = typeof(V1Ingress),
         ["HorizontalPodAutoscaler"] = typeof(V2HorizontalPodAutoscaler),
         ["PodDisruptionBudget"] = typeof(V1PodDisruptionBudget),
         ["NetworkPolicy"] = typeof(V1NetworkPolicy),

@@ -17,7 +17,7 @@ public sealed record RpoReconciled(long Checked, long Lost, long Missing, long S
 /// (what the load generator saw, against the availability SLO's budget).
 /// </summary>
 public sealed record SliMeasured(string Source, Phase Phase, string? Slo, double? GoodPercent = null, double? BurnRate = null, double? BudgetSpentPercent = null,
-    string? Problem = null, long? Iterations = null, double? SuccessPercent = null, double? P95Ms = null) : JournalEvent;
+    string? Problem = null, long? Iterations = null, double? SuccessPercent = null, double? P95Ms = null, long? Requests = null) : JournalEvent;
 
 /// <summary>A hypothesis judged.</summary>
 public sealed record VerdictRecorded(string Hypothesis, string Kind, VerdictStatus Status, string? Measured, string Threshold, string Evidence) : JournalEvent

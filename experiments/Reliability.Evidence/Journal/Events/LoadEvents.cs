@@ -15,7 +15,12 @@ public sealed record LoadSeries(DateTimeOffset StartedAt, double BucketSeconds, 
 
 /// <summary>Iterations whose intended start fell in one bucket.</summary>
 public sealed record LoadBucket(DateTimeOffset Start, long Ok, long Failed, IReadOnlyDictionary<string, long> Reasons,
-    double P50Ms, double P95Ms, double P99Ms, double MaxMs, string Latency);
+    double P50Ms, double P95Ms, double P99Ms, double MaxMs, string Latency)
+{
+    /// <summary>The requests (steps) of those iterations, and how many failed: what an edge counts.</summary>
+    public long Requests { get; init; }
+    public long FailedRequests { get; init; }
+}
 
 /// <summary>The load's totals, warm-up excluded.</summary>
 public sealed record LoadSummary(string Scenario, long Count, long Ok, long Failed, IReadOnlyDictionary<string, long> Reasons, double Rps, long Dropped,

@@ -12,7 +12,7 @@ namespace Reliability.Sut.Local.Monitoring.CloudWatch;
 /// <summary>
 /// A STAND-IN for Amazon CloudWatch, which cannot run here: a loopback endpoint that answers PutMetricData,
 /// GetMetricData, PutMetricAlarm, DescribeAlarms and DescribeAlarmHistory in CloudWatch's wire formats (AWS
-/// JSON 1.0 and AWS Query), refuses any request whose SigV4 signature (service "monitoring") does not verify
+/// JSON 1.0 as current AWS CLIs send it, AWS Query as Debian's does, and Smithy RPC v2 CBOR), refuses any request whose SigV4 signature (service "monitoring") does not verify
 /// against the one key pair it accepts, and evaluates alarms every second by CloudWatch's documented rules.
 /// Clients cannot tell it from the service, but for what it leaves out: one account and region, periods of any
 /// whole number of seconds (the environment compresses time as it does for Prometheus rules), six hours of
@@ -40,6 +40,10 @@ public sealed class CloudWatchStandIn : IAsyncDisposable
     }
 
     public Uri Address { get; private set; } = null!;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> _protocolsSeen = new();
+
+    /// <summary>The wire protocols clients have spoken to it (json, query, cbor): a test says which one a client used.</summary>
+    internal IReadOnlyCollection<string> ProtocolsSeen => [.. _protocolsSeen.Keys];
     /// <summary>The one key pair it accepts, made for this run: local, throwaway, and still never printed whole.</summary>
     public AwsCredentials Credentials { get; }
     public string Region { get; }
@@ -54,6 +58,7 @@ public sealed class CloudWatchStandIn : IAsyncDisposable
         var app = builder.Build();
         var standIn = new CloudWatchStandIn(app, credentials, region, time, retention);
         app.MapPost("/", (Delegate)standIn.HandleAsync);
+        app.MapPost(CborWire.PathPrefix + "{operation}", (Delegate)standIn.HandleAsync);
         await app.StartAsync(ct);
         standIn.Address = new Uri(app.Urls.First() + "/");
         standIn._evaluation = standIn.EvaluateLoopAsync();
@@ -86,40 +91,61 @@ public sealed class CloudWatchStandIn : IAsyncDisposable
         var requestId = Guid.NewGuid().ToString();
         context.Response.Headers["x-amzn-RequestId"] = requestId;
         var target = context.Request.Headers["X-Amz-Target"].FirstOrDefault();
-        var json = target is not null;
-        string operation;
-        JsonObject input;
+        var path = context.Request.Path.Value ?? "/";
+        var protocol = path.StartsWith(CborWire.PathPrefix, StringComparison.Ordinal) ? Protocol.Cbor : target is not null ? Protocol.Json : Protocol.Query;
+        _protocolsSeen[protocol.ToString().ToLowerInvariant()] = true;
+        if (protocol == Protocol.Cbor)
+        {
+            context.Response.Headers["smithy-protocol"] = "rpc-v2-cbor";
+        }
         try
         {
             if (Verify(context.Request, body) is { } problem)
             {
                 throw new CloudWatchFault(problem.Code, problem.Message, 403);
             }
-            if (json)
+            var (operation, input) = protocol switch
             {
-                operation = target!.StartsWith(AwsWire.TargetPrefix, StringComparison.Ordinal) ? target[AwsWire.TargetPrefix.Length..] : throw new CloudWatchFault("UnknownOperationException", $"unknown target {target}");
-                input = JsonNode.Parse(body.Length == 0 ? "{}"u8 : body)?.AsObject() ?? [];
-            }
-            else
-            {
-                var form = System.Web.HttpUtility.ParseQueryString(Encoding.UTF8.GetString(body));
-                var fields = form.AllKeys.OfType<string>().Select(k => KeyValuePair.Create(k, form[k] ?? "")).ToList();
-                operation = form["Action"] ?? throw new CloudWatchFault("MissingAction", "No Action given.");
-                input = AwsWire.FromQuery(fields);
-            }
+                Protocol.Cbor => (path[CborWire.PathPrefix.Length..], CborWire.Decode(body)),
+                Protocol.Json => (target!.StartsWith(AwsWire.TargetPrefix, StringComparison.Ordinal) ? target[AwsWire.TargetPrefix.Length..] : throw new CloudWatchFault("UnknownOperationException", $"unknown target {target}"),
+                    JsonNode.Parse(body.Length == 0 ? "{}"u8 : body)?.AsObject() ?? []),
+                _ => Query(body),
+            };
             var result = _api.Invoke(operation, input);
-            return json
-                ? Results.Content(AwsWire.ToJson(result), "application/x-amz-json-1.0")
-                : Results.Content(AwsWire.ToXml(operation, result, requestId), "text/xml");
+            return protocol switch
+            {
+                Protocol.Cbor => Results.Bytes(CborWire.Encode(result), CborWire.ContentType),
+                Protocol.Json => Results.Content(AwsWire.ToJson(result), "application/x-amz-json-1.0"),
+                _ => Results.Content(AwsWire.ToXml(operation, result, requestId), "text/xml"),
+            };
         }
-        catch (Exception ex) when (ex is CloudWatchFault or System.Text.Json.JsonException or InvalidOperationException)
+        catch (Exception ex) when (ex is CloudWatchFault or System.Text.Json.JsonException or InvalidOperationException or System.Formats.Cbor.CborContentException)
         {
             var fault = ex as CloudWatchFault ?? new CloudWatchFault("SerializationException", ex.Message);
             context.Response.StatusCode = fault.Status;
-            return json
-                ? Results.Content(AwsWire.ErrorJson(fault.Code, fault.Message), "application/x-amz-json-1.0")
-                : Results.Content(AwsWire.ErrorXml(fault.Code, fault.Message, fault.Status < 500, requestId), "text/xml");
+            // CloudWatch is query-compatible: JSON and CBOR errors carry the Query error code and its side.
+            context.Response.Headers["x-amzn-query-error"] = $"{fault.Code};{(fault.Status < 500 ? "Sender" : "Receiver")}";
+            return protocol switch
+            {
+                Protocol.Cbor => Results.Bytes(CborWire.Encode(new JsonObject { ["__type"] = $"com.amazonaws.cloudwatch#{fault.Code}", ["message"] = fault.Message }), CborWire.ContentType),
+                Protocol.Json => Results.Content(AwsWire.ErrorJson(fault.Code, fault.Message), "application/x-amz-json-1.0"),
+                _ => Results.Content(AwsWire.ErrorXml(fault.Code, fault.Message, fault.Status < 500, requestId), "text/xml"),
+            };
         }
+    }
+
+    private static (string Operation, JsonObject Input) Query(byte[] body)
+    {
+        var form = System.Web.HttpUtility.ParseQueryString(Encoding.UTF8.GetString(body));
+        var fields = form.AllKeys.OfType<string>().Select(k => KeyValuePair.Create(k, form[k] ?? "")).ToList();
+        return (form["Action"] ?? throw new CloudWatchFault("MissingAction", "No Action given."), AwsWire.FromQuery(fields));
+    }
+
+    private enum Protocol
+    {
+        Json,
+        Query,
+        Cbor,
     }
 
     /// <summary>SigV4 (header form) checked as AWS checks it: key, scope, time, signed headers and signature.</summary>

@@ -35,6 +35,7 @@ public sealed class JournalTests : IDisposable
         new AlertmanagerAlertChanged("HighErrorRate", "active"),
         new AlertNotified("firing", "harness", [new NotifiedAlert("HighErrorRate", "firing", T0)]),
         new AlarmChanged("task-manager-high-error-rate", "OK", "ALARM", T0, "Alarm updated from OK to ALARM"),
+        new AlarmObserved("task-manager-high-error-rate", "OK", T0),
         new ObservationGap("prometheus", "connection refused"), new ObservationRestored("prometheus"), new ObservationWarning("prometheus", "partial data"),
         new LoadStarted(T0), new LoadSecond(T0, 19, 1, new Dictionary<string, long> { ["http_502"] = 1 }, 12, 40, 80, 90),
         new LoadSeries(T0, 1, [new LoadBucket(T0, 19, 1, new Dictionary<string, long> { ["http_502"] = 1 }, 12, 40, 80, 90, Histogram(12, 40))]),

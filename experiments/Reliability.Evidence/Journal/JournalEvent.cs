@@ -38,6 +38,7 @@ namespace Reliability.Evidence.Journal;
 [JsonDerivedType(typeof(AlertmanagerAlertChanged), "alertmanager-alert")]
 [JsonDerivedType(typeof(AlertNotified), "alert-notification")]
 [JsonDerivedType(typeof(AlarmChanged), "alarm")]
+[JsonDerivedType(typeof(AlarmObserved), "alarm-state")]
 // Observation
 [JsonDerivedType(typeof(ObservationGap), "observation-gap")]
 [JsonDerivedType(typeof(ObservationRestored), "observation-restored")]

@@ -5,13 +5,14 @@ using Reliability.Observe.CloudWatch;
 namespace Reliability.Experiments.Observers;
 
 /// <summary>
-/// Reads CloudWatch's alarm history when the run ends and journals every state change of every alarm, with
+/// Reads CloudWatch's alarm history when the run ends and journals every state change of the alarms the
+/// experiment names (an account may hold thousands; only these are asked), with
 /// CloudWatch's own timestamps: alarm verdicts are judged from what CloudWatch recorded, not from polling
 /// it. The history starts an hour before the run, so the state each alarm was in when the run began is
 /// known. History that cannot be read is journalled as a gap over the whole run, and alarm verdicts are then
 /// inconclusive.
 /// </summary>
-internal sealed class AlarmHistoryReader(ICloudWatchClient cloudWatch, TimeProvider time) : IRunObserver
+internal sealed class AlarmHistoryReader(ICloudWatchClient cloudWatch, IReadOnlyCollection<string> alarms, TimeProvider time) : IRunObserver
 {
     private static readonly TimeSpan Lookback = TimeSpan.FromHours(1);
     private ExperimentJournal? _journal;
@@ -19,11 +20,25 @@ internal sealed class AlarmHistoryReader(ICloudWatchClient cloudWatch, TimeProvi
 
     public string Name => "CloudWatch alarms";
 
-    public Task StartAsync(ExperimentJournal journal, CancellationToken ct)
+    /// <summary>Journals each alarm's state as the run begins: an alarm OK for days has no history in the last hour.</summary>
+    public async Task StartAsync(ExperimentJournal journal, CancellationToken ct)
     {
         _journal = journal;
         _start = time.GetUtcNow();
-        return Task.CompletedTask;
+        try
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            timeout.CancelAfter(TimeSpan.FromSeconds(10));
+            foreach (var alarm in await cloudWatch.DescribeAlarmsAsync([.. alarms], ct: timeout.Token))
+            {
+                journal.Write(new AlarmObserved(alarm.Name, alarm.State, alarm.StateUpdated));
+            }
+        }
+        catch (Exception ex) when (ex is HttpRequestException or CloudWatchException or OperationCanceledException or System.Text.Json.JsonException or InvalidOperationException && !ct.IsCancellationRequested)
+        {
+            journal.Write(new ObservationGap("cloudwatch", $"the alarms' state could not be read: {ex.Message}"));
+            journal.Write(new ObservationRestored("cloudwatch"));
+        }
     }
 
     public async ValueTask DisposeAsync()
@@ -36,13 +51,13 @@ internal sealed class AlarmHistoryReader(ICloudWatchClient cloudWatch, TimeProvi
         try
         {
             var end = time.GetUtcNow().AddSeconds(1);
-            foreach (var alarm in await cloudWatch.DescribeAlarmsAsync(ct: timeout.Token))
+            foreach (var alarm in alarms.Order(StringComparer.Ordinal))
             {
-                foreach (var change in await cloudWatch.DescribeAlarmHistoryAsync(alarm.Name, _start - Lookback, end, timeout.Token))
+                foreach (var change in await cloudWatch.DescribeAlarmHistoryAsync(alarm, _start - Lookback, end, timeout.Token))
                 {
                     if (change.OldState is { } from && change.NewState is { } to)
                     {
-                        _journal.Write(new AlarmChanged(alarm.Name, from, to, change.At, change.Summary));
+                        _journal.Write(new AlarmChanged(alarm, from, to, change.At, change.Summary));
                     }
                 }
             }

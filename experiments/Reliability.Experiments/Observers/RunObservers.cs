@@ -16,27 +16,28 @@ internal sealed class RunObservers : IAsyncDisposable
     {
     }
 
-    public static IReadOnlyList<IRunObserver> For(RunTarget target, TimeProvider time)
+    public static IReadOnlyList<IRunObserver> For(RunTarget target, TimeProvider time, IReadOnlyCollection<string>? alarms = null)
     {
         var observers = new List<IRunObserver>(target.Driver.Observers(time));
         if (target.Prometheus is { } prometheus)
         {
             observers.Add(new AlertWatcher(prometheus, target.Alertmanager, time));
         }
-        if (target.CloudWatch is { } cloudWatch)
+        if (target.CloudWatch is { } cloudWatch && alarms is { Count: > 0 })
         {
-            observers.Add(new AlarmHistoryReader(cloudWatch, time));
+            observers.Add(new AlarmHistoryReader(cloudWatch, alarms, time));
         }
         observers.AddRange(target.Observers);
         return observers;
     }
 
-    public static async Task<RunObservers> StartAsync(RunTarget target, ExperimentJournal journal, TimeProvider time, CancellationToken ct)
+    /// <param name="alarms">The CloudWatch alarms the experiment names (hypotheses, quiet ones, stops): only their history is read.</param>
+    public static async Task<RunObservers> StartAsync(RunTarget target, ExperimentJournal journal, TimeProvider time, IReadOnlyCollection<string> alarms, CancellationToken ct)
     {
         var running = new RunObservers();
         try
         {
-            foreach (var observer in For(target, time))
+            foreach (var observer in For(target, time, alarms))
             {
                 await observer.StartAsync(journal, ct);
                 running._started.Add(observer);

@@ -40,7 +40,8 @@ public sealed partial class ExperimentRunner(RunTarget target, TextWriter consol
         await console.WriteLineAsync(plan.Describe());
 
         var run = new RunContext(definition, journal);
-        await using (var observing = await RunObservers.StartAsync(target, journal, time, ct))
+        var alarms = definition.Hypotheses.Alarms.Select(a => a.Name).Concat(definition.Hypotheses.QuietAlarms).Concat(definition.AlarmStops.Select(a => a.Name)).ToHashSet();
+        await using (var observing = await RunObservers.StartAsync(target, journal, time, alarms, ct))
         {
             var ledger = new WriteLedger(ledgerPath, time);
             try

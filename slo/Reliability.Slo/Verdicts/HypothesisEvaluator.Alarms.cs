@@ -27,13 +27,13 @@ internal static partial class HypothesisEvaluator
             return new Verdict(name, "alarm", VerdictStatus.Inconclusive, null, threshold, "CloudWatch's alarm history could not be read");
         }
         var changes = timeline.Of<AlarmChanged>().Where(c => c.Name == alarm.Name).OrderBy(c => c.ChangedAt).ToList();
-        var before = changes.LastOrDefault(c => c.ChangedAt < injected)?.NewState;
+        var before = changes.LastOrDefault(c => c.ChangedAt < injected)?.NewState ?? StateAtStart(timeline, alarm.Name);
         var fired = changes.FirstOrDefault(c => c.NewState == "ALARM" && c.ChangedAt >= injected);
         if (fired is null || fired.ChangedAt - injected > fireDeadline)
         {
             var why = fired is not null ? $"in ALARM {Verdict.Seconds(fired.ChangedAt - injected)} after injection"
                 : before == "ALARM" ? "already in ALARM before injection, so it never went to ALARM because of the fault"
-                : changes.Count == 0 ? "no such alarm, or it never changed state" : "never went to ALARM after injection";
+                : changes.Count == 0 && before is null ? "CloudWatch has no such alarm" : "never went to ALARM after injection";
             return new Verdict(name, "alarm", VerdictStatus.Failed, fired is null ? "never fired" : Verdict.Seconds(fired.ChangedAt - injected), threshold, why);
         }
         var evidence = $"ALARM at {fired.ChangedAt:HH:mm:ss.fff}, {Verdict.Seconds(fired.ChangedAt - injected)} after injection (CloudWatch's history)";
@@ -59,6 +59,9 @@ internal static partial class HypothesisEvaluator
         return new Verdict(name, "alarm", VerdictStatus.Failed, resolved is null ? "never back to OK" : measured, threshold, evidence);
     }
 
+    /// <summary>The state CloudWatch held the alarm in when the run began (null: it has no such alarm).</summary>
+    private static string? StateAtStart(Timeline timeline, string alarm) => timeline.Of<AlarmObserved>().FirstOrDefault(o => o.Name == alarm)?.State;
+
     /// <summary>Alarms that must not be in ALARM at any time of the steady state (false positives), from their history.</summary>
     private static Verdict QuietAlarms(IReadOnlyList<string> names, bool observed, Timeline timeline)
     {
@@ -76,19 +79,19 @@ internal static partial class HypothesisEvaluator
         foreach (var alarm in names)
         {
             var changes = timeline.Of<AlarmChanged>().Where(c => c.Name == alarm).OrderBy(c => c.ChangedAt).ToList();
-            var atStart = changes.LastOrDefault(c => c.ChangedAt <= steady.Start)?.NewState;
+            var atStart = changes.LastOrDefault(c => c.ChangedAt <= steady.Start)?.NewState ?? StateAtStart(timeline, alarm);
             if (atStart == "ALARM" || changes.Any(c => c.NewState == "ALARM" && c.ChangedAt > steady.Start && c.ChangedAt < steady.End))
             {
                 noisy.Add(alarm);
             }
-            else if (changes.Count == 0)
+            else if (atStart is null && changes.Count == 0)
             {
                 unknown.Add(alarm);
             }
         }
         if (noisy.Count == 0 && unknown.Count > 0)
         {
-            return new Verdict(name, "alarm", VerdictStatus.Inconclusive, null, "0 in ALARM", $"no history at all for {string.Join(", ", unknown)}: no such alarm?");
+            return new Verdict(name, "alarm", VerdictStatus.Inconclusive, null, "0 in ALARM", $"CloudWatch has no alarm {string.Join(", ", unknown)}");
         }
         return new Verdict(name, "alarm", noisy.Count == 0 ? VerdictStatus.Passed : VerdictStatus.Failed, $"{noisy.Count} in ALARM", "0 in ALARM",
             noisy.Count == 0 ? $"CloudWatch's history from {steady.Start:HH:mm:ss} to {steady.End:HH:mm:ss}" : $"false positives: {string.Join(", ", noisy)}");

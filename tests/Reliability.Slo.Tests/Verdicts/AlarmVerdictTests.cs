@@ -44,6 +44,16 @@ public sealed class AlarmVerdictTests
             .Should().OnlyContain(v => v.Status == VerdictStatus.Inconclusive);
     }
 
+    [Fact]
+    public void An_alarm_OK_for_longer_than_its_history_reaches_is_quiet_by_its_state_at_the_start_and_an_unknown_one_is_inconclusive()
+    {
+        var quietFor = (IEnumerable<JournalEvent> events) => Evaluate(events, cloudWatch: true).Single(v => v.Hypothesis.StartsWith("no alarm", StringComparison.Ordinal));
+
+        quietFor([At(0, new AlarmObserved("task-manager-high-error-rate", "OK", T0.AddDays(-3)))]).Status.Should().Be(VerdictStatus.Passed);
+        quietFor([At(0, new AlarmObserved("task-manager-high-error-rate", "ALARM", T0.AddDays(-3)))]).Status.Should().Be(VerdictStatus.Failed);
+        quietFor([]).Status.Should().Be(VerdictStatus.Inconclusive, "CloudWatch has no such alarm");
+    }
+
     private static JournalEvent Change(int second, string from, string to) =>
         At(70, new AlarmChanged("task-manager-high-error-rate", from, to, T0.AddSeconds(second)));
 

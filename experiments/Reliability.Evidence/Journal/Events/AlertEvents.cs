@@ -34,6 +34,9 @@ public static class AlertLabels
 /// </summary>
 public sealed record AlarmChanged(string Name, string OldState, string NewState, DateTimeOffset ChangedAt, string? Reason = null) : JournalEvent;
 
+/// <summary>A CloudWatch alarm's state when the run began, and since when CloudWatch has held it (its history may not reach back that far).</summary>
+public sealed record AlarmObserved(string Name, string State, DateTimeOffset? Since) : JournalEvent;
+
 /// <summary>Alertmanager delivered a notification to the receiver.</summary>
 public sealed record AlertNotified(string Status, string Receiver, IReadOnlyList<NotifiedAlert> Alerts) : JournalEvent;
 

@@ -98,6 +98,23 @@ public sealed class CloudWatchStandInTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_query_list_index_out_of_bounds_is_a_validation_error_not_an_allocation()
+    {
+        using var http = new HttpClient();
+        using var request = new HttpRequestMessage(HttpMethod.Post, _standIn.Address)
+        {
+            Content = new FormUrlEncodedContent(new Dictionary<string, string> { ["Action"] = "DescribeAlarms", ["Version"] = "2010-08-01", ["AlarmNames.member.2000000000"] = "x" }),
+        };
+        var body = await request.Content.ReadAsByteArrayAsync();
+        Reliability.Observe.CloudWatch.SigV4Signer.Sign(request, body, _standIn.Credentials, _standIn.Region, "monitoring", _time.GetUtcNow());
+
+        using var response = await http.SendAsync(request);
+
+        ((int)response.StatusCode).Should().Be(400);
+        (await response.Content.ReadAsStringAsync()).Should().Contain("<Code>ValidationError</Code>");
+    }
+
+    [Fact]
     public void Compression_scales_every_period_of_an_alarm_and_leaves_the_rest_as_shipped()
     {
         var shipped = JsonNode.Parse(File.ReadAllText(ShippedPath("high-error-rate.json")))!.AsObject();

@@ -65,7 +65,7 @@ internal sealed record AlarmDefinition(
                 }
             }
             var period = periods.Count > 0 ? periods.Max() : Fields.Int(metrics.First(m => Fields.Bool(m["ReturnData"]) ?? true)["Period"], "Period") ?? 60;
-            return new AlarmDefinition(name, request, Positive(period), evaluationPeriods, datapoints, threshold, comparison, missing, null, null, metrics);
+            return new AlarmDefinition(name, request, Range(Positive(period), evaluationPeriods), evaluationPeriods, datapoints, threshold, comparison, missing, null, null, metrics);
         }
         var statistic = Fields.String(request["Statistic"]) ?? Fields.String(request["ExtendedStatistic"])
             ?? throw CloudWatchFault.Validation("Statistic or ExtendedStatistic is required with MetricName.");
@@ -75,7 +75,7 @@ internal sealed record AlarmDefinition(
         }
         var key = MetricKey.Of(Fields.RequiredString(request, "Namespace"), Fields.RequiredString(request, "MetricName"), Fields.Dimensions(request["Dimensions"]));
         var single = Fields.Int(request["Period"], "Period") ?? throw CloudWatchFault.Validation("The parameter Period is required.");
-        return new AlarmDefinition(name, request, Positive(single), evaluationPeriods, datapoints, threshold, comparison, missing, key, statistic, []);
+        return new AlarmDefinition(name, request, Range(Positive(single), evaluationPeriods), evaluationPeriods, datapoints, threshold, comparison, missing, key, statistic, []);
     }
 
     /// <summary>The value of each period in the range, or nothing where no datapoint exists.</summary>
@@ -135,6 +135,11 @@ internal sealed record AlarmDefinition(
             }
         }
     }
+
+    /// <summary>As CloudWatch: the evaluation range (Period × EvaluationPeriods) is at most 7 days, so an evaluation reads a bounded number of periods.</summary>
+    private static int Range(int period, int evaluationPeriods) => (long)period * evaluationPeriods <= 7 * 86_400
+        ? period
+        : throw CloudWatchFault.Validation($"Period ({period}) × EvaluationPeriods ({evaluationPeriods}) must not exceed 7 days.");
 
     private static int Positive(int period) => period >= 1 ? period : throw CloudWatchFault.Validation($"Period must be at least 1 second, got {period}.");
 }

@@ -14,6 +14,8 @@ internal static class AwsWire
 {
     public const string TargetPrefix = "GraniteServiceVersion20100801.";
     public const string XmlNamespace = "http://monitoring.amazonaws.com/doc/2010-08-01/";
+    /// <summary>The longest list CloudWatch takes (PutMetricData: 1,000 data).</summary>
+    public const int MaxListMembers = 1000;
 
     /// <summary>Form fields of a Query request as the JSON 1.0 body of the same request (lists from .member.N, values as strings).</summary>
     public static JsonObject FromQuery(IEnumerable<KeyValuePair<string, string>> form)
@@ -32,6 +34,11 @@ internal static class AwsWire
                 var last = i == parts.Length - 1;
                 if (i + 1 < parts.Length && parts[i + 1] == "member" && i + 2 < parts.Length && int.TryParse(parts[i + 2], CultureInfo.InvariantCulture, out var index))
                 {
+                    // The index comes from the request: bounded as CloudWatch bounds its lists, so no request can make it allocate at will.
+                    if (index is < 1 or > MaxListMembers)
+                    {
+                        throw CloudWatchFault.Validation($"{key}: a list member index must be between 1 and {MaxListMembers}.");
+                    }
                     var list = node[parts[i]] as JsonArray ?? (JsonArray)(node.AsObject()[parts[i]] = new JsonArray());
                     while (list.Count < index)
                     {

@@ -22,15 +22,44 @@ public sealed class LatencyHistogram
     public void Record(TimeSpan latency) =>
         _histogram.RecordValue(Math.Clamp((long)latency.TotalMicroseconds, 1, HighestMicros));
 
-    public TimeSpan Percentile(double percentile) => Count == 0 ? TimeSpan.Zero : TimeSpan.FromMicroseconds(_histogram.GetValueAtPercentile(percentile));
+    public TimeSpan Percentile(double percentile) => Count == 0 ? TimeSpan.Zero : TimeSpan.FromMicroseconds(Stable(() => _histogram.GetValueAtPercentile(percentile)));
 
-    public TimeSpan Min => Count == 0 ? TimeSpan.Zero : TimeSpan.FromMicroseconds(_histogram.LowestEquivalentValue(_histogram.RecordedValues().First().ValueIteratedTo));
+    public TimeSpan Min => Count == 0 ? TimeSpan.Zero : TimeSpan.FromMicroseconds(Stable(() => _histogram.LowestEquivalentValue(_histogram.RecordedValues().First().ValueIteratedTo)));
     public TimeSpan Max => Count == 0 ? TimeSpan.Zero : TimeSpan.FromMicroseconds(_histogram.GetMaxValue());
-    public TimeSpan Mean => Count == 0 ? TimeSpan.Zero : TimeSpan.FromMicroseconds(_histogram.GetMean());
+    public TimeSpan Mean => Count == 0 ? TimeSpan.Zero : TimeSpan.FromMicroseconds(Stable(() => _histogram.GetMean()));
 
-    public void Add(LatencyHistogram other) => _histogram.Add(other._histogram);
+    /// <summary>
+    /// Merges a copy of <paramref name="other"/>: the copy is taken again if a request still in flight records
+    /// into it meanwhile, so the merge itself never sees a histogram change and never counts twice.
+    /// </summary>
+    public void Add(LatencyHistogram other)
+    {
+        var copy = Stable(other._histogram.Copy);
+        _histogram.Add(copy);
+    }
 
-    public string Encode()
+    /// <summary>
+    /// HdrHistogram records safely from many threads, but a read that iterates it throws "Source has been
+    /// modified during enumeration" when a value lands meanwhile (a slow request of a bucket being judged:
+    /// it failed a game day in CI once). Reads have no side effects, so they are simply taken again, at most 20 times.
+    /// </summary>
+    private static T Stable<T>(Func<T> read)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return read();
+            }
+            catch (InvalidOperationException) when (attempt < 20)
+            {
+            }
+        }
+    }
+
+    public string Encode() => Stable(EncodeOnce);
+
+    private string EncodeOnce()
     {
         var buffer = ByteBuffer.Allocate(_histogram.GetNeededByteBufferCapacity());
         var length = _histogram.EncodeIntoCompressedByteBuffer(buffer);

@@ -9,7 +9,7 @@ namespace Reliability.ClusterStandIn;
 /// ConfigMaps, for what the harness keeps in one: the safety lever (`reliability lever engage` creates it,
 /// `release` deletes it, every run reads it). Get, create, replace and delete, with the API server's 404 and 409.
 /// </summary>
-public sealed partial class KubernetesApiStandIn
+internal sealed partial class KubernetesApiStandIn
 {
     private readonly ConcurrentDictionary<string, JsonObject> _configMaps = new(StringComparer.Ordinal);
 

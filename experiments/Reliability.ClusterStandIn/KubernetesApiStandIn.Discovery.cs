@@ -10,7 +10,7 @@ namespace Reliability.ClusterStandIn;
 /// and `kubectl apply -f` find their way. OpenAPI documents are not served: run kubectl with --validate=false
 /// (the webhook here validates every chaos object anyway).
 /// </summary>
-public sealed partial class KubernetesApiStandIn
+internal sealed partial class KubernetesApiStandIn
 {
     private void MapDiscovery(WebApplication app)
     {

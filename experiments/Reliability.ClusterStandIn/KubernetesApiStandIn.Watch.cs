@@ -10,7 +10,7 @@ namespace Reliability.ClusterStandIn;
 /// The state is sampled every <see cref="WatchInterval"/>; a change shorter than that can be missed, as a
 /// kubelet's status updates also come at intervals.
 /// </summary>
-public sealed partial class KubernetesApiStandIn
+internal sealed partial class KubernetesApiStandIn
 {
     private static readonly TimeSpan WatchInterval = TimeSpan.FromMilliseconds(200);
 

@@ -19,7 +19,7 @@ namespace Reliability.ClusterStandIn;
 /// (the kubeconfig's two users) and the harness's are authorized by the shipped RBAC rules, with the
 /// API server's 401, 403, 404 and 409 Status answers. The harness's Kubernetes driver is not told.
 /// </summary>
-public sealed partial class KubernetesApiStandIn : IAsyncDisposable
+internal sealed partial class KubernetesApiStandIn : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly EmbeddedCluster _cluster;

@@ -8,7 +8,7 @@ using Reliability.Reports.Writers;
 namespace Reliability.Reports;
 
 /// <summary>The game day's consolidated reports: gameday.json, summary.md and junit.xml over every experiment.</summary>
-public static class GameDayReport
+internal static class GameDayReport
 {
     public static async Task<string> WriteAsync(GameDayResult day, string folder, CancellationToken ct = default)
     {

@@ -5,7 +5,7 @@ using Reliability.Reports.Writers;
 namespace Reliability.Reports;
 
 /// <summary>Writes an experiment's reports beside its journal: result.json, summary.md, junit.xml and report.html.</summary>
-public static class ReportSet
+internal static class ReportSet
 {
     public static async Task<(ResultModel Model, string Markdown)> WriteAsync(ExperimentResult result, string folder, CancellationToken ct = default)
     {

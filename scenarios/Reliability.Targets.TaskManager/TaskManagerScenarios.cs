@@ -9,7 +9,7 @@ namespace Reliability.Targets.TaskManager;
 /// The load scenarios for the bundled SUT, on its real API: browse (list and get), a CRUD mix and a
 /// write-heavy mix. Every acknowledged write goes into the write ledger.
 /// </summary>
-public static class TaskManagerScenarios
+internal static class TaskManagerScenarios
 {
     public static readonly IReadOnlyList<string> Names = ["browse", "crud", "write-heavy"];
 

@@ -4,7 +4,7 @@ using Reliability.Load.Targets;
 namespace Reliability.Targets.TaskManager;
 
 /// <summary>The bundled SUT as a load target: its scenarios on the real API, and its tasks table for the RPO check.</summary>
-public sealed class TaskManagerTarget : ILoadTarget
+internal sealed class TaskManagerTarget : ILoadTarget
 {
     public const string TargetName = "task-manager";
 

@@ -9,7 +9,7 @@ public sealed class ResultSchemaTests
 {
     private static readonly DateTimeOffset T0 = new(2026, 11, 25, 7, 0, 0, TimeSpan.Zero);
 
-    public static ResultModel Sample() => new(ResultModel.Version,
+    internal static ResultModel Sample() => new(ResultModel.Version,
         new ExperimentInfo("pod-kill", "One replica is killed.", "experiments/pod-kill.yaml", 7), "local", "completed", false, false,
         [new("steady", T0, T0.AddSeconds(15)), new("fault", T0.AddSeconds(15), T0.AddSeconds(35)), new("recovery", T0.AddSeconds(35), T0.AddSeconds(55))],
         [new("sut-pod-kill", "PodChaos", "pod-kill", T0.AddSeconds(15), T0.AddSeconds(35), ["sut-zone-b-0"], [])],

@@ -4,7 +4,7 @@ namespace Reliability.Evidence.Journal;
 /// The experiment's evidence as JSON lines, one typed event per line, flushed as written: a crash or a
 /// SIGKILL keeps everything seen until then. Events are also kept in memory for the timeline.
 /// </summary>
-public sealed class ExperimentJournal : IAsyncDisposable
+internal sealed class ExperimentJournal : IAsyncDisposable
 {
     private readonly StreamWriter? _writer;
     private readonly TimeProvider _time;

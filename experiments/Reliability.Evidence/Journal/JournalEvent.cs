@@ -52,7 +52,7 @@ namespace Reliability.Evidence.Journal;
 [JsonDerivedType(typeof(RpoReconciled), "rpo")]
 [JsonDerivedType(typeof(SliMeasured), "sli")]
 [JsonDerivedType(typeof(VerdictRecorded), "verdict")]
-public abstract record JournalEvent
+internal abstract record JournalEvent
 {
     /// <summary>The journal schema's version, written on every line.</summary>
     public const int SchemaVersion = 1;

@@ -1,4 +1,4 @@
 namespace Reliability.Evidence.Results;
 
 /// <summary>How the run went: to its end, stopped by a stop condition, or refused at the steady-state gate.</summary>
-public enum ExperimentOutcome { Completed, Stopped, SteadyStateNotMet }
+internal enum ExperimentOutcome { Completed, Stopped, SteadyStateNotMet }

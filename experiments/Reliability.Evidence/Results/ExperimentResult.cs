@@ -8,7 +8,7 @@ namespace Reliability.Evidence.Results;
 /// How an experiment ended and every hypothesis's verdict, read from its journal: the result is a view
 /// of the evidence, so a journal read back gives the same result as the run that wrote it.
 /// </summary>
-public sealed record ExperimentResult(ExperimentDefinition Definition, Timeline Timeline, string JournalPath, string LedgerPath)
+internal sealed record ExperimentResult(ExperimentDefinition Definition, Timeline Timeline, string JournalPath, string LedgerPath)
 {
     public static ExperimentResult From(ExperimentDefinition definition, IReadOnlyList<JournalEvent> events, string journalPath, string ledgerPath) =>
         new(definition, Timeline.From(events), journalPath, ledgerPath);

@@ -5,7 +5,7 @@ namespace Reliability.Evidence.Results;
 /// passed (an inconclusive one counts as not passed; an experiment that did not run or did not
 /// complete scores 0), averaged with the experiments' weights. Σ wᵢ·passedᵢ/totalᵢ ÷ Σ wᵢ × 100.
 /// </summary>
-public static class ResilienceScore
+internal static class ResilienceScore
 {
     public static double Of(IReadOnlyList<(double Weight, ExperimentResult? Result)> experiments)
     {

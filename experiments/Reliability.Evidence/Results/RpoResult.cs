@@ -5,7 +5,7 @@ namespace Reliability.Evidence.Results;
 /// whose last write had no acknowledgement (ambiguous: they may legitimately differ), and the span
 /// of the lost writes' acknowledgement times (the data-loss window).
 /// </summary>
-public sealed record RpoResult(long Checked, long Lost, long Missing, long Stale, long Ambiguous, DateTimeOffset? FirstLostAck, DateTimeOffset? LastLostAck, IReadOnlyList<long> LostIds)
+internal sealed record RpoResult(long Checked, long Lost, long Missing, long Stale, long Ambiguous, DateTimeOffset? FirstLostAck, DateTimeOffset? LastLostAck, IReadOnlyList<long> LostIds)
 {
     public TimeSpan LossWindow => FirstLostAck is { } a && LastLostAck is { } b ? b - a : TimeSpan.Zero;
 }

@@ -4,14 +4,14 @@ namespace Reliability.Evidence.Results;
 /// The SLO report over a window (30 days by default): built by Reliability.Slo from Prometheus or CloudWatch,
 /// written by Reliability.Reports as JSON, Markdown and HTML.
 /// </summary>
-public sealed record SloReport(DateTimeOffset From, DateTimeOffset To, IReadOnlyList<SloReportEntry> Slos, TimeSpan Took)
+internal sealed record SloReport(DateTimeOffset From, DateTimeOffset To, IReadOnlyList<SloReportEntry> Slos, TimeSpan Took)
 {
     /// <summary>The burn-rate windows every entry reports, shortest first.</summary>
     public static readonly IReadOnlyList<string> BurnWindows = ["1h", "6h", "1d", "3d"];
 }
 
 /// <summary>One SLO over the report window: what was achieved, what is left, how fast it burns, and when it paged.</summary>
-public sealed record SloReportEntry(
+internal sealed record SloReportEntry(
     string Service,
     string Slo,
     double ObjectivePercent,
@@ -27,10 +27,10 @@ public sealed record SloReportEntry(
 }
 
 /// <summary>A stretch of time during which the page-level condition (14.4x over 1h and 5m, or 6x over 6h and 30m) held.</summary>
-public sealed record BurnPeriod(DateTimeOffset Start, DateTimeOffset End);
+internal sealed record BurnPeriod(DateTimeOffset Start, DateTimeOffset End);
 
 /// <summary>The share of the window's error budget still left at <see cref="At"/> (negative: overspent).</summary>
-public sealed record BudgetPoint(DateTimeOffset At, double RemainingPercent)
+internal sealed record BudgetPoint(DateTimeOffset At, double RemainingPercent)
 {
     /// <summary>The burn-down of a series of (step end, bad, total) events, against the budget of the whole window's total.</summary>
     public static IReadOnlyList<BudgetPoint> BurnDown(IReadOnlyList<(DateTimeOffset At, double Bad, double Total)> steps, double errorBudget, DateTimeOffset from)

@@ -2,13 +2,13 @@ using System.Globalization;
 
 namespace Reliability.Evidence.Results;
 
-public enum VerdictStatus { Passed, Failed, Inconclusive }
+internal enum VerdictStatus { Passed, Failed, Inconclusive }
 
 /// <summary>
 /// One hypothesis judged: what was claimed, the measured value against the threshold, and the evidence.
 /// Inconclusive means it could not be observed (no data, a source down): never a pass.
 /// </summary>
-public sealed record Verdict(string Hypothesis, string Kind, VerdictStatus Status, string? Measured, string Threshold, string Evidence)
+internal sealed record Verdict(string Hypothesis, string Kind, VerdictStatus Status, string? Measured, string Threshold, string Evidence)
 {
     public static string Format(string metric, double? value) => value switch
     {

@@ -3,10 +3,10 @@ using Reliability.Load.Thresholds;
 
 namespace Reliability.Evidence.Specs;
 
-public enum Phase { Steady, Fault, Recovery }
+internal enum Phase { Steady, Fault, Recovery }
 
 /// <summary>An experiment file, read and checked: what to break, under which load, for how long, and what must hold.</summary>
-public sealed record ExperimentDefinition(
+internal sealed record ExperimentDefinition(
     string File,
     string Name,
     string? Description,
@@ -28,7 +28,7 @@ public sealed record ExperimentDefinition(
 }
 
 /// <summary>A stop condition on a CloudWatch alarm (stopConditions: - { alarm: task-manager-high-error-rate }), as AWS FIS stops on alarms.</summary>
-public sealed record AlarmStop(string Name)
+internal sealed record AlarmStop(string Name)
 {
     public override string ToString() => $"alarm {Name}";
 }
@@ -38,7 +38,7 @@ public sealed record AlarmStop(string Name)
 /// the fault is rolled back as soon as Alertmanager holds the alert active, as an on-call page would stop a
 /// game day. The labels, when given, must all be on the alert.
 /// </summary>
-public sealed record AlertStop(string Name, IReadOnlyDictionary<string, string>? Labels)
+internal sealed record AlertStop(string Name, IReadOnlyDictionary<string, string>? Labels)
 {
     public override string ToString() => $"alert {AlertLabels.Identity(Name, Labels)}";
 }
@@ -47,24 +47,24 @@ public sealed record AlertStop(string Name, IReadOnlyDictionary<string, string>?
 /// The embedded environment an experiment needs: its database (a Patroni cluster by default, or the single
 /// PostgreSQL) and, with Patroni, whether replication is synchronous.
 /// </summary>
-public sealed record EnvironmentSpec(string Database, bool SynchronousMode)
+internal sealed record EnvironmentSpec(string Database, bool SynchronousMode)
 {
     public static readonly EnvironmentSpec Default = new("patroni", false);
 }
 
 /// <summary>A fault manifest named by the experiment, resolved relative to the experiment file.</summary>
-public sealed record FaultReference(string Path, string FullPath, long Line, long Column);
+internal sealed record FaultReference(string Path, string FullPath, long Line, long Column);
 
 /// <summary>The steady traffic: a scenario of a load target (the bundled SUT by default) at a constant arrival rate (open model) or user count (closed model).</summary>
-public sealed record LoadSpec(string Target, string Scenario, double? Rate, int? Users, int MaxConcurrent, TimeSpan Timeout, TimeSpan WarmUp);
+internal sealed record LoadSpec(string Target, string Scenario, double? Rate, int? Users, int MaxConcurrent, TimeSpan Timeout, TimeSpan WarmUp);
 
 /// <summary>How long each phase lasts: the experiment file's timeline (what happened is <see cref="Evidence.Timeline"/>).</summary>
-public sealed record TimelineSpec(TimeSpan SteadyState, TimeSpan Fault, TimeSpan Recovery)
+internal sealed record TimelineSpec(TimeSpan SteadyState, TimeSpan Fault, TimeSpan Recovery)
 {
     public TimeSpan Total => SteadyState + Fault + Recovery;
 }
 
-public sealed record Hypotheses(
+internal sealed record Hypotheses(
     IReadOnlyList<PhaseObjective> Objectives,
     RtoHypothesis? Rto,
     RpoHypothesis? Rpo,
@@ -92,7 +92,7 @@ public sealed record Hypotheses(
 /// SLO spec's queries over the phase window, compared with a percentage. Its place in the file is kept
 /// so an SLO name the specs do not know is reported there.
 /// </summary>
-public sealed partial record ServerObjective(Phase Phase, string Expression, string Slo, string Operator, double Percent, long Line, long Column)
+internal sealed partial record ServerObjective(Phase Phase, string Expression, string Slo, string Operator, double Percent, long Line, long Column)
 {
     public static ServerObjective? TryParse(Phase phase, string text, long line, long column)
     {
@@ -122,25 +122,25 @@ public sealed partial record ServerObjective(Phase Phase, string Expression, str
 }
 
 /// <summary>A client-side SLO objective over one phase, e.g. "fail_rate &lt; 5%" during the fault.</summary>
-public sealed record PhaseObjective(Phase Phase, Threshold Threshold);
+internal sealed record PhaseObjective(Phase Phase, Threshold Threshold);
 
 /// <summary>
 /// Recovery time: from injection until the user-visible SLI, measured over a sliding <see cref="Window"/>,
 /// meets <see cref="Sli"/> again and keeps meeting it for <see cref="StableFor"/>. Must be at most <see cref="Max"/>.
 /// </summary>
-public sealed record RtoHypothesis(TimeSpan Max, Threshold Sli, TimeSpan Window, TimeSpan StableFor);
+internal sealed record RtoHypothesis(TimeSpan Max, Threshold Sli, TimeSpan Window, TimeSpan StableFor);
 
 /// <summary>Writes are acknowledged again within <see cref="Max"/> of injection; a pause in acknowledgements shorter than <see cref="Gap"/> is no outage.</summary>
-public sealed record WriteRtoHypothesis(TimeSpan Max, TimeSpan Gap);
+internal sealed record WriteRtoHypothesis(TimeSpan Max, TimeSpan Gap);
 
 /// <summary>Acknowledged writes that may be missing or stale after recovery.</summary>
-public sealed record RpoHypothesis(long MaxLostWrites);
+internal sealed record RpoHypothesis(long MaxLostWrites);
 
 /// <summary>
 /// A CloudWatch alarm that must go to ALARM within <see cref="FiresWithin"/> of injection and, when given, back
 /// to OK within <see cref="ResolvesWithin"/> of recovery; production time, scaled like alert deadlines.
 /// </summary>
-public sealed record AlarmExpectation(string Name, TimeSpan FiresWithin, TimeSpan? ResolvesWithin)
+internal sealed record AlarmExpectation(string Name, TimeSpan FiresWithin, TimeSpan? ResolvesWithin)
 {
     public override string ToString() => Name;
 }
@@ -150,7 +150,7 @@ public sealed record AlarmExpectation(string Name, TimeSpan FiresWithin, TimeSpa
 /// <see cref="ResolvesWithin"/> of recovery. Deadlines are production time; targets with compressed rule
 /// timings (the embedded environment) scale them by the same factor.
 /// </summary>
-public sealed record AlertExpectation(string Name, TimeSpan FiresWithin, TimeSpan? ResolvesWithin)
+internal sealed record AlertExpectation(string Name, TimeSpan FiresWithin, TimeSpan? ResolvesWithin)
 {
     /// <summary>Labels the alert must carry (severity: page), when the same alert name has several label sets; null: any.</summary>
     public IReadOnlyDictionary<string, string>? Labels { get; init; }

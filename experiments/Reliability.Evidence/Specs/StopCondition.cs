@@ -8,7 +8,7 @@ namespace Reliability.Evidence.Specs;
 /// client-side measure over the last <see cref="For"/> meets the condition (e.g. "fail_rate > 50% for 10s"),
 /// the fault is rolled back at once and the experiment is marked stopped.
 /// </summary>
-public sealed partial record StopCondition(string Expression, Threshold Condition, TimeSpan For)
+internal sealed partial record StopCondition(string Expression, Threshold Condition, TimeSpan For)
 {
     public static StopCondition Parse(string text)
     {

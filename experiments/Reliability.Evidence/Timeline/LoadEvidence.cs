@@ -7,7 +7,7 @@ namespace Reliability.Evidence;
 /// The load as the journal holds it: per bucket, counts, failures by reason and the exact latency
 /// histogram, so that any window's percentiles are computed from merged histograms, never averaged.
 /// </summary>
-public sealed class LoadEvidence
+internal sealed class LoadEvidence
 {
     private LoadEvidence(DateTimeOffset startedAt, TimeSpan bucketWidth, IReadOnlyList<(DateTimeOffset Start, OutcomeStats Stats)> buckets, LoadSummary? summary)
     {

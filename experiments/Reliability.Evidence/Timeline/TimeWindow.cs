@@ -1,7 +1,7 @@
 namespace Reliability.Evidence;
 
 /// <summary>A span of wall-clock time, start included, end excluded.</summary>
-public readonly record struct TimeWindow(DateTimeOffset Start, DateTimeOffset End)
+internal readonly record struct TimeWindow(DateTimeOffset Start, DateTimeOffset End)
 {
     public TimeSpan Duration => End - Start;
 
@@ -9,13 +9,13 @@ public readonly record struct TimeWindow(DateTimeOffset Start, DateTimeOffset En
 }
 
 /// <summary>A leaf fault from injection to recovery (null while it was never seen recovered), with what it hit.</summary>
-public sealed record FaultWindow(string Fault, string Kind, string? Action, DateTimeOffset InjectedAt, DateTimeOffset? RecoveredAt, IReadOnlyList<string> Pods, IReadOnlyList<string> Links);
+internal sealed record FaultWindow(string Fault, string Kind, string? Action, DateTimeOffset InjectedAt, DateTimeOffset? RecoveredAt, IReadOnlyList<string> Pods, IReadOnlyList<string> Links);
 
 /// <summary>A pod (replica, database member) down from a kill or hold-down until it was ready again (null: not within the run).</summary>
-public sealed record Outage(string Pod, DateTimeOffset DownAt, DateTimeOffset? ReadyAt);
+internal sealed record Outage(string Pod, DateTimeOffset DownAt, DateTimeOffset? ReadyAt);
 
 /// <summary>A time a source of evidence did not answer; <see cref="End"/> is null when it never answered again.</summary>
-public sealed record ObservationGapWindow(string Source, DateTimeOffset Start, DateTimeOffset? End, string Error)
+internal sealed record ObservationGapWindow(string Source, DateTimeOffset Start, DateTimeOffset? End, string Error)
 {
     public bool Overlaps(DateTimeOffset from, DateTimeOffset to) => Start < to && (End ?? DateTimeOffset.MaxValue) > from;
 }

@@ -10,7 +10,7 @@ namespace Reliability.Evidence;
 /// of the pods it hit, when each source of evidence could not be observed, the load and the RPO
 /// reconciliation. Verdicts and reports read it; nothing else rebuilds it from the journal.
 /// </summary>
-public sealed class Timeline
+internal sealed class Timeline
 {
     private Timeline(IReadOnlyList<JournalEvent> events)
     {

@@ -8,7 +8,7 @@ namespace Reliability.Experiments.ChaosMesh;
 /// cluster's API server enforces: the ones bundled with the program (experiments/chaos/crds, v2.8 line),
 /// or those a cluster serves (<see cref="FromCrds"/>).
 /// </summary>
-public sealed class ChaosMeshSchemas
+internal sealed class ChaosMeshSchemas
 {
     public const string Group = "chaos-mesh.org";
     public const string OverrideVariable = "RELIABILITY_CHAOS_MESH_SCHEMAS";

@@ -5,7 +5,7 @@ using YamlDotNet.RepresentationModel;
 namespace Reliability.Experiments.ChaosMesh;
 
 /// <summary>Validates every chaos-mesh.org document of a YAML file against the CRD of its kind and the rules a cluster's admission adds.</summary>
-public sealed class ManifestValidator(ChaosMeshSchemas schemas)
+internal sealed class ManifestValidator(ChaosMeshSchemas schemas)
 {
     /// <summary>Whether a file holds Chaos Mesh objects at all (other YAML is not this validator's business).</summary>
     public static bool IsChaosMeshFile(string path) =>

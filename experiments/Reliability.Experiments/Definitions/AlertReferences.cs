@@ -9,7 +9,7 @@ namespace Reliability.Experiments.Definitions;
 /// checked against the alerting rules the environment loads: an alert no rule defines can never fire, so
 /// its hypothesis would fail after the whole run instead of at once.
 /// </summary>
-public static class AlertReferences
+internal static class AlertReferences
 {
     /// <param name="known">The alert names the rules define.</param>
     /// <param name="rules">What to call the rules in a message (a file's path).</param>

@@ -9,7 +9,7 @@ using YamlDotNet.RepresentationModel;
 
 namespace Reliability.Experiments.Definitions;
 
-public static partial class ExperimentFile
+internal static partial class ExperimentFile
 {
     private static Hypotheses? ReadHypotheses(YamlFields y, YamlMappingNode? map)
     {

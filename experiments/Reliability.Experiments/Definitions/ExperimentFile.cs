@@ -14,7 +14,7 @@ namespace Reliability.Experiments.Definitions;
 /// has a commented example). Every problem is reported with file, line, column and field; unknown
 /// fields are errors, so a typo cannot silently drop a hypothesis.
 /// </summary>
-public static partial class ExperimentFile
+internal static partial class ExperimentFile
 {
     public const string ApiVersion = "reliability.dev/v1alpha1";
 

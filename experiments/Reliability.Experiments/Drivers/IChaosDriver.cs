@@ -9,7 +9,7 @@ namespace Reliability.Experiments.Drivers;
 /// Applies Chaos Mesh faults to a target: the embedded environment or a Kubernetes cluster. Planning
 /// resolves every selector first, so a selector matching nothing stops the run before any load or fault.
 /// </summary>
-public interface IChaosDriver
+internal interface IChaosDriver
 {
     /// <summary>"local" or "kubernetes".</summary>
     string Name { get; }
@@ -31,9 +31,9 @@ public interface IChaosDriver
 }
 
 /// <summary>A planned leaf fault: the pods it hits and, for network faults, the paths it affects.</summary>
-public sealed record PlannedFault(FaultNode Fault, IReadOnlyList<string> Pods, IReadOnlyList<string> Links, string Effect);
+internal sealed record PlannedFault(FaultNode Fault, IReadOnlyList<string> Pods, IReadOnlyList<string> Links, string Effect);
 
-public sealed record FaultPlan(string Driver, IReadOnlyList<FaultNode> Roots, IReadOnlyList<PlannedFault> Leaves)
+internal sealed record FaultPlan(string Driver, IReadOnlyList<FaultNode> Roots, IReadOnlyList<PlannedFault> Leaves)
 {
     public PlannedFault For(FaultNode leaf) => Leaves.Single(l => ReferenceEquals(l.Fault, leaf));
 

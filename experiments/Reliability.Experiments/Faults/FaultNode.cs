@@ -13,7 +13,7 @@ internal sealed record Targeting(ChaosSelector Selector, PodMode Mode)
 /// serial/parallel group from a Workflow. <see cref="Deadline"/> is how long it lasts (spec.duration, or
 /// the Workflow template's deadline); null means until the experiment recovers.
 /// </summary>
-public abstract record FaultNode(ChaosDocument Source, string Path, string Name, TimeSpan? Deadline)
+internal abstract record FaultNode(ChaosDocument Source, string Path, string Name, TimeSpan? Deadline)
 {
     public IEnumerable<FaultNode> Leaves() => this switch
     {

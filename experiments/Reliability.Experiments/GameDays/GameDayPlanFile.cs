@@ -7,7 +7,7 @@ using YamlDotNet.RepresentationModel;
 namespace Reliability.Experiments.GameDays;
 
 /// <summary>Reads a game-day plan (apiVersion reliability.dev/v1alpha1, kind GameDay); every problem with its location.</summary>
-public static class GameDayPlanFile
+internal static class GameDayPlanFile
 {
     public static bool IsGameDayFile(string path) =>
         File.ReadLines(path).Any(line => line.TrimStart().StartsWith($"apiVersion: {ExperimentFile.ApiVersion}", StringComparison.Ordinal))

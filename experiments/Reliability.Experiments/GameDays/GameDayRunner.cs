@@ -11,7 +11,7 @@ namespace Reliability.Experiments.GameDays;
 /// one starts; before each, the target must be in its steady state (the check is the target's own, e.g.
 /// every replica ready); between them, the cool-down. A failure stops the day when the plan says so.
 /// </summary>
-public sealed class GameDayRunner(
+internal sealed class GameDayRunner(
     Func<LoadedExperiment, string, CancellationToken, Task<ExperimentResult>> runExperiment,
     Func<CancellationToken, Task<string?>> steadyStateProblem,
     TextWriter console,

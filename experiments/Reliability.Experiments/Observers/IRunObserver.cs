@@ -7,7 +7,7 @@ namespace Reliability.Experiments.Observers;
 /// (and so stopped, with whatever it says last) after recovery. A source it cannot reach is journalled as
 /// an observation gap, never silently skipped.
 /// </summary>
-public interface IRunObserver : IAsyncDisposable
+internal interface IRunObserver : IAsyncDisposable
 {
     /// <summary>What it watches, for messages: "alerts", "local environment", "pods".</summary>
     string Name { get; }

@@ -8,9 +8,9 @@ using Reliability.Load.Targets;
 namespace Reliability.Experiments.Running;
 
 /// <summary>An experiment with its fault manifests read, schema-checked and turned into faults, and its load target found.</summary>
-public sealed record LoadedExperiment(ExperimentDefinition Definition, IReadOnlyList<ChaosDocument> Documents, IReadOnlyList<FaultNode> Faults, ILoadTarget LoadTarget);
+internal sealed record LoadedExperiment(ExperimentDefinition Definition, IReadOnlyList<ChaosDocument> Documents, IReadOnlyList<FaultNode> Faults, ILoadTarget LoadTarget);
 
-public static class ExperimentLoader
+internal static class ExperimentLoader
 {
     /// <summary>
     /// Reads the experiment and its manifests. Every manifest must pass the Chaos Mesh CRD schema;

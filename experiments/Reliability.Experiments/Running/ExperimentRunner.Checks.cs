@@ -7,7 +7,7 @@ using Reliability.Load.Engine;
 
 namespace Reliability.Experiments.Running;
 
-public sealed partial class ExperimentRunner
+internal sealed partial class ExperimentRunner
 {
     /// <summary>Before injecting: the steady-state objectives over the steady period so far (null when they hold).</summary>
     private static string? SteadyStateProblem(RunContext run, JournalProgress progress, DateTimeOffset from, DateTimeOffset to)

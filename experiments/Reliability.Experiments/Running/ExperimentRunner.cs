@@ -13,7 +13,7 @@ using Reliability.Load.Targets;
 namespace Reliability.Experiments.Running;
 
 /// <summary>What the run left for judgement besides the journal: how it ended, and the acknowledged writes' times when a write RTO is asked.</summary>
-public sealed record RunEvidence(ExperimentOutcome Outcome, IReadOnlyList<DateTimeOffset>? WriteAcks);
+internal sealed record RunEvidence(ExperimentOutcome Outcome, IReadOnlyList<DateTimeOffset>? WriteAcks);
 
 /// <summary>
 /// Steps through an experiment and records what happened: plan (every selector must match), start load,
@@ -22,7 +22,7 @@ public sealed record RunEvidence(ExperimentOutcome Outcome, IReadOnlyList<DateTi
 /// reconcile the write ledger. Rollback happens on every path out of the fault window. Judging the
 /// evidence is not the runner's business (Reliability.Slo's Judge does it from the journal).
 /// </summary>
-public sealed partial class ExperimentRunner(RunTarget target, TextWriter console, TimeProvider time, ILoadProgress? loadConsole = null)
+internal sealed partial class ExperimentRunner(RunTarget target, TextWriter console, TimeProvider time, ILoadProgress? loadConsole = null)
 {
     private readonly SignalStops _signals = new(target, console);
 

@@ -10,7 +10,7 @@ namespace Reliability.Experiments.Running;
 /// (null: alert hypotheses are inconclusive), the database for the RPO check (null: inconclusive), and
 /// the factor by which the target's alert rules run faster than production (1/30 locally).
 /// </summary>
-public sealed record RunTarget(
+internal sealed record RunTarget(
     Uri EntryPoint,
     IChaosDriver Driver,
     PrometheusClient? Prometheus,

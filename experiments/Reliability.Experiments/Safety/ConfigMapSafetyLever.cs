@@ -10,7 +10,7 @@ namespace Reliability.Experiments.Safety;
 /// an operator engages it with the CLI or kubectl and every harness pod sees it. The harness needs only
 /// "get" on that one ConfigMap; engaging and releasing are an operator's verbs.
 /// </summary>
-public sealed class ConfigMapSafetyLever(IKubernetes client, string ns, TimeProvider time) : ISafetyLever
+internal sealed class ConfigMapSafetyLever(IKubernetes client, string ns, TimeProvider time) : ISafetyLever
 {
     public const string Name = "reliability-safety-lever";
 

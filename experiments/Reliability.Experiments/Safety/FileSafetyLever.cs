@@ -6,7 +6,7 @@ namespace Reliability.Experiments.Safety;
 /// The local lever: a file beside the runs (<c>$RELIABILITY_RUNS/safety-lever.json</c> by default), so that
 /// every harness on the machine sees it. Written whole and renamed into place, so a reader never sees half of it.
 /// </summary>
-public sealed class FileSafetyLever(string path, TimeProvider time) : ISafetyLever
+internal sealed class FileSafetyLever(string path, TimeProvider time) : ISafetyLever
 {
     public const string FileName = "safety-lever.json";
 

@@ -1,7 +1,7 @@
 namespace Reliability.Experiments.Safety;
 
 /// <summary>The lever's position: engaged (by whom, when, why) or released.</summary>
-public sealed record LeverState(bool Engaged, string? Reason = null, string? By = null, DateTimeOffset? At = null)
+internal sealed record LeverState(bool Engaged, string? Reason = null, string? By = null, DateTimeOffset? At = null)
 {
     public static readonly LeverState Released = new(false);
 
@@ -15,7 +15,7 @@ public sealed record LeverState(bool Engaged, string? Reason = null, string? By 
 /// faults back within a second and ends as stopped, and no experiment or game day starts. Reading it is
 /// fail-safe: a lever that cannot be read counts as engaged.
 /// </summary>
-public interface ISafetyLever
+internal interface ISafetyLever
 {
     /// <summary>Where it is kept, for messages ("file /tmp/...", "ConfigMap reliability/...").</summary>
     string Location { get; }

@@ -4,7 +4,7 @@ namespace Reliability.Reports.Model;
 /// The one versioned result every report renders from (schema "reliability.result/v1", documented by
 /// reports/schema/result-v1.schema.json). Times are UTC ISO 8601, durations in seconds, latencies in ms.
 /// </summary>
-public sealed record ResultModel(
+internal sealed record ResultModel(
     string Schema,
     ExperimentInfo Experiment,
     string Target,
@@ -22,22 +22,22 @@ public sealed record ResultModel(
     public const string Version = "reliability.result/v1";
 }
 
-public sealed record ExperimentInfo(string Name, string? Description, string File, int Seed);
+internal sealed record ExperimentInfo(string Name, string? Description, string File, int Seed);
 
-public sealed record PhaseWindow(string Phase, DateTimeOffset Start, DateTimeOffset End);
+internal sealed record PhaseWindow(string Phase, DateTimeOffset Start, DateTimeOffset End);
 
-public sealed record Injection(string Fault, string? Kind, string? Action, DateTimeOffset At, DateTimeOffset? RecoveredAt, IReadOnlyList<string> Pods, IReadOnlyList<string> Links);
+internal sealed record Injection(string Fault, string? Kind, string? Action, DateTimeOffset At, DateTimeOffset? RecoveredAt, IReadOnlyList<string> Pods, IReadOnlyList<string> Links);
 
-public sealed record VerdictModel(string Hypothesis, string Kind, string Status, string? Measured, string Threshold, string Evidence);
+internal sealed record VerdictModel(string Hypothesis, string Kind, string Status, string? Measured, string Threshold, string Evidence);
 
-public sealed record RpoModel(long Checked, long Lost, long Missing, long Stale, long Ambiguous, double LossWindowSeconds);
+internal sealed record RpoModel(long Checked, long Lost, long Missing, long Stale, long Ambiguous, double LossWindowSeconds);
 
 /// <summary>An alert changing state: pending, firing, resolved (Prometheus), or delivered (Alertmanager's receiver).</summary>
-public sealed record AlertTransition(string Name, string State, DateTimeOffset At);
+internal sealed record AlertTransition(string Name, string State, DateTimeOffset At);
 
-public sealed record SliModel(string Source, string Phase, string Slo, double? GoodPercent, double? BurnRate, double? BudgetSpentPercent, string? Problem);
+internal sealed record SliModel(string Source, string Phase, string Slo, double? GoodPercent, double? BurnRate, double? BudgetSpentPercent, string? Problem);
 
-public sealed record LoadModel(
+internal sealed record LoadModel(
     string Scenario,
     DateTimeOffset StartedAt,
     long Count,
@@ -49,4 +49,4 @@ public sealed record LoadModel(
     IReadOnlyDictionary<string, double> LatencyMs,
     IReadOnlyList<LoadBucket> Series);
 
-public sealed record LoadBucket(DateTimeOffset Start, long Ok, long Failed, double P50Ms, double P95Ms, double P99Ms);
+internal sealed record LoadBucket(DateTimeOffset Start, long Ok, long Failed, double P50Ms, double P95Ms, double P99Ms);

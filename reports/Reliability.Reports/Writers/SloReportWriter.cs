@@ -7,7 +7,7 @@ using Reliability.Evidence.Results;
 namespace Reliability.Reports.Writers;
 
 /// <summary>The SLO report as JSON (schema "reliability.slo-report/v1"), as Markdown, and as a self-contained HTML page.</summary>
-public static class SloReportWriter
+internal static class SloReportWriter
 {
     public static string Json(SloReport report) => JsonSerializer.Serialize(new
     {

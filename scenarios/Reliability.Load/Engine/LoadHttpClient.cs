@@ -8,7 +8,7 @@ namespace Reliability.Load.Engine;
 /// redirects, and no trace-context propagation (a load generator's per-request Activity costs a few
 /// percent of throughput and adds headers the users' real clients may not send).
 /// </summary>
-public static class LoadHttpClient
+internal static class LoadHttpClient
 {
     public const string InlineCompletionsVariable = "DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS";
 

@@ -9,7 +9,7 @@ namespace Reliability.Load.Results;
 /// Once a second: elapsed/total, rate, error rate and p50/p95/p99 of the last full second. On a terminal
 /// the line rewrites itself; when output is redirected or CI=true, plain lines.
 /// </summary>
-public sealed class ConsoleProgress(TextWriter output, bool interactive) : ILoadProgress
+internal sealed class ConsoleProgress(TextWriter output, bool interactive) : ILoadProgress
 {
     public static ConsoleProgress ForConsole() =>
         new(Console.Out, !Console.IsOutputRedirected && Environment.GetEnvironmentVariable("CI") is not ("true" or "1"));

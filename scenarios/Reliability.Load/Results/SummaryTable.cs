@@ -6,7 +6,7 @@ using Reliability.Load.Measurement;
 namespace Reliability.Load.Results;
 
 /// <summary>The end-of-run table: count, ok, failures by reason, rps and latency percentiles per scenario and step.</summary>
-public static class SummaryTable
+internal static class SummaryTable
 {
     public static string Render(ScenarioRun run)
     {

@@ -4,7 +4,7 @@ using System.Text.RegularExpressions;
 namespace Reliability.Load.Simulations;
 
 /// <summary>Durations as people write them on a command line or in YAML: "500ms", "30s", "2m", "1m30s", "1h".</summary>
-public static partial class DurationText
+internal static partial class DurationText
 {
     public static TimeSpan Parse(string text)
     {

@@ -6,7 +6,7 @@ using YamlDotNet.RepresentationModel;
 namespace Reliability.Load.Simulations;
 
 /// <summary>A problem in a simulations file, located by file, line, column and field.</summary>
-public sealed class SimulationFileException(string file, Mark mark, string field, string problem)
+internal sealed class SimulationFileException(string file, Mark mark, string field, string problem)
     : Exception($"{file}:{mark.Line}:{mark.Column}: {field}: {problem}");
 
 /// <summary>
@@ -25,7 +25,7 @@ public sealed class SimulationFileException(string file, Mark mark, string field
 ///   - { expression: "p95 &lt; 500ms", abortOnFail: true }
 /// </code>
 /// </summary>
-public sealed record SimulationFile(TimeSpan WarmUp, IReadOnlyList<LoadSimulation> Simulations, IReadOnlyList<Threshold> Thresholds)
+internal sealed record SimulationFile(TimeSpan WarmUp, IReadOnlyList<LoadSimulation> Simulations, IReadOnlyList<Threshold> Thresholds)
 {
     public static SimulationFile Load(string path)
     {

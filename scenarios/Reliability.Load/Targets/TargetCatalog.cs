@@ -7,7 +7,7 @@ namespace Reliability.Load.Targets;
 /// The targets a run can name: those the composition root registers (the first is the default) and those
 /// found in users' assemblies. A name is "target", "scenario" of any target, or "target:scenario".
 /// </summary>
-public sealed class TargetCatalog
+internal sealed class TargetCatalog
 {
     private readonly List<ILoadTarget> _targets = [];
 

@@ -3,13 +3,13 @@ using System.Text.Json;
 namespace Reliability.Observe.Alertmanager;
 
 /// <summary>An alert as Alertmanager holds it (API v2): its labels, when it started, and whether it is active, silenced or inhibited.</summary>
-public sealed record AlertmanagerAlert(IReadOnlyDictionary<string, string> Labels, DateTimeOffset StartsAt, string State, IReadOnlyList<string> Receivers)
+internal sealed record AlertmanagerAlert(IReadOnlyDictionary<string, string> Labels, DateTimeOffset StartsAt, string State, IReadOnlyList<string> Receivers)
 {
     public string Name => Labels.GetValueOrDefault("alertname", "");
 }
 
 /// <summary>Alertmanager's v2 API over HttpClient: the alerts it currently holds (GET /api/v2/alerts).</summary>
-public sealed class AlertmanagerClient(HttpClient http)
+internal sealed class AlertmanagerClient(HttpClient http)
 {
     public async Task<IReadOnlyList<AlertmanagerAlert>> AlertsAsync(CancellationToken ct = default)
     {

@@ -15,7 +15,7 @@ namespace Reliability.Observe.CloudWatch;
 /// rather than Query: typed JSON both ways, numbers and epoch-second timestamps without XML parsing,
 /// and the protocol the AWS SDKs themselves speak to CloudWatch. Throttling and 5xx are retried.
 /// </summary>
-public sealed class CloudWatchClient : ICloudWatchClient
+internal sealed class CloudWatchClient : ICloudWatchClient
 {
     private const string TargetPrefix = "GraniteServiceVersion20100801.";
     private readonly HttpClient _http;

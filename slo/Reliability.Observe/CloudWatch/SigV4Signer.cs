@@ -4,7 +4,7 @@ using System.Text;
 
 namespace Reliability.Observe.CloudWatch;
 
-public sealed record AwsCredentials(string AccessKey, string SecretKey, string? SessionToken)
+internal sealed record AwsCredentials(string AccessKey, string SecretKey, string? SessionToken)
 {
     /// <summary>Never the secret: credentials must not reach logs or reports.</summary>
     public override string ToString() => $"AwsCredentials({AccessKey[..Math.Min(4, AccessKey.Length)]}…)";

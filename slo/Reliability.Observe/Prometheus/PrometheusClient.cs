@@ -11,7 +11,7 @@ namespace Reliability.Observe.Prometheus;
 /// the response envelope become <see cref="PrometheusException"/> with Prometheus's errorType; only
 /// transient failures (connection errors, timeouts, 502/503/504) are retried.
 /// </summary>
-public sealed class PrometheusClient
+internal sealed class PrometheusClient
 {
     private readonly HttpClient _http;
     private readonly ResiliencePipeline _retry;
@@ -101,14 +101,14 @@ public sealed class PrometheusClient
     private static string Seconds(DateTimeOffset at) => (at.ToUnixTimeMilliseconds() / 1000.0).ToString("0.###", CultureInfo.InvariantCulture);
 }
 
-public sealed class PrometheusException(string errorType, string message, bool transient)
+internal sealed class PrometheusException(string errorType, string message, bool transient)
     : Exception($"Prometheus {errorType}: {message}")
 {
     public string ErrorType { get; } = errorType;
     public bool Transient { get; } = transient;
 }
 
-public sealed record PrometheusAlert(IReadOnlyDictionary<string, string> Labels, string State, DateTimeOffset? ActiveAt, double Value)
+internal sealed record PrometheusAlert(IReadOnlyDictionary<string, string> Labels, string State, DateTimeOffset? ActiveAt, double Value)
 {
     public string Name => Labels.GetValueOrDefault("alertname", "");
 }

@@ -3,11 +3,11 @@ using System.Text.Json;
 
 namespace Reliability.Observe.Prometheus;
 
-public sealed record Sample(IReadOnlyDictionary<string, string> Labels, DateTimeOffset At, double Value);
+internal sealed record Sample(IReadOnlyDictionary<string, string> Labels, DateTimeOffset At, double Value);
 
-public sealed record Point(DateTimeOffset At, double Value);
+internal sealed record Point(DateTimeOffset At, double Value);
 
-public sealed record Series(IReadOnlyDictionary<string, string> Labels, IReadOnlyList<Point> Values);
+internal sealed record Series(IReadOnlyDictionary<string, string> Labels, IReadOnlyList<Point> Values);
 
 /// <summary>Reads the "data" of a query answer: vector, matrix or scalar; sample values are strings, including NaN and ±Inf.</summary>
 internal static class PrometheusResult

@@ -7,22 +7,22 @@ using Reliability.Observe.CloudWatch;
 namespace Reliability.Slo.CloudWatch;
 
 /// <summary>A CloudWatch metric with the statistic to read it with (Sum, Average, p95...).</summary>
-public sealed record CloudWatchMetric(string Namespace, string MetricName, IReadOnlyList<MetricDimension> Dimensions, string Stat);
+internal sealed record CloudWatchMetric(string Namespace, string MetricName, IReadOnlyList<MetricDimension> Dimensions, string Stat);
 
 /// <summary>
 /// An SLO measured from CloudWatch. Event-based: errors over total (ALB 5xx over RequestCount).
 /// Period-based: the share of 5-minute periods whose statistic stays within a threshold
 /// (TargetResponseTime p95 at most 0.5 s), as the SRE Workbook's windows-based SLIs.
 /// </summary>
-public sealed record CloudWatchSlo(string Name, double Objective, string? Description, CloudWatchMetric? Errors, CloudWatchMetric? Total, CloudWatchMetric? Periods, double? Threshold)
+internal sealed record CloudWatchSlo(string Name, double Objective, string? Description, CloudWatchMetric? Errors, CloudWatchMetric? Total, CloudWatchMetric? Periods, double? Threshold)
 {
     public double ErrorBudget => (double)((100m - (decimal)Objective) / 100m);
 }
 
-public sealed record CloudWatchSloSpec(string File, string Service, IReadOnlyList<CloudWatchSlo> Slos);
+internal sealed record CloudWatchSloSpec(string File, string Service, IReadOnlyList<CloudWatchSlo> Slos);
 
 /// <summary>Reads <c>version: "cloudwatch/v1"</c> SLO specs; problems are located like every other spec's.</summary>
-public static partial class CloudWatchSloSpecFile
+internal static partial class CloudWatchSloSpecFile
 {
     public const string Version = "cloudwatch/v1";
 

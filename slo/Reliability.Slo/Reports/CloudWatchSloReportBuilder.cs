@@ -10,7 +10,7 @@ namespace Reliability.Slo.Reports;
 /// bad and all periods), from which the SLI, budget, burn rates and page-level burn periods follow with
 /// the same windows and factors as the Prometheus rules.
 /// </summary>
-public static class CloudWatchSloReportBuilder
+internal static class CloudWatchSloReportBuilder
 {
     private static readonly TimeSpan Step = TimeSpan.FromMinutes(5);
     private static readonly Dictionary<string, TimeSpan> Windows = new()

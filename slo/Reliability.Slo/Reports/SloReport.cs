@@ -10,7 +10,7 @@ namespace Reliability.Slo.Reports;
 /// the window, burn rates over 1h, 6h, 1d and 3d, the time to exhaustion at the 1h burn rate, and the
 /// periods of page-level burn (a range query at the 5-minute step of the short window).
 /// </summary>
-public static class SloReportBuilder
+internal static class SloReportBuilder
 {
     public static IReadOnlyList<string> BurnWindows => SloReport.BurnWindows;
     /// <summary>Steps of the burn-down chart over the window.</summary>

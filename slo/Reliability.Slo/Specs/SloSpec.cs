@@ -4,9 +4,9 @@ namespace Reliability.Slo.Specs;
 /// A service's SLOs in the Sloth <c>prometheus/v1</c> shape: each SLO is an objective (percent of good
 /// events) over an error query and a total query holding a <c>{{.window}}</c> placeholder.
 /// </summary>
-public sealed record SloSpec(string File, string Service, IReadOnlyDictionary<string, string> Labels, IReadOnlyList<Slo> Slos);
+internal sealed record SloSpec(string File, string Service, IReadOnlyDictionary<string, string> Labels, IReadOnlyList<Slo> Slos);
 
-public sealed record Slo(
+internal sealed record Slo(
     string Name,
     double Objective,
     string? Description,
@@ -23,7 +23,7 @@ public sealed record Slo(
 }
 
 /// <summary>The multi-window multi-burn-rate alerts of one SLO: one name, a page and a ticket severity.</summary>
-public sealed record SloAlerting(
+internal sealed record SloAlerting(
     string Name,
     IReadOnlyDictionary<string, string> Labels,
     IReadOnlyDictionary<string, string> Annotations,

@@ -5,13 +5,13 @@ using YamlDotNet.RepresentationModel;
 namespace Reliability.Slo.Specs;
 
 /// <summary>A problem in an SLO spec, at file:line:column and field.</summary>
-public sealed class SloSpecException(IReadOnlyList<string> problems) : Exception(string.Join(Environment.NewLine, problems))
+internal sealed class SloSpecException(IReadOnlyList<string> problems) : Exception(string.Join(Environment.NewLine, problems))
 {
     public IReadOnlyList<string> Problems { get; } = problems;
 }
 
 /// <summary>Reads an SLO spec (Sloth's <c>version: prometheus/v1</c>); unknown fields and missing placeholders are errors.</summary>
-public static class SloSpecFile
+internal static class SloSpecFile
 {
     public const string Version = "prometheus/v1";
 

@@ -7,7 +7,7 @@ using Reliability.Slo.Rto;
 namespace Reliability.Slo.Verdicts;
 
 /// <summary>What could be watched during the run, beyond the timeline: alerts (Prometheus), their delivery (Alertmanager), and the alert rules' time scale (1/30 locally).</summary>
-public sealed record Observation(bool Alerts, bool Delivery, double AlertTimeScale)
+internal sealed record Observation(bool Alerts, bool Delivery, double AlertTimeScale)
 {
     /// <summary>Whether CloudWatch's alarm history was there to read (false: alarm verdicts are inconclusive).</summary>
     public bool Alarms { get; init; }

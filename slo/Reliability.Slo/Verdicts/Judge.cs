@@ -12,7 +12,7 @@ namespace Reliability.Slo.Verdicts;
 /// (Prometheus, with the spec's own queries) and the client side (the load in the journal), then every
 /// hypothesis. Each SLI and each verdict is written to the journal, after the evidence it rests on.
 /// </summary>
-public sealed class Judge(PrometheusClient? prometheus, Observation observation, IReadOnlyList<Specs.Slo> slos)
+internal sealed class Judge(PrometheusClient? prometheus, Observation observation, IReadOnlyList<Specs.Slo> slos)
 {
     public async Task<IReadOnlyList<Verdict>> JudgeAsync(ExperimentDefinition definition, ExperimentJournal journal, IReadOnlyList<DateTimeOffset>? writeAcks, CancellationToken ct)
     {

@@ -19,7 +19,7 @@ namespace Reliability.Sut.Local.Balancing;
 /// active health checks on /ready through each target's link, passive checks on transport failures,
 /// and ALB-style metrics on a separate admin port.
 /// </summary>
-public sealed class LoadBalancer : IAsyncDisposable
+internal sealed class LoadBalancer : IAsyncDisposable
 {
     private const string ClusterId = "sut";
     private readonly WebApplication _proxy;

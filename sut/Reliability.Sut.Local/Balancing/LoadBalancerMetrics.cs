@@ -137,7 +137,7 @@ internal sealed class LoadBalancerMetrics
 /// HTTPCode_ELB_5XX_Count (the balancer did: no target, target unreachable) and TargetResponseTime, kept as
 /// distinct values (ms resolution) with counts so that CloudWatch can answer percentiles.
 /// </summary>
-public sealed record AlbSecond
+internal sealed record AlbSecond
 {
     public int Requests { get; private set; }
     public int Target5xx { get; private set; }

@@ -1,7 +1,7 @@
 namespace Reliability.Sut.Local.Balancing;
 
 /// <summary>The entry point's behaviour: what an ALB or a Kubernetes Service does in production.</summary>
-public sealed record LoadBalancerOptions
+internal sealed record LoadBalancerOptions
 {
     /// <summary>Active health check interval on /ready. Default 1 s.</summary>
     public TimeSpan HealthInterval { get; init; } = TimeSpan.FromSeconds(1);
@@ -30,4 +30,4 @@ public sealed record LoadBalancerOptions
 }
 
 /// <summary>A target behind the load balancer: a replica, reached through its link.</summary>
-public sealed record LoadBalancerTarget(string Pod, string Zone, Uri Address);
+internal sealed record LoadBalancerTarget(string Pod, string Zone, Uri Address);

@@ -4,7 +4,7 @@ using Reliability.Sut.Local.Processes;
 namespace Reliability.Sut.Local.Database;
 
 /// <summary>One etcd member on 127.0.0.1 with its data under the run folder; a pod labelled app=etcd in its zone.</summary>
-public sealed class EtcdMember : IAsyncDisposable
+internal sealed class EtcdMember : IAsyncDisposable
 {
     private readonly RunDirectory _run;
     private readonly string _home;

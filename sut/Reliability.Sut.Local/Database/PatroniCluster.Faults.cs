@@ -1,7 +1,7 @@
 namespace Reliability.Sut.Local.Database;
 
 /// <summary>Database faults, as Chaos Mesh would inject them into the pods the members stand for; <see cref="MemberRestarts"/> brings members back.</summary>
-public sealed partial class PatroniCluster
+internal sealed partial class PatroniCluster
 {
     /// <summary>
     /// Node loss (pod-kill): SIGKILL to Patroni and its postmaster. After the restart delay the member is

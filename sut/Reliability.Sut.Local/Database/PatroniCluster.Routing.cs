@@ -2,7 +2,7 @@ using System.Net;
 
 namespace Reliability.Sut.Local.Database;
 
-public sealed partial class PatroniCluster
+internal sealed partial class PatroniCluster
 {
     /// <summary>
     /// Every interval, GET /primary on every member in parallel. A member that answers 200 is the primary;

@@ -8,7 +8,7 @@ using Reliability.Sut.Local.Setup;
 namespace Reliability.Sut.Local.Database;
 
 /// <summary>A change of primary seen by the router, with Patroni's timeline of the new primary.</summary>
-public sealed record LeaderChange(DateTimeOffset At, string? From, string? To, int? Timeline);
+internal sealed record LeaderChange(DateTimeOffset At, string? From, string? To, int? Timeline);
 
 /// <summary>
 /// PostgreSQL as production runs it: a Patroni cluster over etcd. etcd has one member per zone (losing a
@@ -16,7 +16,7 @@ public sealed record LeaderChange(DateTimeOffset At, string? From, string? To, i
 /// A router asks every member's GET /primary each second, as HAProxy's health check does, and reports
 /// the primary; the environment points the SUT's database links at it.
 /// </summary>
-public sealed partial class PatroniCluster : IAsyncDisposable
+internal sealed partial class PatroniCluster : IAsyncDisposable
 {
     public static readonly Prerequisite Etcd = new("etcd", "etcd-server", ["/usr/bin"]);
     public static readonly Prerequisite Patroni = new("patroni", "patroni", ["/usr/bin"]);

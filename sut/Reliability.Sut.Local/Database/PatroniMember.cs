@@ -5,14 +5,14 @@ using Reliability.Sut.Local.Processes;
 namespace Reliability.Sut.Local.Database;
 
 /// <summary>What the router last saw of a member: Patroni's role, from its REST API.</summary>
-public enum MemberRole { Unknown, Primary, Replica }
+internal enum MemberRole { Unknown, Primary, Replica }
 
 /// <summary>
 /// One Patroni member: the patroni process (as the postgres account when the harness is root) managing
 /// its own PostgreSQL in the member's folder. Patroni starts the postmaster detached, so the postmaster
 /// is found through postmaster.pid, and the run sweep finds it by its data directory.
 /// </summary>
-public sealed class PatroniMember : IAsyncDisposable
+internal sealed class PatroniMember : IAsyncDisposable
 {
     internal const string ServiceAccount = "postgres";
     private readonly RunDirectory _run;

@@ -1,7 +1,7 @@
 namespace Reliability.Sut.Local.Database;
 
 /// <summary>Which database the embedded environment runs.</summary>
-public enum DatabaseMode
+internal enum DatabaseMode
 {
     /// <summary>One PostgreSQL server in the database zone: a zone loss there takes the service down.</summary>
     Single,
@@ -16,7 +16,7 @@ public enum DatabaseMode
 /// asynchronous replication, as in Patroni itself (RDS Multi-AZ's standby is synchronous; set
 /// <see cref="SynchronousMode"/> to compare).
 /// </summary>
-public sealed record PatroniOptions
+internal sealed record PatroniOptions
 {
     /// <summary>The zones with a Patroni member; the first is the primary at bootstrap.</summary>
     public IReadOnlyList<string> MemberZones { get; init; } = ["zone-a", "zone-b"];

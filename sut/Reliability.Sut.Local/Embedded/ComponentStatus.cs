@@ -1,6 +1,6 @@
 namespace Reliability.Sut.Local.Embedded;
 
-public enum ComponentState { Starting, Healthy, Unhealthy, Down, Stopped }
+internal enum ComponentState { Starting, Healthy, Unhealthy, Down, Stopped }
 
 /// <summary>One line of `env up`'s live view.</summary>
-public sealed record ComponentStatus(string Name, string Kind, string? Zone, ComponentState State, string Detail);
+internal sealed record ComponentStatus(string Name, string Kind, string? Zone, ComponentState State, string Detail);

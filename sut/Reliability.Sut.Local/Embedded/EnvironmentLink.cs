@@ -3,7 +3,7 @@ using Reliability.Sut.Local.Links;
 namespace Reliability.Sut.Local.Embedded;
 
 /// <summary>A network path a fault can hit, with the labels of both ends (what Chaos Mesh selectors match).</summary>
-public sealed record EnvironmentLink(
+internal sealed record EnvironmentLink(
     LinkProxy Proxy,
     string From,
     IReadOnlyDictionary<string, string> FromLabels,
@@ -14,4 +14,4 @@ public sealed record EnvironmentLink(
 }
 
 /// <summary>A link's identity without its proxy: name, ends and their labels.</summary>
-public sealed record LinkLayout(string Name, string From, IReadOnlyDictionary<string, string> FromLabels, string To, IReadOnlyDictionary<string, string> ToLabels);
+internal sealed record LinkLayout(string Name, string From, IReadOnlyDictionary<string, string> FromLabels, string To, IReadOnlyDictionary<string, string> ToLabels);

@@ -9,7 +9,7 @@ namespace Reliability.Sut.Local.Embedded;
 /// The embedded environment's topology and settings. Defaults: three zones, two SUT replicas in each,
 /// PostgreSQL in zone-a, a load balancer, Prometheus and Alertmanager.
 /// </summary>
-public sealed record EnvironmentOptions
+internal sealed record EnvironmentOptions
 {
     public IReadOnlyList<string> Zones { get; init; } = ["zone-a", "zone-b", "zone-c"];
     public int ReplicasPerZone { get; init; } = 2;

@@ -11,7 +11,7 @@ namespace Reliability.Sut.Local.Embedded;
 /// link of the member whose GET /primary answers 200, and cuts its connections when the primary changes,
 /// so no connection stays on a demoted primary. Members reach etcd through links too.
 /// </summary>
-public sealed partial class LocalEnvironment
+internal sealed partial class LocalEnvironment
 {
     private readonly Dictionary<string, LinkProxy> _routers = [];
 

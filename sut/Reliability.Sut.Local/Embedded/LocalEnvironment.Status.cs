@@ -2,7 +2,7 @@ using Reliability.Sut.Local.Supervision;
 
 namespace Reliability.Sut.Local.Embedded;
 
-public sealed partial class LocalEnvironment
+internal sealed partial class LocalEnvironment
 {
     /// <summary>The health of every component, for `env up`'s live view.</summary>
     public IReadOnlyList<ComponentStatus> Status()

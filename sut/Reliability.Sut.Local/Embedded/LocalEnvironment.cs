@@ -17,7 +17,7 @@ namespace Reliability.Sut.Local.Embedded;
 /// dependency order with readiness waits (PostgreSQL, replicas, load balancer, Prometheus,
 /// Alertmanager) and stop in reverse order on dispose; everything lives in one run directory.
 /// </summary>
-public sealed partial class LocalEnvironment : IAsyncDisposable
+internal sealed partial class LocalEnvironment : IAsyncDisposable
 {
     private readonly List<EnvironmentLink> _links = [];
     private readonly List<Func<ValueTask>> _teardown = [];

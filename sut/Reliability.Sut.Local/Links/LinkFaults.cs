@@ -1,13 +1,13 @@
 namespace Reliability.Sut.Local.Links;
 
 /// <summary>Which way a fault applies: from the client to the upstream, back, or both (Chaos Mesh's direction).</summary>
-public enum LinkDirection { Upstream, Downstream, Both }
+internal enum LinkDirection { Upstream, Downstream, Both }
 
 /// <summary>
 /// The faults active on a link, as one immutable value swapped atomically, so every chunk of every
 /// connection, old or new, sees the current faults.
 /// </summary>
-public sealed record LinkFaults
+internal sealed record LinkFaults
 {
     public static readonly LinkFaults None = new();
 

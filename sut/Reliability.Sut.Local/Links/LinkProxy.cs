@@ -9,7 +9,7 @@ namespace Reliability.Sut.Local.Links;
 /// Faults apply to every chunk of every connection, existing ones included, because each chunk reads
 /// the current <see cref="LinkFaults"/> as it passes.
 /// </summary>
-public sealed class LinkProxy : IAsyncDisposable
+internal sealed class LinkProxy : IAsyncDisposable
 {
     private readonly Socket _listener;
     private readonly ConcurrentDictionary<long, LinkConnection> _connections = new();

@@ -8,7 +8,7 @@ namespace Reliability.Sut.Local.Monitoring;
 /// The Debian prometheus-alertmanager binary on 127.0.0.1, clustering off, routing every alert to the
 /// harness's webhook receiver with the short grouping times of <see cref="MonitoringTimings"/>.
 /// </summary>
-public sealed class AlertmanagerServer : IAsyncDisposable
+internal sealed class AlertmanagerServer : IAsyncDisposable
 {
     private readonly ChildProcess _process;
 

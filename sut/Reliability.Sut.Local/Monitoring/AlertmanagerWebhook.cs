@@ -3,7 +3,7 @@ using System.Text.Json.Serialization;
 namespace Reliability.Sut.Local.Monitoring;
 
 /// <summary>Alertmanager's webhook payload, version 4 (the shape Alertmanager 0.25 posts to webhook receivers).</summary>
-public sealed record AlertmanagerWebhook
+internal sealed record AlertmanagerWebhook
 {
     [JsonPropertyName("version")] public string Version { get; init; } = "";
     [JsonPropertyName("groupKey")] public string GroupKey { get; init; } = "";
@@ -18,7 +18,7 @@ public sealed record AlertmanagerWebhook
     [JsonPropertyName("alerts")] public List<AlertmanagerWebhookAlert> Alerts { get; init; } = [];
 }
 
-public sealed record AlertmanagerWebhookAlert
+internal sealed record AlertmanagerWebhookAlert
 {
     [JsonPropertyName("status")] public string Status { get; init; } = "";
     [JsonPropertyName("labels")] public Dictionary<string, string> Labels { get; init; } = [];
@@ -33,4 +33,4 @@ public sealed record AlertmanagerWebhookAlert
 }
 
 /// <summary>One webhook delivery as the harness received it.</summary>
-public sealed record AlertNotification(DateTimeOffset ReceivedAt, AlertmanagerWebhook Payload);
+internal sealed record AlertNotification(DateTimeOffset ReceivedAt, AlertmanagerWebhook Payload);

@@ -5,7 +5,7 @@ namespace Reliability.Sut.Local.Monitoring;
 /// a local experiment lasts a minute or two, so rule durations are compressed by <see cref="RuleTimeScale"/>
 /// (5m becomes 10 s at the default 1/30) while scraping and evaluation run every second.
 /// </summary>
-public sealed record MonitoringTimings
+internal sealed record MonitoringTimings
 {
     public TimeSpan ScrapeInterval { get; init; } = TimeSpan.FromSeconds(1);
     public TimeSpan EvaluationInterval { get; init; } = TimeSpan.FromSeconds(1);

@@ -5,7 +5,7 @@ using System.Text.RegularExpressions;
 namespace Reliability.Sut.Local.Monitoring;
 
 /// <summary>Prometheus duration strings ("1h30m", "5m", "250ms") to and from TimeSpan.</summary>
-public static partial class PromDuration
+internal static partial class PromDuration
 {
     public static TimeSpan Parse(string text)
     {

@@ -11,7 +11,7 @@ namespace Reliability.Sut.Local.Monitoring;
 /// file-based service discovery (rewritten when a replica moves), rules from the project's rule files
 /// compressed to local time, alerts go to the environment's Alertmanager.
 /// </summary>
-public sealed class PrometheusServer : IAsyncDisposable
+internal sealed class PrometheusServer : IAsyncDisposable
 {
     private readonly string _home;
     private readonly ChildProcess _process;

@@ -14,7 +14,7 @@ namespace Reliability.Sut.Local.Monitoring;
 /// The harness's Alertmanager receiver: records each notification with the time it arrived, which is
 /// the evidence that an alert reached its receiver (and how long after the fault).
 /// </summary>
-public sealed class WebhookReceiver : IAsyncDisposable
+internal sealed class WebhookReceiver : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly List<AlertNotification> _received = [];

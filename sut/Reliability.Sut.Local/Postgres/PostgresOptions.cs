@@ -1,6 +1,6 @@
 namespace Reliability.Sut.Local.Postgres;
 
-public sealed record PostgresOptions
+internal sealed record PostgresOptions
 {
     /// <summary>Folder holding initdb and postgres; null finds them on PATH or in /usr/lib/postgresql/*/bin.</summary>
     public string? BinDirectory { get; init; }

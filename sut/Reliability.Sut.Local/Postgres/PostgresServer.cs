@@ -10,7 +10,7 @@ namespace Reliability.Sut.Local.Postgres;
 /// foreground as a supervised child, an application role and database with random passwords.
 /// Runs as the postgres account when the harness is root, because PostgreSQL refuses root.
 /// </summary>
-public sealed class PostgresServer : IAsyncDisposable
+internal sealed class PostgresServer : IAsyncDisposable
 {
     private const string ServiceAccount = "postgres";
     private readonly PostgresOptions _options;

@@ -275,7 +275,7 @@ internal sealed class ChildProcess : IAsyncDisposable
 }
 
 /// <summary>A component that failed to start; carries the tail of its log.</summary>
-public sealed class ComponentStartException(string component, string problem, string logTail)
+internal sealed class ComponentStartException(string component, string problem, string logTail)
     : Exception(string.IsNullOrEmpty(logTail) ? $"{component}: {problem}" : $"{component}: {problem}\n--- last lines of its log ---\n{logTail}")
 {
     public string Component { get; } = component;

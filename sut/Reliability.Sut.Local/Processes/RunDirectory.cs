@@ -7,7 +7,7 @@ namespace Reliability.Sut.Local.Processes;
 /// started (pid and start time). If the harness dies without cleaning up, the next run's
 /// <see cref="StaleRunSweeper"/> reads the ledger and stops what was left.
 /// </summary>
-public sealed class RunDirectory : IDisposable
+internal sealed class RunDirectory : IDisposable
 {
     private const string OwnerFile = "owner";
     private const string LedgerFolder = "processes";

@@ -4,7 +4,7 @@ namespace Reliability.Sut.Local.Processes;
 /// The harness's shutdown urgency. A second Ctrl-C asks to hurry: faults are still rolled back first, but
 /// the graceful waits of stopping processes are cut short and they are killed at once.
 /// </summary>
-public static class Shutdown
+internal static class Shutdown
 {
     private static readonly CancellationTokenSource HurrySource = new();
 

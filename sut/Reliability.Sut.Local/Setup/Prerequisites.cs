@@ -3,7 +3,7 @@ using System.Diagnostics;
 namespace Reliability.Sut.Local.Setup;
 
 /// <summary>A program the embedded environment needs, and the Debian package that brings it.</summary>
-public sealed record Prerequisite(string Program, string Package, IReadOnlyList<string> SearchDirectories)
+internal sealed record Prerequisite(string Program, string Package, IReadOnlyList<string> SearchDirectories)
 {
     public static readonly Prerequisite Postgres = new("initdb", "postgresql", ["/usr/lib/postgresql/15/bin", "/usr/lib/postgresql/16/bin", "/usr/lib/postgresql/17/bin"]);
     public static readonly Prerequisite Prometheus = new("prometheus", "prometheus", ["/usr/bin"]);
@@ -24,7 +24,7 @@ public sealed record Prerequisite(string Program, string Package, IReadOnlyList<
 /// Makes sure the programs are there: as root it installs what is missing with apt-get (as CI and a
 /// fresh machine need); otherwise it names the exact command to run.
 /// </summary>
-public static class Prerequisites
+internal static class Prerequisites
 {
     public static async Task EnsureAsync(IEnumerable<Prerequisite> needed, TextWriter output, CancellationToken ct)
     {
@@ -68,4 +68,4 @@ public static class Prerequisites
     }
 }
 
-public sealed class PrerequisiteException(string message) : Exception(message);
+internal sealed class PrerequisiteException(string message) : Exception(message);

@@ -1,6 +1,6 @@
 namespace Reliability.Sut.Local.Supervision;
 
-public enum LifecycleEventKind
+internal enum LifecycleEventKind
 {
     /// <summary>A process was launched.</summary>
     Started,
@@ -22,4 +22,4 @@ public enum LifecycleEventKind
 }
 
 /// <summary>What happened to which replica, and when: the evidence recovery times are computed from.</summary>
-public sealed record LifecycleEvent(DateTimeOffset At, string Pod, string Zone, LifecycleEventKind Kind, string? Detail = null);
+internal sealed record LifecycleEvent(DateTimeOffset At, string Pod, string Zone, LifecycleEventKind Kind, string? Detail = null);

@@ -2,10 +2,10 @@ using Reliability.Sut.Local.Sut;
 
 namespace Reliability.Sut.Local.Supervision;
 
-public enum ReplicaState { Starting, Running, Down, HeldDown, Stopped }
+internal enum ReplicaState { Starting, Running, Down, HeldDown, Stopped }
 
 /// <summary>One SUT replica as the supervisor sees it: identity and labels stay, the process comes and goes.</summary>
-public sealed class Replica
+internal sealed class Replica
 {
     internal Replica(string pod, string zone, Func<int, SutProcessOptions> options)
     {

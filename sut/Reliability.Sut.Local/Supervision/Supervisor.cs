@@ -9,7 +9,7 @@ namespace Reliability.Sut.Local.Supervision;
 /// after <see cref="SupervisorOptions.RestartDelay"/>, keeps held-down replicas down until released,
 /// terminates with SIGTERM then SIGKILL, and records every lifecycle event with its time.
 /// </summary>
-public sealed class Supervisor : IAsyncDisposable
+internal sealed class Supervisor : IAsyncDisposable
 {
     private readonly RunDirectory _run;
     private readonly SupervisorOptions _options;

@@ -1,6 +1,6 @@
 namespace Reliability.Sut.Local.Supervision;
 
-public sealed record SupervisorOptions
+internal sealed record SupervisorOptions
 {
     /// <summary>Wait before replacing a dead replica; about what pod re-creation takes. Default 2 s.</summary>
     public TimeSpan RestartDelay { get; init; } = TimeSpan.FromSeconds(2);

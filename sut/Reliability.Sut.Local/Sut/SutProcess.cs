@@ -8,7 +8,7 @@ namespace Reliability.Sut.Local.Sut;
 /// A real SUT replica as an OS process on 127.0.0.1. It binds the port it is given (or one the kernel
 /// picks), and is ready to use once /health answers.
 /// </summary>
-public sealed partial class SutProcess : IAsyncDisposable
+internal sealed partial class SutProcess : IAsyncDisposable
 {
     private readonly ChildProcess _process;
     private readonly TaskCompletionSource<Uri> _listening = new(TaskCreationOptions.RunContinuationsAsynchronously);

@@ -1,7 +1,7 @@
 namespace Reliability.Sut.Local.Sut;
 
 /// <summary>One SUT replica: where it runs (zone, pod) and what it connects to.</summary>
-public sealed record SutProcessOptions
+internal sealed record SutProcessOptions
 {
     public required string DatabaseUrl { get; init; }
     public required string JwtSigningKey { get; init; }

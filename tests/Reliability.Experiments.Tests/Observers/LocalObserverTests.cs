@@ -59,7 +59,7 @@ public sealed class LocalObserverTests(LocalObserverTests.PatroniEnvironment fix
     /// <summary>One small Patroni environment for both tests: starting one costs more than the tests.</summary>
     public sealed class PatroniEnvironment : IAsyncLifetime
     {
-        public LocalEnvironment Environment { get; private set; } = null!;
+        internal LocalEnvironment Environment { get; private set; } = null!;
 
         public async Task InitializeAsync() =>
             Environment = await LocalEnvironment.StartAsync(new EnvironmentOptions { ReplicasPerZone = 1, WithMonitoring = false });

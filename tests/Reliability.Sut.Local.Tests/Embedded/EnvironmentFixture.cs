@@ -7,7 +7,7 @@ public sealed class EnvironmentFixture : IAsyncLifetime
 {
     public const string TestAlert = "EnvironmentTestAlert";
 
-    public LocalEnvironment Environment { get; private set; } = null!;
+    internal LocalEnvironment Environment { get; private set; } = null!;
 
     public async Task InitializeAsync()
     {

@@ -11,8 +11,8 @@ namespace Reliability.Sut.Tests.Infrastructure;
 /// </summary>
 public sealed class DatabaseFixture : IAsyncLifetime
 {
-    public RunDirectory Run { get; private set; } = null!;
-    public PostgresServer Postgres { get; private set; } = null!;
+    internal RunDirectory Run { get; private set; } = null!;
+    internal PostgresServer Postgres { get; private set; } = null!;
     public string SigningKey { get; } = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
 
     public async Task InitializeAsync()
@@ -35,7 +35,7 @@ public sealed class DatabaseFixture : IAsyncLifetime
     public string AdminConnectionString(string databaseUrl) =>
         new NpgsqlConnectionStringBuilder(Postgres.AdminConnectionString) { Database = new Uri(databaseUrl).AbsolutePath.TrimStart('/') }.ConnectionString;
 
-    public Task<SutProcess> StartSutAsync(string databaseUrl, string pod, IReadOnlyDictionary<string, string>? environment = null, TimeSpan? drainDelay = null) =>
+    internal Task<SutProcess> StartSutAsync(string databaseUrl, string pod, IReadOnlyDictionary<string, string>? environment = null, TimeSpan? drainDelay = null) =>
         SutProcess.StartAsync(new SutProcessOptions
         {
             DatabaseUrl = databaseUrl,

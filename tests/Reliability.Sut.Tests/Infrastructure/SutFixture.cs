@@ -14,9 +14,9 @@ public sealed class SutFixture : IAsyncLifetime
 {
     public const int LoginPerUsernameLimit = 5;
 
-    public RunDirectory Run { get; private set; } = null!;
-    public PostgresServer Postgres { get; private set; } = null!;
-    public SutProcess Sut { get; private set; } = null!;
+    internal RunDirectory Run { get; private set; } = null!;
+    internal PostgresServer Postgres { get; private set; } = null!;
+    internal SutProcess Sut { get; private set; } = null!;
     public string SigningKey { get; } = Convert.ToHexString(RandomNumberGenerator.GetBytes(32));
 
     public async Task InitializeAsync()
@@ -27,7 +27,7 @@ public sealed class SutFixture : IAsyncLifetime
     }
 
     /// <summary>Starts another replica on the same database, for tests that need their own process.</summary>
-    public Task<SutProcess> StartSutAsync(string pod, IReadOnlyDictionary<string, string>? environment = null, TimeSpan? drainDelay = null)
+    internal Task<SutProcess> StartSutAsync(string pod, IReadOnlyDictionary<string, string>? environment = null, TimeSpan? drainDelay = null)
     {
         var env = new Dictionary<string, string>
         {

@@ -4,7 +4,7 @@ using Reliability.Evidence.Specs;
 namespace Reliability.Evidence.Journal.Events;
 
 /// <summary>The write ledger reconciled against the database after recovery.</summary>
-public sealed record RpoReconciled(long Checked, long Lost, long Missing, long Stale, long Ambiguous,
+internal sealed record RpoReconciled(long Checked, long Lost, long Missing, long Stale, long Ambiguous,
     DateTimeOffset? FirstLostAck, DateTimeOffset? LastLostAck, IReadOnlyList<long> LostIds) : JournalEvent
 {
     public RpoResult ToResult() => new(Checked, Lost, Missing, Stale, Ambiguous, FirstLostAck, LastLostAck, LostIds);
@@ -16,11 +16,11 @@ public sealed record RpoReconciled(long Checked, long Lost, long Missing, long S
 /// One SLI over one phase: server-side (an SLO of slo/specs, as Prometheus measured it) or client-side
 /// (what the load generator saw, against the availability SLO's budget).
 /// </summary>
-public sealed record SliMeasured(string Source, Phase Phase, string? Slo, double? GoodPercent = null, double? BurnRate = null, double? BudgetSpentPercent = null,
+internal sealed record SliMeasured(string Source, Phase Phase, string? Slo, double? GoodPercent = null, double? BurnRate = null, double? BudgetSpentPercent = null,
     string? Problem = null, long? Iterations = null, double? SuccessPercent = null, double? P95Ms = null, long? Requests = null) : JournalEvent;
 
 /// <summary>A hypothesis judged.</summary>
-public sealed record VerdictRecorded(string Hypothesis, string Kind, VerdictStatus Status, string? Measured, string Threshold, string Evidence) : JournalEvent
+internal sealed record VerdictRecorded(string Hypothesis, string Kind, VerdictStatus Status, string? Measured, string Threshold, string Evidence) : JournalEvent
 {
     public Verdict ToVerdict() => new(Hypothesis, Kind, Status, Measured, Threshold, Evidence);
 

@@ -6,19 +6,19 @@ namespace Reliability.Evidence.Journal.Events;
 /// A pod (or, locally, a replica or database member) changed: killed, exited, restarting, started, ready,
 /// held-down, released (local supervisor), or added, restarted, ready, not-ready, deleted (Kubernetes).
 /// </summary>
-public sealed record PodEvent(string Pod, string Event, string? Zone = null, string? Namespace = null, string? Detail = null,
+internal sealed record PodEvent(string Pod, string Event, string? Zone = null, string? Namespace = null, string? Detail = null,
     bool? Ready = null, int? Restarts = null, string? Node = null) : JournalEvent;
 
 /// <summary>The set of replicas the load balancer finds healthy changed.</summary>
-public sealed record BalancerHealthChanged(int Count, IReadOnlyList<string> Pods) : JournalEvent;
+internal sealed record BalancerHealthChanged(int Count, IReadOnlyList<string> Pods) : JournalEvent;
 
 /// <summary>The database cluster as the run begins: its primary and its members' roles.</summary>
-public sealed record LeaderObserved(string? Primary, IReadOnlyList<DatabaseMember> Members) : JournalEvent;
+internal sealed record LeaderObserved(string? Primary, IReadOnlyList<DatabaseMember> Members) : JournalEvent;
 
-public sealed record DatabaseMember(string Name, string Zone, string Role, int? Timeline);
+internal sealed record DatabaseMember(string Name, string Zone, string Role, int? Timeline);
 
 /// <summary>The router saw the primary change (to null while there is none).</summary>
-public sealed record LeaderChanged(string? From, string? To, int? Timeline) : JournalEvent;
+internal sealed record LeaderChanged(string? From, string? To, int? Timeline) : JournalEvent;
 
 /// <summary>Patroni's own view at the end of the run: GET /cluster and /history, as Patroni answered.</summary>
-public sealed record PatroniDescribed(JsonNode? Cluster, JsonNode? History) : JournalEvent;
+internal sealed record PatroniDescribed(JsonNode? Cluster, JsonNode? History) : JournalEvent;

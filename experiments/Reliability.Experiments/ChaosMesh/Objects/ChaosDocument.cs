@@ -11,7 +11,7 @@ namespace Reliability.Experiments.ChaosMesh.Objects;
 /// position of every field, so a problem found later (an unsupported action, a selector matching
 /// nothing) still points at file:line:column.
 /// </summary>
-public sealed class ChaosDocument
+internal sealed class ChaosDocument
 {
     private readonly Dictionary<string, Mark> _marks;
 

@@ -14,7 +14,7 @@ namespace Reliability.Experiments.Drivers.Kubernetes;
 /// sut/deploy/k8s/harness/rbac.yaml); when the harness may not read them, or Chaos Mesh's CRDs are
 /// not installed, the bundled ones are used and the reason is given.
 /// </summary>
-public static class ClusterChaosMeshSchemas
+internal static class ClusterChaosMeshSchemas
 {
     private const string Group = "apiextensions.k8s.io";
     private const string Version = "v1";

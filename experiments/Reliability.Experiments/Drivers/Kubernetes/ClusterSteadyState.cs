@@ -9,7 +9,7 @@ namespace Reliability.Experiments.Drivers.Kubernetes;
 /// and the service answers /ready with 200 at its user-facing URL. Polled until a deadline, because a
 /// cluster takes longer than the embedded environment to replace what the last fault took.
 /// </summary>
-public sealed class ClusterSteadyState(IKubernetes client, IReadOnlyCollection<string> namespaces, HttpClient service, TimeProvider time)
+internal sealed class ClusterSteadyState(IKubernetes client, IReadOnlyCollection<string> namespaces, HttpClient service, TimeProvider time)
 {
     private readonly TimeProvider _time = time;
 

@@ -3,7 +3,7 @@ using Reliability.Experiments.Faults;
 
 namespace Reliability.Experiments.Drivers.Kubernetes;
 
-public sealed partial class KubernetesChaosDriver
+internal sealed partial class KubernetesChaosDriver
 {
     /// <summary>
     /// Every root's namespace must be on the allow-list, and every leaf is planned by its fault kind

@@ -5,7 +5,7 @@ using Reliability.Evidence.Journal.Events;
 
 namespace Reliability.Experiments.Drivers.Kubernetes;
 
-public sealed partial class KubernetesChaosDriver
+internal sealed partial class KubernetesChaosDriver
 {
     /// <summary>
     /// How long rollback waits, all objects together, for Chaos Mesh to recover and remove what was deleted.

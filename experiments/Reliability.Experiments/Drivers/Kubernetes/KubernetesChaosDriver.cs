@@ -19,7 +19,7 @@ namespace Reliability.Experiments.Drivers.Kubernetes;
 /// Mesh's finalizer recovers first). Every namespace a fault touches must be on the allow-list; planning
 /// checks that each selector matches running pods, and never the harness's own, before anything is created.
 /// </summary>
-public sealed partial class KubernetesChaosDriver(IKubernetes client, IReadOnlyCollection<string> allowedNamespaces, string runId, TimeProvider time) : IChaosDriver
+internal sealed partial class KubernetesChaosDriver(IKubernetes client, IReadOnlyCollection<string> allowedNamespaces, string runId, TimeProvider time) : IChaosDriver
 {
     public const string Group = "chaos-mesh.org";
     public const string Version = "v1alpha1";

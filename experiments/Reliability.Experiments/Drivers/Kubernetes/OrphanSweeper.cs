@@ -6,7 +6,7 @@ using k8s.Autorest;
 namespace Reliability.Experiments.Drivers.Kubernetes;
 
 /// <summary>What a sweep found: objects deleted because their run's owner is gone, and objects left because nobody here can tell.</summary>
-public sealed record SweepResult(IReadOnlyList<string> Deleted, IReadOnlyList<string> Unknown, IReadOnlyList<string> Failed);
+internal sealed record SweepResult(IReadOnlyList<string> Deleted, IReadOnlyList<string> Unknown, IReadOnlyList<string> Failed);
 
 /// <summary>
 /// The second line of defence on a cluster: a harness killed with SIGKILL, OOM-killed or evicted cannot
@@ -16,7 +16,7 @@ public sealed record SweepResult(IReadOnlyList<string> Deleted, IReadOnlyList<st
 /// cluster and can create objects of the same name. Objects of live runs, and of owners this harness
 /// cannot check, are left alone and named.
 /// </summary>
-public sealed class OrphanSweeper(IKubernetes client, IReadOnlyCollection<string> namespaces)
+internal sealed class OrphanSweeper(IKubernetes client, IReadOnlyCollection<string> namespaces)
 {
     public TimeSpan PollInterval { get; init; } = TimeSpan.FromMilliseconds(500);
 

@@ -12,7 +12,7 @@ namespace Reliability.Experiments.Drivers.Local;
 /// <see cref="LocalFaultContext"/>), Workflow groups in series or in parallel under their deadlines.
 /// Random choices come from a seeded source, so a plan can be replayed.
 /// </summary>
-public sealed class LocalChaosDriver : IChaosDriver
+internal sealed class LocalChaosDriver : IChaosDriver
 {
     private readonly LocalEnvironment? _environment;
     private readonly LocalFaultContext _local;

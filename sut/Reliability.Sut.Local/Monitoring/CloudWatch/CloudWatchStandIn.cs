@@ -18,7 +18,7 @@ namespace Reliability.Sut.Local.Monitoring.CloudWatch;
 /// whole number of seconds (the environment compresses time as it does for Prometheus rules), six hours of
 /// data, no alarm actions (an ALARM is recorded, nothing is notified).
 /// </summary>
-public sealed class CloudWatchStandIn : IAsyncDisposable
+internal sealed class CloudWatchStandIn : IAsyncDisposable
 {
     private static readonly TimeSpan AllowedSkew = TimeSpan.FromMinutes(15);
     private readonly WebApplication _app;

@@ -9,7 +9,7 @@ namespace Reliability.Sut.Local.Monitoring.CloudWatch;
 /// put to it with their periods compressed like the Prometheus rules (60 s becomes 2 s at 1/30), and the
 /// balancer publishing its ALB metrics to it every second, all through the signed wire protocol.
 /// </summary>
-public sealed class LocalCloudWatch : IAsyncDisposable
+internal sealed class LocalCloudWatch : IAsyncDisposable
 {
     private readonly HttpClient _http;
     private AlbMetricsPublisher? _publisher;

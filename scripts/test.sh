@@ -18,6 +18,7 @@ command -v aws >/dev/null || need+=(awscli)
 { [ -x /usr/bin/chromium ] || [ -x /usr/bin/chromium-browser ]; } || need+=(chromium)
 command -v patroni >/dev/null || need+=(patroni)
 command -v etcd >/dev/null || need+=(etcd-server)
+command -v pgbackrest >/dev/null || need+=(pgbackrest)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
     echo "Installing ${need[*]} with apt-get"

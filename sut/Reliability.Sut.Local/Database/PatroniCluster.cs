@@ -1,6 +1,6 @@
-using System.Diagnostics;
 using System.Net;
 using Npgsql;
+using Reliability.Sut.Local.Database.Backups;
 using Reliability.Sut.Local.Postgres;
 using Reliability.Sut.Local.Processes;
 using Reliability.Sut.Local.Setup;
@@ -29,7 +29,11 @@ internal sealed partial class PatroniCluster : IAsyncDisposable
     private readonly HttpClient _http;
     private readonly TimeProvider _time;
     private readonly MemberRestarts _restarts;
+    private readonly MemberProbe _probe = new(TimeSpan.FromSeconds(2));
+    internal MemberProbe Probe => _probe;
     private string _patroni = "";
+    private (uint Uid, uint Gid)? _owner;
+    private Func<PatroniMember, RestoreTarget?, string> _config = (_, _) => "";
     private Task _routing = Task.CompletedTask;
 
     private PatroniCluster(RunDirectory run, PatroniOptions options, PostgresOptions database, TimeProvider time)
@@ -49,6 +53,8 @@ internal sealed partial class PatroniCluster : IAsyncDisposable
     public string Database { get; }
     public string AppUser { get; }
     public string AppPassword { get; } = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16)).ToLowerInvariant();
+    /// <summary>pgBackRest's archive and schedule, when <see cref="PatroniOptions.Backups"/> asks for them.</summary>
+    public ClusterBackups? Backups { get; private set; }
     /// <summary>The member whose GET /primary answered 200 at the router's last check; null while there is none.</summary>
     public PatroniMember? Primary { get; private set; }
     /// <summary>Raised by the router when the primary changes (to null too, while there is none).</summary>
@@ -128,23 +134,20 @@ internal sealed partial class PatroniCluster : IAsyncDisposable
         _patroni = Patroni.Locate();
         // Patroni's bin_dir needs pg_rewind, pg_basebackup and pg_controldata, which Debian keeps off PATH.
         var binDirectory = Options.BinDirectory ?? PostgresBinaries.Locate(database.BinDirectory);
-        (uint Uid, uint Gid)? owner = Posix.IsRoot
+        _owner = Posix.IsRoot
             ? Posix.LookupUser(PatroniMember.ServiceAccount) ?? throw new InvalidOperationException($"running as root, Patroni and PostgreSQL need the '{PatroniMember.ServiceAccount}' account: {PostgresBinaries.InstallHint}")
             : null;
+        if (Options.Backups is { } backups)
+        {
+            Backups = new ClusterBackups(_run, backups, () => Primary, _time);
+            Backups.BackRest.Prepare(_owner);
+        }
+        _config = (member, bootstrapFrom) => PatroniConfig.Render(member, Options, [.. EtcdMembers.Select(e => etcdRoute(member, e))],
+            peerRoute is not null && Members.Count == 2 ? peerRoute(Members.Single(m => m != member), member) : member.PostgresEndpoint,
+            _secrets, binDirectory, Backups?.BackRest, bootstrapFrom);
         foreach (var member in Members)
         {
-            var connectAddress = peerRoute is not null && Members.Count == 2
-                ? peerRoute(Members.Single(m => m != member), member)
-                : member.PostgresEndpoint;
-            await File.WriteAllTextAsync(member.ConfigFile, PatroniConfig.Render(member, Options, [.. EtcdMembers.Select(e => etcdRoute(member, e))], connectAddress, _secrets, binDirectory), ct);
-            if (!OperatingSystem.IsWindows())
-            {
-                File.SetUnixFileMode(member.ConfigFile, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-            }
-            if (owner is { } o)
-            {
-                Posix.ChownRecursive(member.Home, o.Uid, o.Gid);
-            }
+            await WriteConfigAsync(member, null, ct);
         }
         // Its PostgreSQL port comes from FreePort, outside the ephemeral range: a port another listener took
         // meanwhile was what made bootstraps fail ("Failed to bootstrap cluster"), at every attempt.
@@ -165,40 +168,28 @@ internal sealed partial class PatroniCluster : IAsyncDisposable
         }
         Primary = Members[0];
         Record(new LeaderChange(_time.GetUtcNow(), null, Primary.Name, 1));
+        if (Backups is not null)
+        {
+            await Backups.StartAsync(Primary, ct);
+        }
     }
 
-    private async Task WaitForRoleAsync(PatroniMember member, string endpoint, CancellationToken ct)
+    /// <summary>Writes a member's patroni.yml (0600, its owner's), bootstrapping from the backup repository when a target is given.</summary>
+    internal async Task WriteConfigAsync(PatroniMember member, RestoreTarget? bootstrapFrom, CancellationToken ct)
     {
-        var clock = Stopwatch.StartNew();
-        while (!await AnswersAsync(member, endpoint, ct))
+        await File.WriteAllTextAsync(member.ConfigFile, _config(member, bootstrapFrom), ct);
+        if (!OperatingSystem.IsWindows())
         {
-            if (!member.IsRunning)
-            {
-                throw new ComponentStartException(member.Name, "patroni exited during start-up", Tail(member));
-            }
-            if (clock.Elapsed > Options.StartTimeout)
-            {
-                throw new ComponentStartException(member.Name, $"GET /{endpoint} did not answer 200 within {Options.StartTimeout.TotalSeconds:0} s", Tail(member));
-            }
-            await Task.Delay(100, ct);
+            File.SetUnixFileMode(member.ConfigFile, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        }
+        if (_owner is { } o)
+        {
+            Posix.ChownRecursive(member.Home, o.Uid, o.Gid);
         }
     }
 
-    private static string Tail(PatroniMember member) =>
-        File.Exists(member.LogFile) ? string.Join('\n', File.ReadLines(member.LogFile).TakeLast(30)) : "";
-
-    private async Task<bool> AnswersAsync(PatroniMember member, string endpoint, CancellationToken ct)
-    {
-        try
-        {
-            using var response = await _http.GetAsync(new Uri(member.RestUrl, endpoint), ct);
-            return response.StatusCode == HttpStatusCode.OK;
-        }
-        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException && !ct.IsCancellationRequested)
-        {
-            return false;
-        }
-    }
+    private Task WaitForRoleAsync(PatroniMember member, string endpoint, CancellationToken ct) =>
+        _probe.WaitForRoleAsync(member, endpoint, Options.StartTimeout, ct);
 
     private async Task CreateAppDatabaseAsync(PatroniMember primary, CancellationToken ct)
     {
@@ -229,6 +220,10 @@ internal sealed partial class PatroniCluster : IAsyncDisposable
         await _stop.CancelAsync();
         await _restarts.StopStartingAsync();
         await _routing;
+        if (Backups is not null)
+        {
+            await Backups.DisposeAsync();
+        }
         // Replicas first, so the primary's shutdown does not wait on them; then etcd.
         foreach (var member in Members.Reverse())
         {
@@ -239,6 +234,7 @@ internal sealed partial class PatroniCluster : IAsyncDisposable
             await etcd.DisposeAsync();
         }
         _http.Dispose();
+        _probe.Dispose();
         _stop.Dispose();
         _restarts.Dispose();
     }

@@ -36,6 +36,8 @@ internal sealed record PatroniOptions
     /// </summary>
     public TimeSpan RestartDelay { get; init; } = TimeSpan.FromSeconds(20);
     public TimeSpan StartTimeout { get; init; } = TimeSpan.FromSeconds(60);
+    /// <summary>WAL archiving and scheduled backups with pgBackRest; null runs the cluster without (the default).</summary>
+    public Backups.BackupOptions? Backups { get; init; }
     /// <summary>Folder with initdb, pg_ctl, pg_basebackup, pg_rewind and pg_controldata: Patroni's bin_dir.</summary>
     public string? BinDirectory { get; init; }
 
@@ -61,5 +63,6 @@ internal sealed record PatroniOptions
         {
             throw new ArgumentException("patroni: ttl, loop_wait and retry_timeout are whole seconds, loop_wait at least 1");
         }
+        Backups?.Validate();
     }
 }

@@ -53,6 +53,10 @@ internal sealed partial class LocalEnvironment : IAsyncDisposable
         if (options.Database == Database.DatabaseMode.Patroni)
         {
             needed.AddRange([Database.PatroniCluster.Etcd, Database.PatroniCluster.Patroni]);
+            if (options.Patroni.Backups is not null)
+            {
+                needed.Add(Database.Backups.PgBackRest.Program);
+            }
         }
         if (options.WithMonitoring)
         {

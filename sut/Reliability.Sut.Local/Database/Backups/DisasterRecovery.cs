@@ -1,0 +1,198 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.RegularExpressions;
+using Reliability.Sut.Local.Processes;
+
+namespace Reliability.Sut.Local.Database.Backups;
+
+/// <summary>One timed step of a restore, as the runbook names it.</summary>
+internal sealed record RestoreStep(string Name, DateTimeOffset Started, TimeSpan Duration, string Detail);
+
+/// <summary>What the disaster destroyed: members, data folders, and archived WAL lost with it.</summary>
+internal sealed record DisasterReport(DateTimeOffset At, IReadOnlyList<string> Members, int ArchivedWalFilesLost, DateTimeOffset? NewestArchivedWalKept);
+
+/// <summary>
+/// How a restore went: its steps with their durations, the backup set pgBackRest restored, and the restore
+/// point, the commit time of the last transaction PostgreSQL replayed (from its own log line "last completed
+/// transaction was at log time"), which is what bounds the data lost.
+/// </summary>
+internal sealed record RestoreReport(RestoreTarget Target, IReadOnlyList<RestoreStep> Steps, string? BackupSet, DateTimeOffset? RestorePoint, int? Timeline);
+
+/// <summary>
+/// The whole database lost, and the way back from backups. The disaster stops every member and deletes its
+/// data folder, as losing the volumes would, and clears the cluster's state in etcd, as a new Kubernetes
+/// cluster would start without it; a variant also deletes the newest archived WAL, as when archiving lags.
+/// The restore is Patroni's custom bootstrap from the pgBackRest repository (point-in-time recovery to the
+/// end of the archive or to a time), then a new full backup on the new timeline, then the replicas.
+/// </summary>
+internal sealed partial class DisasterRecovery(PatroniCluster cluster, TimeProvider time)
+{
+    /// <summary>How long PostgreSQL may take to restore and replay before the restore is called failed.</summary>
+    public TimeSpan RestoreTimeout { get; init; } = TimeSpan.FromMinutes(5);
+
+    private ClusterBackups Backups => cluster.Backups ?? throw new InvalidOperationException("the cluster takes no backups: set PatroniOptions.Backups");
+
+    public async Task<DisasterReport> DestroyAsync(TimeSpan loseNewestArchivedWal, CancellationToken ct)
+    {
+        _ = Backups;
+        var at = time.GetUtcNow();
+        foreach (var member in cluster.Members)
+        {
+            cluster.HoldDown(member);
+        }
+        foreach (var member in cluster.Members)
+        {
+            await WaitGoneAsync(member, ct);
+            if (Directory.Exists(member.DataDirectory))
+            {
+                Directory.Delete(member.DataDirectory, recursive: true);
+            }
+        }
+        await ClearClusterStateAsync(ct);
+        var (lost, kept) = loseNewestArchivedWal > TimeSpan.Zero ? LoseArchivedWal(at - loseNewestArchivedWal) : (0, null);
+        return new DisasterReport(at, [.. cluster.Members.Select(m => m.Name)], lost, kept);
+    }
+
+    public async Task<RestoreReport> RestoreAsync(RestoreTarget target, CancellationToken ct)
+    {
+        var steps = new List<RestoreStep>();
+        var first = cluster.Members[0];
+        var logStart = File.Exists(first.LogFile) ? new FileInfo(first.LogFile).Length : 0;
+        var restoreLog = Path.Combine(Backups.BackRest.Folder, "log", $"{BackupOptions.Stanza}-restore.log");
+        var restoreLogStart = File.Exists(restoreLog) ? new FileInfo(restoreLog).Length : 0;
+
+        await StepAsync(steps, "bootstrap from the repository", $"{first.Name}, to {target}", async () =>
+        {
+            await cluster.WriteConfigAsync(first, target, ct);
+            await cluster.ReleaseAsync(first);
+            await cluster.Probe.WaitForRoleAsync(first, "primary", RestoreTimeout, ct);
+            // Later restarts of this member must not try to bootstrap again (Patroni would not, with the cluster initialized, but say so).
+            await cluster.WriteConfigAsync(first, null, ct);
+        });
+        var point = LastReplayedCommit(first.LogFile, logStart);
+        var set = RestoredSet(restoreLog, restoreLogStart);
+        await StepAsync(steps, "full backup on the new timeline", "replicas and later restores start from it", async () =>
+        {
+            await cluster.CheckOnceAsync(ct);
+            await Backups.TakeAsync(BackupType.Full, ct);
+        });
+        await StepAsync(steps, "replicas", string.Join(", ", cluster.Members.Skip(1).Select(m => m.Name)), async () =>
+        {
+            foreach (var replica in cluster.Members.Skip(1))
+            {
+                await cluster.ReleaseAsync(replica);
+            }
+            foreach (var replica in cluster.Members.Skip(1))
+            {
+                await cluster.Probe.WaitForRoleAsync(replica, "replica", RestoreTimeout, ct);
+            }
+        });
+        return new RestoreReport(target, steps, set, point, first.Timeline);
+    }
+
+    private async Task StepAsync(List<RestoreStep> steps, string name, string detail, Func<Task> step)
+    {
+        var started = time.GetUtcNow();
+        var clock = Stopwatch.StartNew();
+        await step();
+        steps.Add(new RestoreStep(name, started, clock.Elapsed, detail));
+    }
+
+    private static async Task WaitGoneAsync(PatroniMember member, CancellationToken ct)
+    {
+        var clock = Stopwatch.StartNew();
+        while (member.IsRunning || member.PostmasterPid() is not null)
+        {
+            if (clock.Elapsed > TimeSpan.FromSeconds(10))
+            {
+                throw new InvalidOperationException($"{member.Name} was still running 10 s after it was killed");
+            }
+            await Task.Delay(50, ct);
+        }
+        // Backends and archiver children of a killed postmaster exit on their own; none may write into a folder being deleted.
+        foreach (var pid in Posix.ProcessesMentioning(member.Home))
+        {
+            Posix.Signal(pid, Posix.SIGKILL);
+        }
+    }
+
+    /// <summary>Deletes every key under Patroni's namespace and scope (leader, members, initialize, config, history) with etcd's v3 JSON gateway.</summary>
+    private async Task ClearClusterStateAsync(CancellationToken ct)
+    {
+        const string prefix = "/reliability/task-manager-db/";
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+        Exception? last = null;
+        foreach (var etcd in cluster.EtcdMembers.Where(e => e.IsRunning))
+        {
+            try
+            {
+                using var response = await http.PostAsJsonAsync(new Uri(etcd.ClientUrl, "v3/kv/deleterange"), new Dictionary<string, string>
+                {
+                    ["key"] = Convert.ToBase64String(Encoding.UTF8.GetBytes(prefix)),
+                    // The range end of a prefix is the prefix with its last byte plus one: '/' + 1 is '0'.
+                    ["range_end"] = Convert.ToBase64String(Encoding.UTF8.GetBytes(prefix[..^1] + "0")),
+                }, ct);
+                response.EnsureSuccessStatusCode();
+                return;
+            }
+            catch (HttpRequestException ex)
+            {
+                last = ex;
+            }
+        }
+        throw new InvalidOperationException("no etcd member took the deletion of the cluster's state", last);
+    }
+
+    /// <summary>Deletes the archived WAL segments written since <paramref name="since"/>; gives how many, and when the newest one kept was archived.</summary>
+    private (int Lost, DateTimeOffset? Kept) LoseArchivedWal(DateTimeOffset since)
+    {
+        var segments = Directory.Exists(Backups.BackRest.ArchiveFolder)
+            ? Directory.EnumerateFiles(Backups.BackRest.ArchiveFolder, "*", SearchOption.AllDirectories)
+                .Where(f => WalSegment().IsMatch(Path.GetFileName(f))).Select(f => new FileInfo(f)).ToList()
+            : [];
+        var lost = segments.Where(f => f.LastWriteTimeUtc >= since.UtcDateTime).ToList();
+        foreach (var file in lost)
+        {
+            file.Delete();
+        }
+        var kept = segments.Except(lost).Select(f => (DateTimeOffset?)new DateTimeOffset(f.LastWriteTimeUtc, TimeSpan.Zero)).Max();
+        return (lost.Count, kept);
+    }
+
+    /// <summary>The commit time of the last transaction replayed, from PostgreSQL's own line at the end of recovery.</summary>
+    internal static DateTimeOffset? LastReplayedCommit(string logFile, long from) =>
+        LinesFrom(logFile, from).Select(l => LastCompleted().Match(l)).Where(m => m.Success)
+            .Select(m => DateTimeOffset.TryParse(WithMinutes(m.Groups[1].Value), CultureInfo.InvariantCulture, DateTimeStyles.None, out var t) ? t : (DateTimeOffset?)null)
+            .LastOrDefault(t => t is not null);
+
+    // PostgreSQL writes a whole-hour offset as "+00"; .NET wants its minutes.
+    private static string WithMinutes(string time) => Regex.IsMatch(time, @"[+-]\d\d$") ? time + ":00" : time;
+
+    private static string? RestoredSet(string logFile, long from) =>
+        LinesFrom(logFile, from).Select(l => RestoreBackupSet().Match(l)).Where(m => m.Success).Select(m => m.Groups[1].Value).LastOrDefault();
+
+    private static IEnumerable<string> LinesFrom(string file, long from)
+    {
+        if (!File.Exists(file))
+        {
+            return [];
+        }
+        using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        stream.Seek(Math.Min(from, stream.Length), SeekOrigin.Begin);
+        using var reader = new StreamReader(stream);
+        return reader.ReadToEnd().Split('\n');
+    }
+
+    [GeneratedRegex(@"^[0-9A-F]{24}-[0-9a-f]{40}(\.(gz|lz4|zst|bz2))?$")]
+    private static partial Regex WalSegment();
+
+    // PostgreSQL 15: "last completed transaction was at log time 2026-12-07 10:29:58.456789+00".
+    [GeneratedRegex(@"last completed transaction was at log time (\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:\.\d+)?[+-]\d\d(?::?\d\d)?)")]
+    private static partial Regex LastCompleted();
+
+    // pgBackRest: "repo1: restore backup set 20261207-103000F_20261207-103100I, recovery will start at ...".
+    [GeneratedRegex(@"restore backup set (\S+?),")]
+    private static partial Regex RestoreBackupSet();
+}

@@ -14,7 +14,11 @@ internal sealed class LocalRun(LocalEnvironment environment) : IDisposable
     public static EnvironmentOptions Options(Reliability.Evidence.Specs.EnvironmentSpec spec) => new()
     {
         Database = spec.Database == "single" ? Reliability.Sut.Local.Database.DatabaseMode.Single : Reliability.Sut.Local.Database.DatabaseMode.Patroni,
-        Patroni = new Reliability.Sut.Local.Database.PatroniOptions { SynchronousMode = spec.SynchronousMode },
+        Patroni = new Reliability.Sut.Local.Database.PatroniOptions
+        {
+            SynchronousMode = spec.SynchronousMode,
+            Backups = spec.Backups is { } backups ? Reliability.Experiments.Drivers.Local.LocalBackups.Options(backups) : null,
+        },
     };
 
     private readonly HttpClient _prometheus = new() { BaseAddress = environment.Prometheus!.Address, Timeout = TimeSpan.FromSeconds(3) };

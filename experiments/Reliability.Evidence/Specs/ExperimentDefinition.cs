@@ -45,12 +45,19 @@ internal sealed record AlertStop(string Name, IReadOnlyDictionary<string, string
 
 /// <summary>
 /// The embedded environment an experiment needs: its database (a Patroni cluster by default, or the single
-/// PostgreSQL) and, with Patroni, whether replication is synchronous.
+/// PostgreSQL) and, with Patroni, whether replication is synchronous and whether pgBackRest backs it up.
 /// </summary>
-internal sealed record EnvironmentSpec(string Database, bool SynchronousMode)
+internal sealed record EnvironmentSpec(string Database, bool SynchronousMode, BackupsSpec? Backups = null)
 {
     public static readonly EnvironmentSpec Default = new("patroni", false);
 }
+
+/// <summary>
+/// WAL archiving and scheduled backups: a full backup once the cluster is up, then one of
+/// <paramref name="Scheduled"/> (incremental, differential or full) every <paramref name="Interval"/> (zero: none), with
+/// WAL archived at least every <paramref name="ArchiveTimeout"/> while there are writes.
+/// </summary>
+internal sealed record BackupsSpec(TimeSpan Interval, string Scheduled, TimeSpan ArchiveTimeout);
 
 /// <summary>A fault manifest named by the experiment, resolved relative to the experiment file.</summary>
 internal sealed record FaultReference(string Path, string FullPath, long Line, long Column);

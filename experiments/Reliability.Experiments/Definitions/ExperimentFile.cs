@@ -5,6 +5,7 @@ using Reliability.Evidence.Specs;
 using Reliability.Load.Targets;
 using Reliability.Load.Thresholds;
 using YamlDotNet.Core;
+using Reliability.Experiments.Drivers.Local;
 using YamlDotNet.RepresentationModel;
 
 namespace Reliability.Experiments.Definitions;
@@ -81,7 +82,7 @@ internal static partial class ExperimentFile
         {
             return EnvironmentSpec.Default;
         }
-        y.Only(map, "environment", "database", "synchronousMode");
+        y.Only(map, "environment", "database", "synchronousMode", "backups");
         var database = y.Text(map, "environment", "database") ?? EnvironmentSpec.Default.Database;
         if (database is not ("single" or "patroni"))
         {
@@ -96,7 +97,39 @@ internal static partial class ExperimentFile
         {
             y.Problem(map.Children[new YamlScalarNode("synchronousMode")], "environment.synchronousMode", "synchronous replication needs database: patroni");
         }
-        return new EnvironmentSpec(database, synchronous == "true");
+        return new EnvironmentSpec(database, synchronous == "true", ReadBackups(y, map, database));
+    }
+
+    /// <summary>environment.backups: pgBackRest's schedule and archiving, checked by the environment's own rules.</summary>
+    private static BackupsSpec? ReadBackups(YamlFields y, YamlMappingNode environment, string database)
+    {
+        if (y.Map(environment, "environment", "backups") is not { } map)
+        {
+            return null;
+        }
+        const string path = "environment.backups";
+        y.Only(map, path, "interval", "scheduled", "archiveTimeout");
+        var scheduled = y.Text(map, path, "scheduled") ?? "incremental";
+        if (scheduled is not ("incremental" or "differential" or "full"))
+        {
+            y.Problem(map.Children[new YamlScalarNode("scheduled")], $"{path}.scheduled", "expected incremental, differential or full");
+        }
+        var defaults = LocalBackups.Defaults;
+        var spec = new BackupsSpec(y.Duration(map, path, "interval", allowZero: true) ?? defaults.Interval, scheduled,
+            y.Duration(map, path, "archiveTimeout") ?? defaults.ArchiveTimeout);
+        if (database != "patroni")
+        {
+            y.Problem(environment.Children[new YamlScalarNode("backups")], path, "backups need database: patroni (pgBackRest archives the Patroni primary)");
+        }
+        try
+        {
+            LocalBackups.Options(spec).Validate();
+        }
+        catch (ArgumentException ex)
+        {
+            y.Problem(environment.Children[new YamlScalarNode("backups")], path, ex.Message.Replace("backups: ", "", StringComparison.Ordinal));
+        }
+        return spec;
     }
 
     private static List<FaultReference> Faults(YamlFields y, YamlMappingNode root, string path)

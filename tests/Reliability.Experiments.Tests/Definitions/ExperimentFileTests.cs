@@ -73,6 +73,11 @@ public sealed class ExperimentFileTests : IDisposable
     [InlineData("hypotheses: { alerts: [{ name: HighErrorRate, firesWithin: 0s }] }", 7, "hypotheses.alerts[0].firesWithin: must be longer than zero")]
     [InlineData("hypotheses: { alerts: [{ name: HighErrorRate, firesWithin: 1m, labels: [page] }] }", 7, "hypotheses.alerts[0].labels: expected a mapping")]
     [InlineData("hypotheses: { alerts: [{ name: HighErrorRate, firesWithin: 1m, labels: { severity: [page] } }] }", 7, "hypotheses.alerts[0].labels: expected label: value pairs")]
+    [InlineData("environment: { database: single, backups: { interval: 1m } }", 8, "environment.backups: backups need database: patroni")]
+    [InlineData("environment: { backups: { interval: 2s } }", 8, "environment.backups: interval must be zero (no schedule) or at least 5 s")]
+    [InlineData("environment: { backups: { scheduled: weekly } }", 8, "environment.backups.scheduled: expected incremental, differential or full")]
+    [InlineData("environment: { backups: { archiveTimeout: 1.5s } }", 8, "environment.backups: archive timeout is whole seconds")]
+    [InlineData("environment: { backups: { every: 1m } }", 8, "environment.backups.every: unknown field")]
     public void Problems_name_file_line_and_field(string replacement, int line, string message)
     {
         var lines = Valid().Split('\n').ToList();
@@ -106,6 +111,15 @@ public sealed class ExperimentFileTests : IDisposable
         var alarm = Write(Valid() + "\nstopConditions:\n  - { alarm: TargetGroup5xx, labels: { severity: page } }");
         var act = () => ExperimentFile.Load(alarm, TestTargets.Catalog);
         act.Should().Throw<ManifestException>().Which.Problems.Should().ContainSingle(p => p.Line == 9 && p.ToString().Contains("stopConditions[0].labels: unknown field"));
+    }
+
+    [Fact]
+    public void Backups_are_read_with_the_environments_defaults_for_what_is_left_out()
+    {
+        var environment = ExperimentFile.Load(Write(Valid() + "\nenvironment: { database: patroni, backups: { interval: 30s, scheduled: differential } }"), TestTargets.Catalog).Environment;
+
+        environment.Backups.Should().Be(new BackupsSpec(TimeSpan.FromSeconds(30), "differential", TimeSpan.FromSeconds(10)));
+        ExperimentFile.Load(Write(Valid()), TestTargets.Catalog).Environment.Backups.Should().BeNull("backups are asked for, not on by default");
     }
 
     [Fact]

@@ -60,8 +60,16 @@ internal sealed class ClusterBackups : IAsyncDisposable
     /// <summary>Creates the stanza on the new primary, takes the first full backup, then starts the schedule.</summary>
     public async Task StartAsync(PatroniMember primary, CancellationToken ct)
     {
-        await BackRest.StanzaCreateAsync(primary, ct);
-        await TakeAsync(BackupType.Full, ct);
+        try
+        {
+            await BackRest.StanzaCreateAsync(primary, ct);
+            await TakeAsync(BackupType.Full, ct);
+        }
+        catch (PgBackRestException ex)
+        {
+            // A start that fails names the component and its log, as every other component's does.
+            throw new ComponentStartException("pgbackrest", ex.Message, File.Exists(BackRest.LogFile) ? string.Join('\n', File.ReadLines(BackRest.LogFile).TakeLast(20)) : "");
+        }
         if (Options.Interval > TimeSpan.Zero && _schedule.IsCompleted)
         {
             _schedule = Task.Run(ScheduleAsync, CancellationToken.None);

@@ -30,10 +30,8 @@ public sealed class DisasterRecoveryTests : IDisposable
     [Fact]
     public async Task After_the_whole_database_is_lost_a_restore_to_the_end_of_the_archive_keeps_exactly_the_writes_committed_by_the_restore_point()
     {
-        var backups = new BackupOptions { Interval = TimeSpan.Zero, ArchiveTimeout = TimeSpan.FromSeconds(2) };
-        await using var cluster = await PatroniCluster.StartAsync(_run, new PatroniOptions { Backups = backups }, new PostgresOptions(), TimeProvider.System);
+        await using var cluster = await PatroniCluster.StartAsync(_run, new PatroniOptions { Backups = OneBackup }, new PostgresOptions(), TimeProvider.System);
         var app = PatroniClusterTests.AppConnection(cluster);
-        await PatroniClusterTests.Execute(app, "CREATE TABLE acked (id bigint PRIMARY KEY, at timestamptz NOT NULL DEFAULT clock_timestamp())");
         var acknowledged = await WriteAsync(app, TimeSpan.FromSeconds(6));
         var lastAck = acknowledged.Values.Max();
 
@@ -50,7 +48,7 @@ public sealed class DisasterRecoveryTests : IDisposable
         present.Values.Should().OnlyContain(at => at <= point, "nothing committed after the restore point survives");
         acknowledged.Where(a => a.Value <= point).Select(a => a.Key).Should().BeSubsetOf(present.Keys, "every write acknowledged by the restore point survives");
         lost.Should().OnlyContain(id => acknowledged[id] > point);
-        (lastAck - point).Should().BeLessThan(backups.ArchiveTimeout + TimeSpan.FromSeconds(3), "archiving lags by at most archive_timeout");
+        (lastAck - point).Should().BeLessThan(OneBackup.ArchiveTimeout + TimeSpan.FromSeconds(3), "archiving lags by at most archive_timeout");
         report.BackupSet.Should().Be(cluster.Backups!.Backups[0].Label, "the only backup before the disaster");
         report.Timeline.Should().BeGreaterThan(1, "a restore starts a new timeline");
         report.Steps.Select(s => s.Name).Should().Equal("bootstrap from the repository", "full backup on the new timeline", "replicas");
@@ -61,10 +59,8 @@ public sealed class DisasterRecoveryTests : IDisposable
     [Fact]
     public async Task A_point_in_time_restore_keeps_what_was_committed_before_the_target_and_nothing_after()
     {
-        var backups = new BackupOptions { Interval = TimeSpan.Zero, ArchiveTimeout = TimeSpan.FromSeconds(2) };
-        await using var cluster = await PatroniCluster.StartAsync(_run, new PatroniOptions { Backups = backups }, new PostgresOptions(), TimeProvider.System);
+        await using var cluster = await PatroniCluster.StartAsync(_run, new PatroniOptions { Backups = OneBackup }, new PostgresOptions(), TimeProvider.System);
         var app = PatroniClusterTests.AppConnection(cluster);
-        await PatroniClusterTests.Execute(app, "CREATE TABLE acked (id bigint PRIMARY KEY, at timestamptz NOT NULL DEFAULT clock_timestamp())");
         var acknowledged = await WriteAsync(app, TimeSpan.FromSeconds(6));
         var target = acknowledged.Values.Order().ElementAt(acknowledged.Count / 2);
         // Recovery reaches a time target only by replaying a commit after it: make sure the archive holds one.
@@ -84,9 +80,13 @@ public sealed class DisasterRecoveryTests : IDisposable
         report.RestorePoint.Should().NotBeNull().And.Subject.Should().BeOnOrBefore(target);
     }
 
-    /// <summary>Inserts rows one by one on one connection for a while; gives each acknowledged id with the time its commit returned.</summary>
+    /// <summary>The first full backup only, and WAL archived at least every 2 s.</summary>
+    private static BackupOptions OneBackup => new() { Interval = TimeSpan.Zero, ArchiveTimeout = TimeSpan.FromSeconds(2) };
+
+    /// <summary>Creates the table, then inserts rows one by one on one connection for a while; gives each acknowledged id with the time its commit returned.</summary>
     private static async Task<Dictionary<long, DateTimeOffset>> WriteAsync(string connectionString, TimeSpan duration)
     {
+        await PatroniClusterTests.Execute(connectionString, "CREATE TABLE acked (id bigint PRIMARY KEY, at timestamptz NOT NULL DEFAULT clock_timestamp())");
         var acknowledged = new Dictionary<long, DateTimeOffset>();
         await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync();

@@ -140,8 +140,11 @@ internal sealed record RtoHypothesis(TimeSpan Max, Threshold Sli, TimeSpan Windo
 /// <summary>Writes are acknowledged again within <see cref="Max"/> of injection; a pause in acknowledgements shorter than <see cref="Gap"/> is no outage.</summary>
 internal sealed record WriteRtoHypothesis(TimeSpan Max, TimeSpan Gap);
 
-/// <summary>Acknowledged writes that may be missing or stale after recovery.</summary>
-internal sealed record RpoHypothesis(long MaxLostWrites);
+/// <summary>
+/// The recovery point objective, in either or both of its forms: how many acknowledged writes may be missing
+/// or stale after recovery, and how long a span of acknowledged writes may be lost (the seeds' "RPO 1 h").
+/// </summary>
+internal sealed record RpoHypothesis(long? MaxLostWrites, TimeSpan? MaxDataLossWindow = null);
 
 /// <summary>
 /// A CloudWatch alarm that must go to ALARM within <see cref="FiresWithin"/> of injection and, when given, back

@@ -60,8 +60,12 @@ internal static partial class ExperimentFile
         RpoHypothesis? rpo = null;
         if (y.Map(map, "hypotheses", "rpo") is { } p)
         {
-            y.Only(p, "hypotheses.rpo", "maxLostWrites");
-            rpo = new RpoHypothesis(y.Integer(p, "hypotheses.rpo", "maxLostWrites", required: true, atLeast: 0) ?? 0);
+            y.Only(p, "hypotheses.rpo", "maxLostWrites", "maxDataLossWindow");
+            rpo = new RpoHypothesis(y.Integer(p, "hypotheses.rpo", "maxLostWrites", atLeast: 0), y.Duration(p, "hypotheses.rpo", "maxDataLossWindow", allowZero: true));
+            if (rpo is { MaxLostWrites: null, MaxDataLossWindow: null })
+            {
+                y.Problem(p, "hypotheses.rpo", "give maxLostWrites, maxDataLossWindow or both");
+            }
         }
         var alerts = new List<AlertExpectation>();
         foreach (var (node, field) in y.List(map, "hypotheses", "alerts"))

@@ -42,7 +42,7 @@ internal static partial class HypothesisEvaluator
         }
         if (definition.Hypotheses.Rpo is { } rpoHypothesis)
         {
-            verdicts.Add(Rpo(rpoHypothesis, timeline.Rpo));
+            verdicts.AddRange(RpoVerdicts.Judge(rpoHypothesis, timeline.Rpo));
         }
         foreach (var alert in definition.Hypotheses.Alerts)
         {
@@ -147,23 +147,6 @@ internal static partial class HypothesisEvaluator
             ? $"acknowledgements never paused for {Verdict.Seconds(hypothesis.Gap)} or more after the injection ({acks.Count} acknowledged writes)"
             : $"last acknowledged write before the outage {outage.LastAckBefore:HH:mm:ss.fff}, first after {outage.FirstAckAfter:HH:mm:ss.fff}; injected {injectedAt:HH:mm:ss.fff}";
         return new Verdict(name, "rto", outage.Rto <= hypothesis.Max ? VerdictStatus.Passed : VerdictStatus.Failed, Verdict.Seconds(outage.Rto), Verdict.Seconds(hypothesis.Max), evidence);
-    }
-
-    private static Verdict Rpo(RpoHypothesis hypothesis, RpoResult? rpo)
-    {
-        var name = $"RPO: at most {hypothesis.MaxLostWrites} acknowledged writes lost";
-        if (rpo is null)
-        {
-            return new Verdict(name, "rpo", VerdictStatus.Inconclusive, null, hypothesis.MaxLostWrites.ToString(), "the database could not be reconciled");
-        }
-        if (rpo.Checked == 0)
-        {
-            return new Verdict(name, "rpo", VerdictStatus.Inconclusive, "0 checked", hypothesis.MaxLostWrites.ToString(), "no acknowledged write to check");
-        }
-        var window = rpo.Lost == 0 ? "" : $"; lost writes acknowledged between {rpo.FirstLostAck:HH:mm:ss.fff} and {rpo.LastLostAck:HH:mm:ss.fff} (window {Verdict.Seconds(rpo.LossWindow)}), ids {string.Join(", ", rpo.LostIds.Take(10))}";
-        return new Verdict(name, "rpo", rpo.Lost <= hypothesis.MaxLostWrites ? VerdictStatus.Passed : VerdictStatus.Failed, $"{rpo.Lost} lost",
-            hypothesis.MaxLostWrites.ToString(),
-            $"{rpo.Checked} tasks reconciled against PostgreSQL: {rpo.Missing} missing, {rpo.Stale} stale, {rpo.Ambiguous} with an unacknowledged last write (not counted){window}");
     }
 
     private static string Reasons(OutcomeStats stats) =>

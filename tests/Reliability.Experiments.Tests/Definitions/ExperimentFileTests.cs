@@ -34,7 +34,7 @@ public sealed class ExperimentFileTests : IDisposable
             hypotheses:
               slo: { steady: ["fail_rate < 1%", "sli:requests-availability >= 99.9%"], fault: ["p95 < 1s"], recovery: ["fail_rate < 2%"] }
               rto: { max: 15s, sli: "fail_rate < 5%", window: 2s, stableFor: 4s }
-              rpo: { maxLostWrites: 3 }
+              rpo: { maxLostWrites: 3, maxDataLossWindow: 1h }
               alerts: [{ name: HighErrorRate, firesWithin: 10m, resolvesWithin: 5m }]
               quietInSteadyState: [HighLatency]
             stopConditions: ["fail_rate > 50% for 10s"]
@@ -48,7 +48,7 @@ public sealed class ExperimentFileTests : IDisposable
         definition.Hypotheses.ServerObjectives.Should().ContainSingle().Which.Should().BeEquivalentTo(new { Phase = Phase.Steady, Slo = "requests-availability", Operator = ">=", Percent = 99.9, Line = 8L });
         definition.Hypotheses.Rto!.Max.Should().Be(TimeSpan.FromSeconds(15));
         definition.Hypotheses.Rto.StableFor.Should().Be(TimeSpan.FromSeconds(4));
-        definition.Hypotheses.Rpo!.MaxLostWrites.Should().Be(3);
+        definition.Hypotheses.Rpo.Should().Be(new RpoHypothesis(3, TimeSpan.FromHours(1)));
         definition.Hypotheses.Alerts.Single().Should().Be(new AlertExpectation("HighErrorRate", TimeSpan.FromMinutes(10), TimeSpan.FromMinutes(5)));
         definition.StopConditions.Single().For.Should().Be(TimeSpan.FromSeconds(10));
         definition.Seed.Should().Be(42);
@@ -70,6 +70,8 @@ public sealed class ExperimentFileTests : IDisposable
     [InlineData("load: { scenario: crud, rate: 5, [a, b]: 1 }", 5, "load.(key): expected a plain field name")]
     [InlineData("metadata: { name: Sample_1 }", 3, "metadata.name: 'Sample_1' is not a DNS-1123 label")]
     [InlineData("hypotheses: { rpo: { maxLostWrites: -1 } }", 7, "hypotheses.rpo.maxLostWrites: must be at least 0")]
+    [InlineData("hypotheses: { rpo: { } }", 7, "hypotheses.rpo: give maxLostWrites, maxDataLossWindow or both")]
+    [InlineData("hypotheses: { rpo: { maxDataLossWindow: an hour } }", 7, "hypotheses.rpo.maxDataLossWindow")]
     [InlineData("hypotheses: { alerts: [{ name: HighErrorRate, firesWithin: 0s }] }", 7, "hypotheses.alerts[0].firesWithin: must be longer than zero")]
     [InlineData("hypotheses: { alerts: [{ name: HighErrorRate, firesWithin: 1m, labels: [page] }] }", 7, "hypotheses.alerts[0].labels: expected a mapping")]
     [InlineData("hypotheses: { alerts: [{ name: HighErrorRate, firesWithin: 1m, labels: { severity: [page] } }] }", 7, "hypotheses.alerts[0].labels: expected label: value pairs")]

@@ -57,6 +57,28 @@ public sealed class DisasterRecoveryTests : IDisposable
     }
 
     [Fact]
+    public async Task When_the_newest_archived_WAL_is_lost_too_the_restore_stops_before_it_and_keeps_only_what_was_committed_by_then()
+    {
+        await using var cluster = await PatroniCluster.StartAsync(_run, new PatroniOptions { Backups = OneBackup }, new PostgresOptions(), TimeProvider.System);
+        var app = PatroniClusterTests.AppConnection(cluster);
+        var acknowledged = await WriteAsync(app, TimeSpan.FromSeconds(8));
+
+        var recovery = new DisasterRecovery(cluster, TimeProvider.System);
+        var disaster = await recovery.DestroyAsync(TimeSpan.FromSeconds(4), CancellationToken.None);
+        var report = await recovery.RestoreAsync(RestoreTarget.Latest, CancellationToken.None);
+
+        var present = await RowsAsync(app);
+        var point = report.RestorePoint ?? throw new InvalidOperationException("no restore point in the log");
+        Console.WriteLine($"{disaster.ArchivedWalFilesLost} archived segments lost, newest kept archived at {disaster.NewestArchivedWalKept:O}; " +
+            $"{acknowledged.Count} acknowledged, {acknowledged.Count - present.Count} lost; restore point {point:O}, disaster at {disaster.At:O}");
+        disaster.ArchivedWalFilesLost.Should().BeGreaterThan(0, "segments were archived every 2 s while rows were written");
+        point.Should().BeBefore(disaster.At - TimeSpan.FromSeconds(4), "what was archived in the last 4 s is gone");
+        point.Should().BeOnOrBefore(disaster.NewestArchivedWalKept!.Value, "a segment holds only commits made before it was archived");
+        present.Values.Should().OnlyContain(at => at <= point);
+        acknowledged.Where(a => a.Value <= point).Select(a => a.Key).Should().BeSubsetOf(present.Keys);
+    }
+
+    [Fact]
     public async Task A_point_in_time_restore_keeps_what_was_committed_before_the_target_and_nothing_after()
     {
         await using var cluster = await PatroniCluster.StartAsync(_run, new PatroniOptions { Backups = OneBackup }, new PostgresOptions(), TimeProvider.System);

@@ -107,6 +107,7 @@ internal sealed class RunDirectory : IDisposable
         StaleRunSweeper.KillRecorded(Path);
         _ownerLock?.Dispose();
         _ownerLock = null;
+        DeleteShortFolders(Path);
         if (!keepFiles)
         {
             try
@@ -121,6 +122,33 @@ internal sealed class RunDirectory : IDisposable
         else
         {
             File.Delete(System.IO.Path.Combine(Path, OwnerFile));
+        }
+    }
+
+    /// <summary>
+    /// The path of a folder of this run outside it, for what needs a short path (a Unix socket's path has at
+    /// most 107 bytes, and run folders can be deep): $TMPDIR/reliability-{hash of the run's path}-{name}. Not
+    /// created here, so its creator sets its mode; removed when the run closes, and by the sweep of a dead run.
+    /// </summary>
+    public string ShortFolderPath(string name) => ShortFolderPrefix(Path) + name;
+
+    internal static string ShortFolderPrefix(string run) =>
+        System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"reliability-{Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(run)))[..10].ToLowerInvariant()}-");
+
+    /// <summary>Removes the short folders of a run (see <see cref="ShortFolderPath"/>).</summary>
+    internal static void DeleteShortFolders(string run)
+    {
+        var prefix = ShortFolderPrefix(run);
+        foreach (var folder in Directory.EnumerateDirectories(System.IO.Path.GetDirectoryName(prefix)!, System.IO.Path.GetFileName(prefix) + "*"))
+        {
+            try
+            {
+                Directory.Delete(folder, recursive: true);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                // Left for the next sweep of this run, or for the system's own cleaning of its temp folder.
+            }
         }
     }
 

@@ -24,6 +24,7 @@ internal static class StaleRunSweeper
                 continue;
             }
             KillRecorded(run);
+            RunDirectory.DeleteShortFolders(run);
             swept.Add(run);
             try
             {

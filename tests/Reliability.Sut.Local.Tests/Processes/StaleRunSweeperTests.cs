@@ -27,6 +27,25 @@ public sealed class StaleRunSweeperTests : IDisposable
     }
 
     [Fact]
+    public async Task A_dead_run_s_short_folders_outside_it_are_removed_by_the_sweep_and_a_closed_run_s_when_it_closes()
+    {
+        var dead = RunDirectory.Create("dead-with-socket", _root);
+        var socket = dead.ShortFolderPath("pg");
+        Directory.CreateDirectory(socket);
+        dead.Abandon();
+        await File.WriteAllTextAsync(Path.Combine(dead.Path, "owner"), $"{DeadPid()} 12345");
+        using var live = RunDirectory.Create("live-with-socket", _root);
+        Directory.CreateDirectory(live.ShortFolderPath("pg"));
+
+        StaleRunSweeper.Sweep(_root);
+
+        Directory.Exists(socket).Should().BeFalse("the sweep removes what the dead run left outside its folder");
+        Directory.Exists(live.ShortFolderPath("pg")).Should().BeTrue("a live run's folders are left alone");
+        live.Dispose();
+        Directory.Exists(live.ShortFolderPath("pg")).Should().BeFalse();
+    }
+
+    [Fact]
     public async Task A_live_run_is_left_alone()
     {
         using var run = RunDirectory.Create("alive", _root);

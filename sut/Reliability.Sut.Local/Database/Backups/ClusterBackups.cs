@@ -25,7 +25,7 @@ internal sealed class ClusterBackups : IAsyncDisposable
         _primary = primary;
         _time = time;
         // Outside the run folder: a Unix socket's path has at most 107 bytes, and run folders can be deep.
-        BackRest = new PgBackRest(run, options, Path.Combine(Path.GetTempPath(), $"reliability-pg-{Guid.NewGuid().ToString("N")[..8]}"));
+        BackRest = new PgBackRest(run, options, run.ShortFolderPath("pg"));
     }
 
     public PgBackRest BackRest { get; }

@@ -18,14 +18,22 @@ internal static class LedgerReconciler
         {
             entries.Add(entry);
         }
-        var expected = Expectations(entries, rows.Entity, out var ambiguous);
-        return Compare(expected, await rows.ReadAsync(connectionString, [.. expected.Keys], ct), ambiguous);
+        var expected = Expect(entries, rows.Entity);
+        return Compare(expected, await rows.ReadAsync(connectionString, [.. expected.Current.Keys], ct));
     }
 
-    internal static Dictionary<long, LedgerEntry> Expectations(IEnumerable<LedgerEntry> entries, string entity, out long ambiguous)
+    /// <summary>
+    /// What must be in the database: per id, the last acknowledged write of its current incarnation. An id
+    /// acknowledged as created a second time was issued again, which a database does only after losing the
+    /// row that had it (a restore or a failover puts its sequence back): the earlier incarnation's last
+    /// acknowledged write is lost, however the new row looks (<see cref="Expectation.Reissued"/>).
+    /// </summary>
+    internal static Expectation Expect(IEnumerable<LedgerEntry> entries, string entity)
     {
-        var expected = new Dictionary<long, LedgerEntry>();
+        var current = new Dictionary<long, LedgerEntry>();
+        var reissued = new List<LedgerEntry>();
         var unsure = new HashSet<long>();
+        long ambiguous = 0;
         foreach (var entry in entries.Where(e => e.Entity == entity).OrderBy(e => e.AckAt))
         {
             if (entry.Indeterminate)
@@ -33,22 +41,32 @@ internal static class LedgerReconciler
                 unsure.Add(entry.Id);
                 continue;
             }
-            expected[entry.Id] = entry;
+            if (entry.Op == "create" && current.TryGetValue(entry.Id, out var earlier))
+            {
+                if (unsure.Contains(entry.Id))
+                {
+                    ambiguous++;
+                }
+                else if (earlier.Op != "delete")
+                {
+                    reissued.Add(earlier);
+                }
+            }
+            current[entry.Id] = entry;
             unsure.Remove(entry.Id);
         }
         foreach (var id in unsure)
         {
-            expected.Remove(id);
+            current.Remove(id);
         }
-        ambiguous = unsure.Count;
-        return expected;
+        return new Expectation(current, reissued, ambiguous + unsure.Count);
     }
 
-    internal static RpoResult Compare(Dictionary<long, LedgerEntry> expected, IReadOnlyDictionary<long, string> rows, long ambiguous)
+    internal static RpoResult Compare(Expectation expected, IReadOnlyDictionary<long, string> rows)
     {
-        long missing = 0, stale = 0;
-        var lost = new List<LedgerEntry>();
-        foreach (var (id, last) in expected)
+        long missing = expected.Reissued.Count, stale = 0;
+        var lost = new List<LedgerEntry>(expected.Reissued);
+        foreach (var (id, last) in expected.Current)
         {
             var present = rows.TryGetValue(id, out var hash);
             var ok = last.Op == "delete" ? !present : present && hash == last.Hash;
@@ -66,8 +84,29 @@ internal static class LedgerReconciler
                 stale++;
             }
         }
-        return new RpoResult(expected.Count, lost.Count, missing, stale, ambiguous,
+        return new RpoResult(expected.Current.Count + expected.Reissued.Count, lost.Count, missing, stale, expected.Ambiguous,
             lost.Count == 0 ? null : lost.Min(e => e.AckAt), lost.Count == 0 ? null : lost.Max(e => e.AckAt),
-            [.. lost.Select(e => e.Id).Order().Take(100)]);
+            [.. lost.Select(e => e.Id).Distinct().Order().Take(100)]);
+    }
+
+    /// <summary>When each write was acknowledged, from the ledger (indeterminate ones left out); null without a ledger.</summary>
+    public static async Task<IReadOnlyList<DateTimeOffset>?> AcknowledgedWritesAsync(string ledgerPath)
+    {
+        if (!File.Exists(ledgerPath))
+        {
+            return null;
+        }
+        var acks = new List<DateTimeOffset>();
+        await foreach (var entry in WriteLedger.ReadAsync(ledgerPath))
+        {
+            if (!entry.Indeterminate)
+            {
+                acks.Add(entry.AckAt);
+            }
+        }
+        return acks;
     }
 }
+
+/// <summary>What the ledger says must be in the database (<see cref="LedgerReconciler.Expect"/>).</summary>
+internal sealed record Expectation(IReadOnlyDictionary<long, LedgerEntry> Current, IReadOnlyList<LedgerEntry> Reissued, long Ambiguous);

@@ -18,10 +18,10 @@ public sealed class LedgerReconcilerTests
             Ack(4, "create", "e", 5), Unknown(4, "update", 6),           // ambiguous: an update without answer
             Ack(5, "create", "f", 7),                                     // stale: holds an older content
         };
-        var expected = LedgerReconciler.Expectations(entries, "task", out var ambiguous);
+        var expected = LedgerReconciler.Expect(entries, "task");
         var rows = new Dictionary<long, string> { [1] = "b", [3] = "d", [4] = "changed", [5] = "old" };
 
-        var result = LedgerReconciler.Compare(expected, rows, ambiguous);
+        var result = LedgerReconciler.Compare(expected, rows);
 
         result.Checked.Should().Be(4);
         result.Ambiguous.Should().Be(1);
@@ -38,10 +38,31 @@ public sealed class LedgerReconcilerTests
     {
         var entries = new[] { Ack(1, "create", "a", 0), Unknown(1, "update", 1), Ack(1, "update", "c", 2) };
 
-        var expected = LedgerReconciler.Expectations(entries, "task", out var ambiguous);
+        var expected = LedgerReconciler.Expect(entries, "task");
 
-        ambiguous.Should().Be(0);
-        expected[1].Hash.Should().Be("c");
+        expected.Ambiguous.Should().Be(0);
+        expected.Current[1].Hash.Should().Be("c");
+    }
+
+    [Fact]
+    public void An_id_created_a_second_time_was_issued_again_after_a_loss_so_its_first_row_is_lost_even_when_the_new_row_is_there()
+    {
+        // A restore put the sequence back: ids 7 and 8 were acknowledged before the disaster, lost, and issued again after it.
+        var entries = new[]
+        {
+            Ack(6, "create", "a", 0),
+            Ack(7, "create", "b", 1), Ack(7, "update", "b2", 2),
+            Ack(8, "create", "c", 3), Ack(8, "delete", null, 4),         // deleted before the disaster: nothing of it is owed
+            Ack(7, "create", "x", 20), Ack(8, "create", "y", 21),
+        };
+
+        var result = LedgerReconciler.Compare(LedgerReconciler.Expect(entries, "task"), new Dictionary<long, string> { [6] = "a", [7] = "x", [8] = "y" });
+
+        result.Checked.Should().Be(4);
+        result.Lost.Should().Be(1);
+        result.Missing.Should().Be(1);
+        result.LostIds.Should().Equal(7);
+        result.FirstLostAck.Should().Be(T0.AddSeconds(2), "the lost write is the earlier incarnation's last acknowledged one");
     }
 
     private static LedgerEntry Ack(long id, string op, string? hash, int second) => new("task", id, op, hash, T0.AddSeconds(second), 1);

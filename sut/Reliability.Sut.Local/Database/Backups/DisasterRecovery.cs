@@ -20,6 +20,9 @@ internal sealed record DisasterReport(DateTimeOffset At, IReadOnlyList<string> M
 /// </summary>
 internal sealed record RestoreReport(RestoreTarget Target, IReadOnlyList<RestoreStep> Steps, string? BackupSet, DateTimeOffset? RestorePoint, int? Timeline);
 
+/// <summary>The new primary restored from the repository: which member, the backup set, the restore point and the new timeline.</summary>
+internal sealed record PrimaryRestore(string Member, RestoreTarget Target, string? BackupSet, DateTimeOffset? RestorePoint, int? Timeline);
+
 /// <summary>
 /// The whole database lost, and the way back from backups. The disaster stops every member and deletes its
 /// data folder, as losing the volumes would, and clears the cluster's state in etcd, as a new Kubernetes
@@ -55,41 +58,53 @@ internal sealed partial class DisasterRecovery(PatroniCluster cluster, TimeProvi
         return new DisasterReport(at, [.. cluster.Members.Select(m => m.Name)], lost, kept);
     }
 
+    /// <summary>The whole restore, as the shipped runbook does it: the primary from the repository, a full backup on its new timeline, then the replicas.</summary>
     public async Task<RestoreReport> RestoreAsync(RestoreTarget target, CancellationToken ct)
     {
         var steps = new List<RestoreStep>();
+        PrimaryRestore? primary = null;
+        await StepAsync(steps, "bootstrap from the repository", $"{cluster.Members[0].Name}, to {target}", async () => primary = await RestorePrimaryAsync(target, ct));
+        await StepAsync(steps, "full backup on the new timeline", "replicas and later restores start from it", () => BackupNewTimelineAsync(ct));
+        await StepAsync(steps, "replicas", string.Join(", ", cluster.Members.Skip(1).Select(m => m.Name)), () => RestoreReplicasAsync(ct));
+        return new RestoreReport(target, steps, primary!.BackupSet, primary.RestorePoint, primary.Timeline);
+    }
+
+    /// <summary>
+    /// Bootstraps the first member from the repository (Patroni's custom bootstrap) and waits for it to lead;
+    /// gives the backup set restored and the restore point PostgreSQL reports.
+    /// </summary>
+    public async Task<PrimaryRestore> RestorePrimaryAsync(RestoreTarget target, CancellationToken ct)
+    {
         var first = cluster.Members[0];
         var logStart = File.Exists(first.LogFile) ? new FileInfo(first.LogFile).Length : 0;
         var restoreLog = Path.Combine(Backups.BackRest.Folder, "log", $"{BackupOptions.Stanza}-restore.log");
         var restoreLogStart = File.Exists(restoreLog) ? new FileInfo(restoreLog).Length : 0;
+        await cluster.WriteConfigAsync(first, target, ct);
+        await cluster.ReleaseAsync(first);
+        await cluster.Probe.WaitForRoleAsync(first, "primary", RestoreTimeout, ct);
+        // Later restarts of this member must not try to bootstrap again (Patroni would not, with the cluster initialized, but say so).
+        await cluster.WriteConfigAsync(first, null, ct);
+        return new PrimaryRestore(first.Name, target, RestoredSet(restoreLog, restoreLogStart), LastReplayedCommit(first.LogFile, logStart), first.Timeline);
+    }
 
-        await StepAsync(steps, "bootstrap from the repository", $"{first.Name}, to {target}", async () =>
+    /// <summary>A full backup of the restored primary: its new timeline needs one before replicas and later restores can start from it.</summary>
+    public async Task<BackupSet> BackupNewTimelineAsync(CancellationToken ct)
+    {
+        await cluster.CheckOnceAsync(ct);
+        return await Backups.TakeAsync(BackupType.Full, ct);
+    }
+
+    /// <summary>Lets the other members start again; each is rebuilt from the repository (or a base backup) and waited for as a replica.</summary>
+    public async Task RestoreReplicasAsync(CancellationToken ct)
+    {
+        foreach (var replica in cluster.Members.Skip(1))
         {
-            await cluster.WriteConfigAsync(first, target, ct);
-            await cluster.ReleaseAsync(first);
-            await cluster.Probe.WaitForRoleAsync(first, "primary", RestoreTimeout, ct);
-            // Later restarts of this member must not try to bootstrap again (Patroni would not, with the cluster initialized, but say so).
-            await cluster.WriteConfigAsync(first, null, ct);
-        });
-        var point = LastReplayedCommit(first.LogFile, logStart);
-        var set = RestoredSet(restoreLog, restoreLogStart);
-        await StepAsync(steps, "full backup on the new timeline", "replicas and later restores start from it", async () =>
+            await cluster.ReleaseAsync(replica);
+        }
+        foreach (var replica in cluster.Members.Skip(1))
         {
-            await cluster.CheckOnceAsync(ct);
-            await Backups.TakeAsync(BackupType.Full, ct);
-        });
-        await StepAsync(steps, "replicas", string.Join(", ", cluster.Members.Skip(1).Select(m => m.Name)), async () =>
-        {
-            foreach (var replica in cluster.Members.Skip(1))
-            {
-                await cluster.ReleaseAsync(replica);
-            }
-            foreach (var replica in cluster.Members.Skip(1))
-            {
-                await cluster.Probe.WaitForRoleAsync(replica, "replica", RestoreTimeout, ct);
-            }
-        });
-        return new RestoreReport(target, steps, set, point, first.Timeline);
+            await cluster.Probe.WaitForRoleAsync(replica, "replica", RestoreTimeout, ct);
+        }
     }
 
     private async Task StepAsync(List<RestoreStep> steps, string name, string detail, Func<Task> step)

@@ -104,9 +104,12 @@ internal sealed class PgBackRest
     /// it, then promoted (Patroni turns hot_standby off while it bootstraps, and pgBackRest's default, pause,
     /// would then shut PostgreSQL down).
     /// </summary>
-    public string BootstrapCommand(PatroniMember member, RestoreTarget target) => target.Time is { } time
-        ? Line(member, $"--type=time \"--target={time.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss.ffffff", CultureInfo.InvariantCulture)}+00\" --target-action=promote restore")
-        : Line(member, "--type=default restore");
+    public string BootstrapCommand(PatroniMember member, RestoreTarget target) => target switch
+    {
+        { BackupOnly: true } => Line(member, "--type=immediate --target-action=promote restore"),
+        { Time: { } time } => Line(member, $"--type=time \"--target={time.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss.ffffff", CultureInfo.InvariantCulture)}+00\" --target-action=promote restore"),
+        _ => Line(member, "--type=default restore"),
+    };
 
     private string Line(PatroniMember member, string command) =>
         $"{_program} --config={ConfigFile} --stanza={BackupOptions.Stanza} --pg1-path={member.DataDirectory} {command}";
@@ -188,12 +191,17 @@ internal sealed class PgBackRest
     }
 }
 
-/// <summary>Where a restore replays WAL to: the end of the archive (null), or a moment.</summary>
-internal sealed record RestoreTarget(DateTimeOffset? Time)
+/// <summary>
+/// Where a restore replays WAL to: the end of the archive (neither set), a moment, or only to the end of the
+/// newest backup (<see cref="BackupOnly"/>: pgBackRest's --type=immediate, as when the archived WAL is not trusted).
+/// </summary>
+internal sealed record RestoreTarget(DateTimeOffset? Time, bool BackupOnly = false)
 {
     public static readonly RestoreTarget Latest = new((DateTimeOffset?)null);
 
-    public override string ToString() => Time is { } t ? $"time {t:O}" : "the end of the archived WAL";
+    public static readonly RestoreTarget Backup = new(null, BackupOnly: true);
+
+    public override string ToString() => BackupOnly ? "the end of the newest backup" : Time is { } t ? $"time {t:O}" : "the end of the archived WAL";
 }
 
 internal sealed class PgBackRestException(string command, string problem, string tail)

@@ -33,6 +33,12 @@ namespace Reliability.Evidence.Journal;
 [JsonDerivedType(typeof(LeaderObserved), "leader")]
 [JsonDerivedType(typeof(LeaderChanged), "leader-change")]
 [JsonDerivedType(typeof(PatroniDescribed), "patroni")]
+// Backups and the runbook
+[JsonDerivedType(typeof(BackupTaken), "backup")]
+[JsonDerivedType(typeof(DatabaseDestroyed), "database-destroyed")]
+[JsonDerivedType(typeof(RunbookStepStarted), "runbook-step")]
+[JsonDerivedType(typeof(RunbookStepEnded), "runbook-step-end")]
+[JsonDerivedType(typeof(RestorePointReached), "restore-point")]
 // Alerts and alarms
 [JsonDerivedType(typeof(AlertChanged), "alert")]
 [JsonDerivedType(typeof(AlertmanagerAlertChanged), "alertmanager-alert")]

@@ -25,6 +25,9 @@ internal sealed record ExperimentDefinition(
 
     /// <summary>Stop conditions on CloudWatch alarms: while the fault is in, one of them in ALARM rolls it back.</summary>
     public IReadOnlyList<AlarmStop> AlarmStops { get; init; } = [];
+
+    /// <summary>What is done after the fault, step by step (a restore after a disaster); empty: the target recovers on its own.</summary>
+    public IReadOnlyList<RunbookStep> Runbook { get; init; } = [];
 }
 
 /// <summary>A stop condition on a CloudWatch alarm (stopConditions: - { alarm: task-manager-high-error-rate }), as AWS FIS stops on alarms.</summary>

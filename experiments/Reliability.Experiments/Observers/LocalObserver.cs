@@ -9,7 +9,7 @@ namespace Reliability.Experiments.Observers;
 /// <summary>
 /// Puts what the environment does during an experiment into the journal: every supervisor event
 /// (kills, exits, restarts, readiness), every change in the set of replicas the balancer finds healthy,
-/// and, with Patroni, every change of primary as the router saw it, then Patroni's /cluster and /history.
+/// and, with Patroni, every change of primary as the router saw it and every backup taken, then Patroni's /cluster and /history.
 /// </summary>
 internal sealed class LocalObserver(LocalEnvironment environment, TimeProvider time) : IRunObserver
 {
@@ -34,6 +34,10 @@ internal sealed class LocalObserver(LocalEnvironment environment, TimeProvider t
         if (_environment.Patroni is { } cluster)
         {
             cluster.PrimaryChanged += OnLeaderChange;
+            if (cluster.Backups is { } backups)
+            {
+                backups.Taken += OnBackup;
+            }
             _journal.Write(new LeaderObserved(cluster.Primary?.Name, [.. cluster.Members.Select(m => new DatabaseMember(m.Name, m.Zone, m.Labels["role"], m.Timeline))]));
         }
         _polling = PollBalancerAsync();
@@ -41,7 +45,10 @@ internal sealed class LocalObserver(LocalEnvironment environment, TimeProvider t
     }
 
     private void OnLeaderChange(Reliability.Sut.Local.Database.LeaderChange change) =>
-        _journal.Write(new LeaderChanged(change.From, change.To, change.Timeline) { At = change.At });
+        _journal.Write(new LeaderChanged(change.From, change.To, change.Timeline, change.Reason) { At = change.At });
+
+    private void OnBackup(Reliability.Sut.Local.Database.Backups.BackupSet set) =>
+        _journal.Write(new BackupTaken(set.Label, Reliability.Sut.Local.Database.Backups.PgBackRest.TypeOption(set.Type), set.Started, set.Stopped, set.Size));
 
     private void OnEvent(LifecycleEvent e) =>
         _journal.Write(new PodEvent(e.Pod, System.Text.Json.JsonNamingPolicy.KebabCaseLower.ConvertName(e.Kind.ToString()), Zone: e.Zone, Detail: e.Detail) { At = e.At });
@@ -86,6 +93,10 @@ internal sealed class LocalObserver(LocalEnvironment environment, TimeProvider t
         if (_environment.Patroni is { } cluster)
         {
             cluster.PrimaryChanged -= OnLeaderChange;
+            if (cluster.Backups is { } backups)
+            {
+                backups.Taken -= OnBackup;
+            }
             using var timeout = new CancellationTokenSource(DescribeBudget, time);
             try
             {

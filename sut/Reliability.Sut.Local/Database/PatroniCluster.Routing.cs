@@ -42,24 +42,28 @@ internal sealed partial class PatroniCluster
         var next = primaries.Count == 1 ? primaries[0] : primaries.Contains(Primary!) ? Primary : primaries.FirstOrDefault();
         if (next != Primary)
         {
-            var change = new LeaderChange(_time.GetUtcNow(), Primary?.Name, next?.Name, next?.Timeline);
+            var left = answers.FirstOrDefault(a => a.Member == Primary).Status;
+            var change = new LeaderChange(_time.GetUtcNow(), Primary?.Name, next?.Name, next?.Timeline)
+            {
+                Reason = Primary is null ? null : left.Code is { } code ? $"{(int)code} {left.Role ?? "(no role)"}" : $"no answer: {left.Error}",
+            };
             Primary = next;
             Record(change);
             PrimaryChanged?.Invoke(change);
         }
     }
 
-    private async Task<(HttpStatusCode? Code, string? Role, int? Timeline)> StatusAsync(PatroniMember member, CancellationToken ct)
+    private async Task<(HttpStatusCode? Code, string? Role, int? Timeline, string? Error)> StatusAsync(PatroniMember member, CancellationToken ct)
     {
         try
         {
             using var response = await _http.GetAsync(new Uri(member.RestUrl, "primary"), ct);
             var (role, timeline) = ParseStatus(await response.Content.ReadAsStringAsync(ct));
-            return (response.StatusCode, role, timeline);
+            return (response.StatusCode, role, timeline, null);
         }
         catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or System.Text.Json.JsonException && !ct.IsCancellationRequested)
         {
-            return (null, null, null);
+            return (null, null, null, ex is TaskCanceledException ? $"timed out after {_http.Timeout.TotalMilliseconds:0} ms" : ex.Message);
         }
     }
 

@@ -8,7 +8,11 @@ using Reliability.Sut.Local.Setup;
 namespace Reliability.Sut.Local.Database;
 
 /// <summary>A change of primary seen by the router, with Patroni's timeline of the new primary.</summary>
-internal sealed record LeaderChange(DateTimeOffset At, string? From, string? To, int? Timeline);
+internal sealed record LeaderChange(DateTimeOffset At, string? From, string? To, int? Timeline)
+{
+    /// <summary>What the router heard from the member it left: "503 replica", "no answer: ..." (null for the first primary).</summary>
+    public string? Reason { get; init; }
+}
 
 /// <summary>
 /// PostgreSQL as production runs it: a Patroni cluster over etcd. etcd has one member per zone (losing a

@@ -17,8 +17,8 @@ internal sealed record LeaderObserved(string? Primary, IReadOnlyList<DatabaseMem
 
 internal sealed record DatabaseMember(string Name, string Zone, string Role, int? Timeline);
 
-/// <summary>The router saw the primary change (to null while there is none).</summary>
-internal sealed record LeaderChanged(string? From, string? To, int? Timeline) : JournalEvent;
+/// <summary>The router saw the primary change (to null while there is none), and what it heard from the one it left.</summary>
+internal sealed record LeaderChanged(string? From, string? To, int? Timeline, string? Reason = null) : JournalEvent;
 
 /// <summary>Patroni's own view at the end of the run: GET /cluster and /history, as Patroni answered.</summary>
 internal sealed record PatroniDescribed(JsonNode? Cluster, JsonNode? History) : JournalEvent;

@@ -4,10 +4,11 @@ namespace Reliability.Sut.Local.Database;
 
 internal sealed partial class PatroniCluster
 {
+    private bool _primaryTimedOut; // its last check timed out and was let pass once, as HAProxy's fall
+
     /// <summary>
     /// Every interval, GET /primary on every member in parallel. A member that answers 200 is the primary;
-    /// 503 with a running replica is a replica; no answer is Unknown. Two 200s at once (a split brain the
-    /// leader key should prevent) keep the current primary rather than flap.
+    /// 503 with a running replica is a replica; no answer is Unknown. <see cref="PrimaryChoice"/> decides.
     /// </summary>
     private async Task RouteAsync()
     {
@@ -38,11 +39,17 @@ internal sealed partial class PatroniCluster
             };
             member.Timeline = status.Timeline ?? member.Timeline;
         }
-        var primaries = answers.Where(a => a.Status.Code == HttpStatusCode.OK).Select(a => a.Member).ToList();
-        var next = primaries.Count == 1 ? primaries[0] : primaries.Contains(Primary!) ? Primary : primaries.FirstOrDefault();
+        var (nextName, letPass) = PrimaryChoice.Decide(Primary?.Name, [.. answers.Select(a => new PrimaryAnswer(a.Member.Name, a.Status.Code, a.Status.TimedOut))], _primaryTimedOut);
+        _primaryTimedOut = letPass;
+        if (letPass)
+        {
+            Primary!.Role = MemberRole.Primary;
+            return;
+        }
+        var next = Members.FirstOrDefault(m => m.Name == nextName);
+        var left = answers.FirstOrDefault(a => a.Member == Primary).Status;
         if (next != Primary)
         {
-            var left = answers.FirstOrDefault(a => a.Member == Primary).Status;
             var change = new LeaderChange(_time.GetUtcNow(), Primary?.Name, next?.Name, next?.Timeline)
             {
                 Reason = Primary is null ? null : left.Code is { } code ? $"{(int)code} {left.Role ?? "(no role)"}" : $"no answer: {left.Error}",
@@ -53,17 +60,18 @@ internal sealed partial class PatroniCluster
         }
     }
 
-    private async Task<(HttpStatusCode? Code, string? Role, int? Timeline, string? Error)> StatusAsync(PatroniMember member, CancellationToken ct)
+    private async Task<(HttpStatusCode? Code, string? Role, int? Timeline, string? Error, bool TimedOut)> StatusAsync(PatroniMember member, CancellationToken ct)
     {
         try
         {
             using var response = await _http.GetAsync(new Uri(member.RestUrl, "primary"), ct);
             var (role, timeline) = ParseStatus(await response.Content.ReadAsStringAsync(ct));
-            return (response.StatusCode, role, timeline, null);
+            return (response.StatusCode, role, timeline, null, false);
         }
         catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or System.Text.Json.JsonException && !ct.IsCancellationRequested)
         {
-            return (null, null, null, ex is TaskCanceledException ? $"timed out after {_http.Timeout.TotalMilliseconds:0} ms" : ex.Message);
+            var timedOut = ex is TaskCanceledException;
+            return (null, null, null, timedOut ? $"timed out after {_http.Timeout.TotalMilliseconds:0} ms" : ex.Message, timedOut);
         }
     }
 

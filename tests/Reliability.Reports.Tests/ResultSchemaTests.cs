@@ -71,7 +71,7 @@ public sealed class ResultSchemaTests
             .And.Contain("HighErrorRate firing 15.0 s after injection").And.Contain("[junit.xml](junit.xml)");
     }
 
-    private static Task<JsonSchema> Schema()
+    internal static Task<JsonSchema> Schema()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {

@@ -24,7 +24,26 @@ internal static class ResultBuilder
             phases, injections,
             [.. result.Verdicts.Select(v => new VerdictModel(v.Hypothesis, v.Kind, v.Status.ToString().ToLowerInvariant(), v.Measured, v.Threshold, v.Evidence))],
             result.Rpo is { } rpo ? new RpoModel(rpo.Checked, rpo.Lost, rpo.Missing, rpo.Stale, rpo.Ambiguous, rpo.LossWindow.TotalSeconds) : null,
-            alerts, sli, Load(timeline.Load));
+            alerts, sli, Load(timeline.Load))
+        {
+            Runbook = Runbook(timeline),
+        };
+    }
+
+    private static RunbookModel? Runbook(Evidence.Timeline timeline)
+    {
+        var started = timeline.Of<RunbookStepStarted>().ToList();
+        if (started.Count == 0)
+        {
+            return null;
+        }
+        var ended = timeline.Of<RunbookStepEnded>().ToDictionary(e => e.Step);
+        var point = timeline.Of<RestorePointReached>().LastOrDefault();
+        return new RunbookModel(
+            [.. started.Select(s => ended.GetValueOrDefault(s.Step) is { } e
+                ? new RunbookStepModel(s.Step, s.Action, s.Description, s.At, e.Seconds, e.Succeeded, e.Detail)
+                : new RunbookStepModel(s.Step, s.Action, s.Description, s.At, null, null, null))],
+            point is null ? null : new RestorePointModel(point.Member, point.Target, point.BackupSet, point.RestorePoint, point.Timeline));
     }
 
     private static LoadModel? Load(LoadEvidence? load)

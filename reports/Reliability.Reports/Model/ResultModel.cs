@@ -20,7 +20,17 @@ internal sealed record ResultModel(
     LoadModel? Load)
 {
     public const string Version = "reliability.result/v1";
+
+    /// <summary>What was done after the fault, step by step, and where a restore brought the database back to; null without a runbook.</summary>
+    public RunbookModel? Runbook { get; init; }
 }
+
+internal sealed record RunbookModel(IReadOnlyList<RunbookStepModel> Steps, RestorePointModel? RestorePoint);
+
+/// <summary>A runbook step as it ran: null seconds and outcome when it never ended (the run was cut short).</summary>
+internal sealed record RunbookStepModel(int Step, string Action, string Description, DateTimeOffset Started, double? Seconds, bool? Succeeded, string? Detail);
+
+internal sealed record RestorePointModel(string Member, string Target, string? BackupSet, DateTimeOffset? RestorePoint, int? Timeline);
 
 internal sealed record ExperimentInfo(string Name, string? Description, string File, int Seed);
 

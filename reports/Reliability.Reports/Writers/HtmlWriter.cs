@@ -37,6 +37,7 @@ internal static partial class HtmlWriter
         html.Append(Timeline(r));
         html.Append(Verdicts(r));
         html.Append(Injections(r));
+        html.Append(Runbook(r));
         html.Append(Sli(r));
         html.Append(Load(r));
         return html.Append("</section>").ToString();
@@ -119,6 +120,13 @@ internal static partial class HtmlWriter
             $"<tr class=\"{v.Status}\"><td>{E(v.Hypothesis)}</td><td><span class=\"badge {v.Status}\">{v.Status}</span></td><td>{E(v.Measured ?? "n/a")}</td><td>{E(v.Threshold)}</td><td>{E(v.Evidence)}</td></tr>"));
         return $"<h3>Verdicts</h3><table class=\"verdicts\"><thead><tr><th>hypothesis</th><th>verdict</th><th>measured</th><th>threshold</th><th>evidence</th></tr></thead><tbody>{rows}</tbody></table>";
     }
+
+    private static string Runbook(ResultModel r) => r.Runbook is not { } runbook ? "" :
+        "<h3>Runbook</h3><table><thead><tr><th>step</th><th>started</th><th>took</th><th>outcome</th><th>what it did</th></tr></thead><tbody>"
+        + string.Concat(runbook.Steps.Select(s => string.Create(CultureInfo.InvariantCulture,
+            $"<tr><td>{s.Step}. {E(s.Description)}</td><td>{s.Started:HH:mm:ss}</td><td>{(s.Seconds is { } t ? $"{t:0.0} s" : "")}</td><td>{(s.Succeeded switch { true => "done", false => "failed", null => "never ended" })}</td><td>{E(s.Detail ?? "")}</td></tr>")))
+        + "</tbody></table>"
+        + (runbook.RestorePoint is { RestorePoint: { } at } p ? string.Create(CultureInfo.InvariantCulture, $"<p>Restore point: {at:HH:mm:ss.fff} ({E(p.Target)}, backup set {E(p.BackupSet ?? "not logged")}, timeline {p.Timeline}).</p>") : "");
 
     private static string Injections(ResultModel r) => r.Injections.Count == 0 ? "" :
         "<h3>Injections</h3><table><thead><tr><th>fault</th><th>action</th><th>injected</th><th>recovered</th><th>where</th></tr></thead><tbody>"

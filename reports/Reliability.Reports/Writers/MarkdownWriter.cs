@@ -31,6 +31,20 @@ internal static class MarkdownWriter
                 text.AppendLine(CultureInfo.InvariantCulture, $"- {i.Fault} ({i.Action}) at {i.At:HH:mm:ss}{(i.RecoveredAt is { } r ? $", recovered at {r:HH:mm:ss}" : "")}: {on}");
             }
         }
+        if (result.Runbook is { } runbook)
+        {
+            text.AppendLine().AppendLine("Runbook:");
+            foreach (var step in runbook.Steps)
+            {
+                var how = step.Succeeded switch { true => "done", false => "**FAILED**", null => "never ended" };
+                var took = step.Seconds is { } s ? string.Create(CultureInfo.InvariantCulture, $" in {s:0.0} s") : "";
+                text.AppendLine(CultureInfo.InvariantCulture, $"{step.Step}. {step.Description}: {how}{took}{(step.Detail is null ? "" : $" ({Cell(step.Detail)})")}");
+            }
+            if (runbook.RestorePoint is { RestorePoint: { } at } point)
+            {
+                text.AppendLine().AppendLine(CultureInfo.InvariantCulture, $"Restore point: {at:HH:mm:ss.fff} ({point.Target}, backup set {point.BackupSet ?? "not logged"}, timeline {point.Timeline}).");
+            }
+        }
         var firing = result.Alerts.Where(a => a.State == "firing").GroupBy(a => a.Name).Select(g => g.First()).ToList();
         if (firing.Count > 0 && result.Injections.FirstOrDefault() is { } first)
         {

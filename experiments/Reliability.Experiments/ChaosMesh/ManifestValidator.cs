@@ -9,7 +9,8 @@ internal sealed class ManifestValidator(ChaosMeshSchemas schemas)
 {
     /// <summary>Whether a file holds Chaos Mesh objects at all (other YAML is not this validator's business).</summary>
     public static bool IsChaosMeshFile(string path) =>
-        File.ReadLines(path).Any(line => line.TrimStart().StartsWith($"apiVersion: {ChaosMeshSchemas.Group}/", StringComparison.Ordinal));
+        File.ReadLines(path).Any(line => line.TrimStart().StartsWith($"apiVersion: {ChaosMeshSchemas.Group}/", StringComparison.Ordinal))
+        || HarnessSchemas.IsHarnessFaultFile(path);
 
     public IReadOnlyList<ManifestProblem> Validate(string path)
     {
@@ -33,9 +34,15 @@ internal sealed class ManifestValidator(ChaosMeshSchemas schemas)
             }
             var apiVersion = Scalar(root, "apiVersion");
             var kind = Scalar(root, "kind");
+            if (apiVersion == HarnessSchemas.ApiVersion && kind is not null && HarnessSchemas.For(kind) is { } own)
+            {
+                // The harness's own kinds (DatabaseDisaster): their schema, and no Chaos Mesh admission rules.
+                problems.AddRange(new StructuralSchemaValidator(path).Validate(root, own, ""));
+                continue;
+            }
             if (apiVersion != $"{ChaosMeshSchemas.Group}/v1alpha1")
             {
-                problems.Add(new ManifestProblem(path, root.Start.Line, root.Start.Column, "apiVersion", $"expected {ChaosMeshSchemas.Group}/v1alpha1, got '{apiVersion}'"));
+                problems.Add(new ManifestProblem(path, root.Start.Line, root.Start.Column, "apiVersion", $"expected {ChaosMeshSchemas.Group}/v1alpha1 (or {HarnessSchemas.ApiVersion} for {string.Join(", ", HarnessSchemas.Kinds)}), got '{apiVersion}'"));
                 continue;
             }
             if (kind is null || schemas.For(kind) is not { } schema)

@@ -24,11 +24,12 @@ internal static partial class ExperimentFile
         && File.ReadLines(path).Any(line => line.Trim() == "kind: Experiment");
 
     /// <param name="targets">The load targets the experiment may name (load.target, default the catalog's first) and their scenarios.</param>
-    public static ExperimentDefinition Load(string path, TargetCatalog targets)
+    /// <param name="time">The clock a restore time is checked against (it must have passed).</param>
+    public static ExperimentDefinition Load(string path, TargetCatalog targets, TimeProvider? time = null)
     {
         var root = YamlFields.LoadMapping(path);
         var y = new YamlFields(path);
-        y.Only(root, "", "apiVersion", "kind", "metadata", "environment", "faults", "load", "timeline", "hypotheses", "stopConditions", "seed");
+        y.Only(root, "", "apiVersion", "kind", "metadata", "environment", "faults", "load", "timeline", "hypotheses", "stopConditions", "seed", "runbook");
         y.Expect(root, "", "apiVersion", ApiVersion);
         y.Expect(root, "", "kind", "Experiment");
         var metadata = y.Map(root, "", "metadata", required: true);
@@ -50,12 +51,14 @@ internal static partial class ExperimentFile
             ? y.Parse(seedNode, "seed", t => int.Parse(t, CultureInfo.InvariantCulture))
             : Random.Shared.Next();
         var environment = ReadEnvironment(y, y.Map(root, "", "environment"));
+        var runbook = RunbookReader.Read(y, root, environment, time ?? TimeProvider.System);
         y.ThrowIfAny();
         return new ExperimentDefinition(path, name, description.Length == 0 ? null : description, faults, load!, timeline!, hypotheses!, stops, seed)
         {
             Environment = environment,
             AlertStops = [.. signalStops.OfType<AlertStop>()],
             AlarmStops = [.. signalStops.OfType<AlarmStop>()],
+            Runbook = runbook,
         };
     }
 

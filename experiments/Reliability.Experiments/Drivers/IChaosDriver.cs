@@ -1,4 +1,5 @@
 using Reliability.Evidence.Journal;
+using Reliability.Evidence.Specs;
 using Reliability.Experiments.ChaosMesh.Objects;
 using Reliability.Experiments.Faults;
 using Reliability.Experiments.Observers;
@@ -28,6 +29,16 @@ internal interface IChaosDriver
 
     /// <summary>What watches the target during a run (restarts, readiness, the database's leader), for the journal.</summary>
     IReadOnlyList<IRunObserver> Observers(TimeProvider time);
+
+    /// <summary>What each step of the runbook will do on this target, in order, against the planned faults (the dry run prints it).</summary>
+    IReadOnlyList<string> PlanRunbook(IReadOnlyList<RunbookStep> runbook, FaultPlan plan) => [.. runbook.Select(s => s.ToString()!)];
+
+    /// <summary>
+    /// Carries out one runbook step other than wait (the runner waits), journalling what it finds (a restore
+    /// point); gives what it did. <paramref name="faultAt"/> is when the fault went in, for a restore to a time before it.
+    /// </summary>
+    Task<string> RunStepAsync(RunbookStep step, DateTimeOffset faultAt, ExperimentJournal journal, CancellationToken ct) =>
+        throw new NotSupportedException($"the {Name} driver carries out no runbook step ({step.Action})");
 }
 
 /// <summary>A planned leaf fault: the pods it hits and, for network faults, the paths it affects.</summary>
@@ -35,6 +46,16 @@ internal sealed record PlannedFault(FaultNode Fault, IReadOnlyList<string> Pods,
 
 internal sealed record FaultPlan(string Driver, IReadOnlyList<FaultNode> Roots, IReadOnlyList<PlannedFault> Leaves)
 {
+    /// <summary>The runbook's steps as this driver will carry them out (empty: none).</summary>
+    public IReadOnlyList<string> Runbook { get; init; } = [];
+
+    /// <summary>Plans the faults, then the runbook against them: what the dry run prints and the run journals.</summary>
+    public static async Task<FaultPlan> OfAsync(IChaosDriver driver, IReadOnlyList<FaultNode> faults, IReadOnlyList<RunbookStep> runbook, CancellationToken ct)
+    {
+        var plan = await driver.PlanAsync(faults, ct);
+        return runbook.Count == 0 ? plan : plan with { Runbook = driver.PlanRunbook(runbook, plan) };
+    }
+
     public PlannedFault For(FaultNode leaf) => Leaves.Single(l => ReferenceEquals(l.Fault, leaf));
 
     /// <summary>The dry-run text: every leaf with its selection, effect, duration and targets.</summary>
@@ -44,6 +65,11 @@ internal sealed record FaultPlan(string Driver, IReadOnlyList<FaultNode> Roots, 
         foreach (var root in Roots)
         {
             Describe(root, 0, lines);
+        }
+        if (Runbook.Count > 0)
+        {
+            lines.Add("runbook:");
+            lines.AddRange(Runbook.Select((step, i) => $"  {i + 1}. {step}"));
         }
         return string.Join(Environment.NewLine, lines);
     }

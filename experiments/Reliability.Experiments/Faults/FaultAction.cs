@@ -9,4 +9,5 @@ internal enum FaultAction
     NetworkDelay,
     NetworkLoss,
     NetworkPartition,
+    DatabaseDisaster,
 }

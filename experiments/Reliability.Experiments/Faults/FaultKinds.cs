@@ -11,6 +11,7 @@ internal static class FaultKinds
         new NetworkDelay.NetworkDelay(),
         new NetworkLoss.NetworkLoss(),
         new NetworkPartition.NetworkPartition(),
+        new DatabaseDisaster.DatabaseDisaster(),
     ];
 
     /// <summary>The kind for a Chaos Mesh kind and action, or null.</summary>
@@ -19,7 +20,10 @@ internal static class FaultKinds
     public static IFaultKind Of(FaultAction action) => All.Single(k => k.Action == action);
 
     /// <summary>The Chaos Mesh kinds with at least one fault kind (what a Workflow template may name).</summary>
-    public static IReadOnlyList<string> ChaosKinds => [.. All.Select(k => k.ChaosKind).Distinct()];
+    public static IReadOnlyList<string> ChaosKinds => [.. All.Where(k => k.ChaosMesh).Select(k => k.ChaosKind).Distinct()];
+
+    /// <summary>Every kind a manifest may have: Chaos Mesh's, and the harness's own (reliability.dev/v1alpha1).</summary>
+    public static IReadOnlyList<string> Kinds => [.. All.Select(k => k.ChaosKind).Distinct()];
 
     public static IReadOnlyList<string> ActionsOf(string chaosKind) => [.. All.Where(k => k.ChaosKind == chaosKind).Select(k => k.ChaosAction)];
 }

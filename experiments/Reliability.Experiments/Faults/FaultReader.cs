@@ -20,8 +20,8 @@ internal static class FaultReader
         {
             "Workflow" => WorkflowReader.Read(spec),
             "Schedule" => Refuse(spec, "kind", "a Schedule makes Chaos Mesh repeat its chaos on a cron; an experiment injects once, so name the chaos itself (the Schedule's template) in the experiment"),
-            _ when FaultKinds.ChaosKinds.Contains(document.Kind) => ReadChaos(spec, document.Kind),
-            _ => Refuse(spec, "kind", $"{document.Kind} is not supported by the harness ({string.Join(", ", FaultKinds.ChaosKinds)} and Workflow are)"),
+            _ when FaultKinds.Kinds.Contains(document.Kind) => ReadChaos(spec, document.Kind),
+            _ => Refuse(spec, "kind", $"{document.Kind} is not supported by the harness ({string.Join(", ", FaultKinds.Kinds)} and Workflow are)"),
         };
         if (problems.Count > 0 || node is null)
         {

@@ -14,8 +14,11 @@ internal interface IFaultKind
 {
     FaultAction Action { get; }
 
-    /// <summary>The Chaos Mesh kind that carries it, e.g. "PodChaos".</summary>
+    /// <summary>The Chaos Mesh kind that carries it, e.g. "PodChaos" (or the harness's own, e.g. "DatabaseDisaster").</summary>
     string ChaosKind { get; }
+
+    /// <summary>Whether Chaos Mesh applies it on a cluster; false for the harness's own kinds, which a Workflow cannot hold.</summary>
+    bool ChaosMesh => true;
 
     /// <summary>Chaos Mesh's spec.action for it, e.g. "pod-kill".</summary>
     string ChaosAction { get; }

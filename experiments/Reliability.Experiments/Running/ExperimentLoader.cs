@@ -54,6 +54,26 @@ internal static class ExperimentLoader
             problems.Add(fault.Source.Problem(fault.Path + ".duration",
                 $"lasts {GoDuration.Format(fault.Deadline!.Value)}, longer than the timeline's fault window of {GoDuration.Format(definition.Timeline.Fault)} ({definition.File}); the runner would cut it short"));
         }
+        problems.AddRange(DisasterProblems(definition, faults));
         return problems.Count > 0 ? throw new ManifestException(problems) : new LoadedExperiment(definition, documents, faults, targets.Find(definition.Load.Target)!);
+    }
+
+    /// <summary>
+    /// A disaster needs a backup repository to come back from and a runbook that restores; without either the
+    /// database would stay lost for the rest of the run, which is no experiment but an outage.
+    /// </summary>
+    private static IEnumerable<ManifestProblem> DisasterProblems(ExperimentDefinition definition, IReadOnlyList<FaultNode> faults)
+    {
+        foreach (var disaster in faults.SelectMany(f => f.Leaves()).OfType<Faults.DatabaseDisaster.DisasterFault>())
+        {
+            if (definition.Environment.Backups is null)
+            {
+                yield return disaster.Source.Problem(disaster.Path, $"a database disaster needs a backup repository to restore from: set environment.backups in {definition.File}");
+            }
+            if (!definition.Runbook.OfType<RunbookRestore>().Any())
+            {
+                yield return disaster.Source.Problem(disaster.Path, $"a database disaster needs a runbook that restores it (runbook: [- restore: latest, - backup: full, - replicas]) in {definition.File}");
+            }
+        }
     }
 }

@@ -35,7 +35,7 @@ internal sealed partial class ExperimentRunner(RunTarget target, TextWriter cons
         journal.Write(new ExperimentStarted(definition.Name, definition.Description, definition.File, target.Driver.Name, target.EntryPoint.ToString(), definition.Seed,
             new PhaseSeconds(definition.Timeline.SteadyState.TotalSeconds, definition.Timeline.Fault.TotalSeconds, definition.Timeline.Recovery.TotalSeconds),
             definition.Load, [.. definition.Faults.Select(f => f.Path)]));
-        var plan = await target.Driver.PlanAsync(experiment.Faults, ct);
+        var plan = await FaultPlan.OfAsync(target.Driver, experiment.Faults, definition.Runbook, ct);
         journal.Write(new FaultPlanned(plan.Describe(), [.. plan.Leaves.Select(l => new PlannedFaultTargets(l.Fault.Name, l.Effect, l.Pods, l.Links))]));
         await console.WriteLineAsync(plan.Describe());
 
@@ -68,7 +68,7 @@ internal sealed partial class ExperimentRunner(RunTarget target, TextWriter cons
             }
         }
         await ReconcileAsync(journal, experiment.LoadTarget, ledgerPath, ct);
-        return new RunEvidence(run.Outcome, definition.Hypotheses.WriteRto is null ? null : await AcknowledgedWritesAsync(ledgerPath));
+        return new RunEvidence(run.Outcome, definition.Hypotheses.WriteRto is null ? null : await LedgerReconciler.AcknowledgedWritesAsync(ledgerPath));
     }
 
     private async Task RunPhasesAsync(RunContext run, ILoadTarget loadTarget, FaultPlan plan, WriteLedger ledger, CancellationToken ct)
@@ -127,6 +127,11 @@ internal sealed partial class ExperimentRunner(RunTarget target, TextWriter cons
             var recoveryEnd = run.RecoveryStart!.Value + definition.Timeline.Recovery;
             await DelayUntilAsync(recoveryEnd, ct);
             run.Phase(null, recoveryEnd);
+            if (definition.Runbook.Count > 0)
+            {
+                // The load was planned for the longest fault window; a runbook that finished sooner ends the run sooner.
+                await stopLoad.CancelAsync();
+            }
             // The load's own duration ends about now; bound the wait for in-flight requests by their timeout.
             using var loadDeadline = time.CancelAfter(stopLoad, spec.Timeout + TimeSpan.FromSeconds(2) + TimeSpan.FromSeconds(Math.Max(0, (start + total - time.GetUtcNow()).TotalSeconds)));
             WriteLoad(run.Journal, await loadTask);
@@ -171,8 +176,16 @@ internal sealed partial class ExperimentRunner(RunTarget target, TextWriter cons
         try
         {
             await target.Driver.RunAsync(plan, run.Journal, window.Token);
-            // Instant faults (pod-kill) are done at once; the fault phase still lasts its full window.
-            await DelayUntilAsync(injectedAt + definition.Timeline.Fault, window.Token, swallowCancel: true);
+            if (definition.Runbook.Count > 0)
+            {
+                // With a runbook, the fault lasts until the runbook is done (at most the window): recovery is judged from there.
+                await RunRunbookAsync(run, injectedAt, window.Token, ct);
+            }
+            else
+            {
+                // Instant faults (pod-kill) are done at once; the fault phase still lasts its full window.
+                await DelayUntilAsync(injectedAt + definition.Timeline.Fault, window.Token, swallowCancel: true);
+            }
         }
         finally
         {
@@ -199,23 +212,6 @@ internal sealed partial class ExperimentRunner(RunTarget target, TextWriter cons
         catch (OperationCanceledException) when (swallowCancel)
         {
         }
-    }
-
-    private static async Task<IReadOnlyList<DateTimeOffset>?> AcknowledgedWritesAsync(string ledgerPath)
-    {
-        if (!File.Exists(ledgerPath))
-        {
-            return null;
-        }
-        var acks = new List<DateTimeOffset>();
-        await foreach (var entry in WriteLedger.ReadAsync(ledgerPath))
-        {
-            if (!entry.Indeterminate)
-            {
-                acks.Add(entry.AckAt);
-            }
-        }
-        return acks;
     }
 
     private async Task ReconcileAsync(ExperimentJournal journal, ILoadTarget loadTarget, string ledgerPath, CancellationToken ct)

@@ -91,7 +91,7 @@ internal static class GameDayCommand
         var specs = loaded.Experiments.Select(e => e.Definition.Environment).Distinct().ToList();
         if (specs.Count > 1)
         {
-            await Console.Error.WriteLineAsync($"{loaded.Plan.File}: experiments: the experiments ask for different environments ({string.Join("; ", loaded.Experiments.Select(e => $"{e.Definition.Name}: database {e.Definition.Environment.Database}, synchronousMode {e.Definition.Environment.SynchronousMode}"))}); a game day runs on one");
+            await Console.Error.WriteLineAsync($"{loaded.Plan.File}: experiments: the experiments ask for different environments ({string.Join("; ", loaded.Experiments.Select(e => $"{e.Definition.Name}: database {e.Definition.Environment.Database}, synchronousMode {e.Definition.Environment.SynchronousMode}, backups {(e.Definition.Environment.Backups is null ? "none" : "on")}"))}); a game day runs on one");
             return ExitCodes.InvalidInput;
         }
         var options = LocalRun.Options(specs.FirstOrDefault() ?? EnvironmentSpec.Default);
@@ -100,7 +100,7 @@ internal static class GameDayCommand
             // Every experiment is planned against the environment's layout before anything starts.
             foreach (var experiment in loaded.Experiments)
             {
-                var plan = await LocalChaosDriver.ForPlanning(options, experiment.Definition.Seed).PlanAsync(experiment.Faults, ct);
+                var plan = await Reliability.Experiments.Drivers.FaultPlan.OfAsync(LocalChaosDriver.ForPlanning(options, experiment.Definition.Seed), experiment.Faults, experiment.Definition.Runbook, ct);
                 if (dryRun)
                 {
                     Console.WriteLine($"{experiment.Definition.Name} (seed {experiment.Definition.Seed}):");

@@ -48,6 +48,13 @@ internal static class KubernetesGameDay
             Console.WriteLine($"dry run of game day {loaded.Plan.Name}: nothing was created in the cluster");
             return ExitCodes.Passed;
         }
+        foreach (var experiment in loaded.Experiments)
+        {
+            if (PlannedOnly.Refuses(experiment) is { } onlyPlanned)
+            {
+                return onlyPlanned;
+            }
+        }
         if (await Levers.RefusesAsync(Levers.Kubernetes(client), ct))
         {
             return ExitCodes.HypothesisFailed;

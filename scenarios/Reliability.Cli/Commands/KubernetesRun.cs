@@ -110,6 +110,10 @@ internal static class KubernetesRun
             Console.WriteLine("dry run: nothing was created in the cluster");
             return ExitCodes.Passed;
         }
+        if (PlannedOnly.Refuses(experiment) is { } onlyPlanned)
+        {
+            return onlyPlanned;
+        }
         if (await Levers.RefusesAsync(Levers.Kubernetes(client), ct))
         {
             return ExitCodes.HypothesisFailed;
@@ -219,7 +223,7 @@ internal static class KubernetesRun
     {
         try
         {
-            var plan = await driver.PlanAsync(experiment.Faults, ct);
+            var plan = await Reliability.Experiments.Drivers.FaultPlan.OfAsync(driver, experiment.Faults, experiment.Definition.Runbook, ct);
             Console.WriteLine($"{experiment.Definition.Name} against the cluster:");
             Console.WriteLine(plan.Describe());
             if (driver.RenamedZones.Count > 0)

@@ -111,7 +111,7 @@ internal static class RunCommand
         try
         {
             // Planned against the environment's layout first: a selector that matches nothing fails before anything starts.
-            var plan = await LocalChaosDriver.ForPlanning(options, experiment.Definition.Seed).PlanAsync(experiment.Faults, ct);
+            var plan = await Reliability.Experiments.Drivers.FaultPlan.OfAsync(LocalChaosDriver.ForPlanning(options, experiment.Definition.Seed), experiment.Faults, experiment.Definition.Runbook, ct);
             if (dryRun)
             {
                 Console.WriteLine($"dry run of {experiment.Definition.Name} (seed {experiment.Definition.Seed}); nothing is started or injected");

@@ -46,4 +46,13 @@ internal sealed partial class KubernetesChaosDriver
         }
         return problems.Count > 0 ? throw new ManifestException(problems) : new FaultPlan(Name, faults, leaves);
     }
+
+    /// <summary>The runbook as actions on the cluster's database, against the pods the disaster was planned on (dry run only).</summary>
+    public IReadOnlyList<string> PlanRunbook(IReadOnlyList<Reliability.Evidence.Specs.RunbookStep> runbook, FaultPlan plan)
+    {
+        var disaster = plan.Leaves.FirstOrDefault(l => l.Fault is Faults.DatabaseDisaster.DisasterFault);
+        var ns = disaster?.Fault.Source.Namespace ?? "default";
+        var pods = disaster?.Pods ?? ["postgres-0"];
+        return [.. runbook.Select(step => KubernetesDisaster.Step(step, ns, pods))];
+    }
 }

@@ -68,6 +68,11 @@ internal sealed class LocalChaosDriver : IChaosDriver
 
     public Task RecoverAllAsync(ExperimentJournal journal) => _local.RecoverAllAsync(journal);
 
+    public IReadOnlyList<string> PlanRunbook(IReadOnlyList<Reliability.Evidence.Specs.RunbookStep> runbook, FaultPlan plan) => [.. runbook.Select(LocalRunbook.Plan)];
+
+    public Task<string> RunStepAsync(Reliability.Evidence.Specs.RunbookStep step, DateTimeOffset faultAt, ExperimentJournal journal, CancellationToken ct) =>
+        LocalRunbook.RunAsync(_local.Recovery, step, faultAt, journal, ct);
+
     public IReadOnlyList<IRunObserver> Observers(TimeProvider time) =>
         [new LocalObserver(_environment ?? throw new InvalidOperationException("this driver only plans (dry run); it has no environment to observe"), time)];
 

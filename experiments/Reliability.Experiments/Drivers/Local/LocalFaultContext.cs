@@ -27,6 +27,7 @@ internal sealed class LocalFaultContext
     private readonly Lock _gate = new();
     private readonly Dictionary<FaultNode, IReadOnlyList<(string Link, LinkFaults Faults)>> _linkPlans = new(ReferenceEqualityComparer.Instance);
     private Task? _singleDatabaseStop;
+    private Reliability.Sut.Local.Database.Backups.DisasterRecovery? _recovery;
 
     internal LocalFaultContext(LocalEnvironment? environment, IReadOnlyList<LinkLayout> layout, int seed, TimeProvider time)
     {
@@ -41,6 +42,10 @@ internal sealed class LocalFaultContext
     public IReadOnlyList<LinkLayout> Layout { get; }
 
     private LocalEnvironment Environment => _environment ?? throw new InvalidOperationException("this driver only plans (dry run); it has no environment to act on");
+
+    /// <summary>How the Patroni cluster is lost whole and restored from its backups (a disaster and its runbook).</summary>
+    public Reliability.Sut.Local.Database.Backups.DisasterRecovery Recovery => _recovery ??= new(
+        Environment.Patroni is { Backups: not null } cluster ? cluster : throw new InvalidOperationException("a disaster and its restore need the Patroni cluster with backups (environment.backups)"), _time);
 
     /// <summary>The pods <paramref name="targeting"/> picks; a selector or mode that picks none is a problem at its place.</summary>
     public List<ChaosPod> Choose(FaultNode fault, Targeting targeting, string path)

@@ -139,27 +139,7 @@ public sealed class DisasterRecoveryExperimentTests : IDisposable
         return rows;
     }
 
-    private static List<JsonObject> Journal(string folder)
-    {
-        using var stream = new FileStream(Path.Combine(folder, "journal.jsonl"), FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
-        using var reader = new StreamReader(stream);
-        var records = new List<JsonObject>();
-        while (reader.ReadLine() is { } line)
-        {
-            try
-            {
-                if (line.Length > 0 && JsonNode.Parse(line) is JsonObject record)
-                {
-                    records.Add(record);
-                }
-            }
-            catch (System.Text.Json.JsonException)
-            {
-                // A line still being written.
-            }
-        }
-        return records;
-    }
+    private static List<JsonObject> Journal(string folder) => JournalFile.Read(folder);
 
     public void Dispose()
     {

@@ -69,14 +69,7 @@ public sealed class LoadTargetTests : IAsyncLifetime
     {
         await using var api = await KubernetesStandIn.StartAsync();
         var kubeconfig = Path.Combine(_work, "kubeconfig");
-        File.WriteAllText(kubeconfig, $$"""
-            apiVersion: v1
-            kind: Config
-            clusters: [{ name: stand-in, cluster: { server: "{{api.Address}}" } }]
-            users: [{ name: harness, user: { token: not-a-real-token } }]
-            contexts: [{ name: stand-in, context: { cluster: stand-in, user: harness } }]
-            current-context: stand-in
-            """);
+        StandInKubeconfig.Write(kubeconfig, api.Address);
         var experiment = Path.Combine(_work, "http-pod-kill.yaml");
         File.WriteAllText(experiment, $$"""
             apiVersion: reliability.dev/v1alpha1

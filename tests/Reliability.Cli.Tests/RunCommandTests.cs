@@ -200,27 +200,7 @@ public sealed partial class RunCommandTests : IDisposable
     private CliProcess Cli(params string[] args) =>
         new(new Dictionary<string, string> { ["RELIABILITY_RUNS"] = _runs, ["CI"] = "true" }, args);
 
-    private static List<JsonObject> Journal(string folder)
-    {
-        using var stream = new FileStream(Path.Combine(folder, "journal.jsonl"), FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
-        using var reader = new StreamReader(stream);
-        var records = new List<JsonObject>();
-        while (reader.ReadLine() is { } line)
-        {
-            try
-            {
-                if (line.Length > 0 && JsonNode.Parse(line) is JsonObject record)
-                {
-                    records.Add(record);
-                }
-            }
-            catch (System.Text.Json.JsonException)
-            {
-                // A line still being written; the next read sees it whole.
-            }
-        }
-        return records;
-    }
+    private static List<JsonObject> Journal(string folder) => JournalFile.Read(folder);
 
     private List<int> RecordedPids() =>
         Directory.EnumerateDirectories(_runs).SelectMany(run => Directory.EnumerateFiles(Path.Combine(run, "processes")))

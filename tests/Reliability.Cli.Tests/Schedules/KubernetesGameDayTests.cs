@@ -14,14 +14,7 @@ public sealed class KubernetesGameDayTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _api = await KubernetesStandIn.StartAsync();
-        File.WriteAllText(_kubeconfig, $"""
-            apiVersion: v1
-            kind: Config
-            clusters: [{"{"} name: stand-in, cluster: {"{"} server: "{_api.Address}" {"}"} {"}"}]
-            users: [{"{"} name: harness, user: {"{"} token: not-a-real-token {"}"} {"}"}]
-            contexts: [{"{"} name: stand-in, context: {"{"} cluster: stand-in, user: harness {"}"} {"}"}]
-            current-context: stand-in
-            """);
+        StandInKubeconfig.Write(_kubeconfig, _api.Address);
     }
 
     [Fact]

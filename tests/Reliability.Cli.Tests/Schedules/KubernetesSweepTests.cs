@@ -20,14 +20,7 @@ public sealed class KubernetesSweepTests : IAsyncLifetime
         _api = await KubernetesStandIn.StartAsync();
         _api.RecoveryDelay = TimeSpan.FromSeconds(1);
         _service = await PlainService.StartAsync();
-        File.WriteAllText(Path.Combine(_work, "kubeconfig"), $$"""
-            apiVersion: v1
-            kind: Config
-            clusters: [{ name: stand-in, cluster: { server: "{{_api.Address}}" } }]
-            users: [{ name: harness, user: { token: not-a-real-token } }]
-            contexts: [{ name: stand-in, context: { cluster: stand-in, user: harness } }]
-            current-context: stand-in
-            """);
+        StandInKubeconfig.Write(Path.Combine(_work, "kubeconfig"), _api.Address);
     }
 
     [Fact]

@@ -84,7 +84,20 @@ internal sealed partial class DisasterRecovery(PatroniCluster cluster, TimeProvi
         await cluster.Probe.WaitForRoleAsync(first, "primary", RestoreTimeout, ct);
         // Later restarts of this member must not try to bootstrap again (Patroni would not, with the cluster initialized, but say so).
         await cluster.WriteConfigAsync(first, null, ct);
-        return new PrimaryRestore(first.Name, target, RestoredSet(restoreLog, restoreLogStart), LastReplayedCommit(first.LogFile, logStart), first.Timeline);
+        return new PrimaryRestore(first.Name, target, RestoredSet(restoreLog, restoreLogStart), LastReplayedCommit(first.LogFile, logStart), await TimelineAsync(first, ct));
+    }
+
+    /// <summary>
+    /// The timeline the new primary writes on, from the name of its current WAL file: Patroni reports the last
+    /// checkpoint's, which stays the old one until the checkpoint after promotion is done.
+    /// </summary>
+    private async Task<int> TimelineAsync(PatroniMember primary, CancellationToken ct)
+    {
+        await using var connection = new Npgsql.NpgsqlConnection(cluster.MemberConnectionString(primary));
+        await connection.OpenAsync(ct);
+        await using var command = new Npgsql.NpgsqlCommand("SELECT pg_walfile_name(pg_current_wal_lsn())", connection);
+        var file = (string)(await command.ExecuteScalarAsync(ct))!;
+        return int.Parse(file[..8], NumberStyles.HexNumber, CultureInfo.InvariantCulture);
     }
 
     /// <summary>A full backup of the restored primary: its new timeline needs one before replicas and later restores can start from it.</summary>

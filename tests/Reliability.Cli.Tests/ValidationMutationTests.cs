@@ -196,12 +196,12 @@ public sealed partial class ValidationMutationTests(ITestOutputHelper log) : IDi
         return writer.ToString();
     }
 
-    /// <summary>The YAML of a folder, without its projects' build output and the bundled CRDs.</summary>
+    /// <summary>The YAML of a folder, without its projects' build output and the bundled CRDs (Chaos Mesh's and the harness's own).</summary>
     private static void CopyFolder(string from, string to)
     {
         foreach (var file in Directory.EnumerateFiles(from, "*.yaml", SearchOption.AllDirectories)
                      .Where(f => Path.GetRelativePath(from, f).Split(Path.DirectorySeparatorChar) is var parts
-                                 && !parts.Any(p => p.StartsWith("Reliability.", StringComparison.Ordinal) || p == "crds")))
+                                 && !parts.Any(p => p.StartsWith("Reliability.", StringComparison.Ordinal) || p is "crds" or "harness-crds")))
         {
             var target = Path.Combine(to, Path.GetRelativePath(from, file));
             Directory.CreateDirectory(Path.GetDirectoryName(target)!);

@@ -35,6 +35,9 @@ internal sealed class CliProcess : IDisposable
         var info = new ProcessStartInfo("env") { RedirectStandardOutput = true, RedirectStandardError = true };
         info.ArgumentList.Add("--default-signal=INT,HUP");
         info.ArgumentList.Add(DotnetHost());
+        // A CLI starts as a user starts it: not with what an in-process test set in this process (the embedded
+        // environment's inline socket completions would hang a Kubernetes client that blocks on its sockets).
+        info.Environment.Remove(Reliability.Load.Engine.LoadHttpClient.InlineCompletionsVariable);
         foreach (var (key, value) in start.Environment)
         {
             if (value is null)

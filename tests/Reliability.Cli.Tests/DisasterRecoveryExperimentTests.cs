@@ -19,6 +19,9 @@ public sealed class DisasterRecoveryExperimentTests : IDisposable
     private readonly string _runs = Path.Combine(Path.GetTempPath(), $"dr-runs-{Guid.NewGuid():N}");
     private readonly string _work = Path.Combine(Path.GetTempPath(), $"dr-work-{Guid.NewGuid():N}");
 
+    // Bringing the environment up in this process sets the load engine's inline socket completions for it; put them back.
+    private readonly string? _inlineCompletions = Environment.GetEnvironmentVariable(Reliability.Load.Engine.LoadHttpClient.InlineCompletionsVariable);
+
     public DisasterRecoveryExperimentTests() => Directory.CreateDirectory(_work);
 
     [Theory]
@@ -143,6 +146,7 @@ public sealed class DisasterRecoveryExperimentTests : IDisposable
 
     public void Dispose()
     {
+        Environment.SetEnvironmentVariable(Reliability.Load.Engine.LoadHttpClient.InlineCompletionsVariable, _inlineCompletions);
         if (Directory.Exists(_runs))
         {
             StaleRunSweeper.Sweep(_runs);

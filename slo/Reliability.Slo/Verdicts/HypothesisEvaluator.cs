@@ -64,12 +64,23 @@ internal static partial class HypothesisEvaluator
     }
 
     /// <summary>
-    /// The window a phase's client-side measures are taken over. Iterations intended in the last bucket
-    /// before a transition are in flight when it happens (a kill hits them), so each boundary after the
-    /// first counts that bucket into the next phase.
+    /// The load buckets a phase's client-side measures are taken over, as a window of bucket starts. An iteration
+    /// in flight when the fault arrives is hit by it, and buckets are aligned to the load's start, not to the
+    /// fault: so steady state keeps only buckets that end a whole bucket before injection, and any bucket that
+    /// straddles the injection or the rollback counts in the fault phase. (A two-request iteration intended a
+    /// moment before an instant database loss met the loss with its second request; judged in steady state, it
+    /// failed an objective the system kept.)
     /// </summary>
-    public static TimeWindow LoadWindow(Phase phase, TimeWindow window, TimeSpan bucketWidth) =>
-        new(phase == Phase.Steady ? window.Start : window.Start - bucketWidth, phase == Phase.Recovery ? window.End : window.End - bucketWidth);
+    public static TimeWindow LoadWindow(Phase phase, TimeWindow window, TimeSpan bucketWidth) => phase switch
+    {
+        Phase.Steady => new(window.Start, window.End - 2 * bucketWidth),
+        Phase.Fault => new(window.Start - 2 * bucketWidth, window.End),
+        _ => window,
+    };
+
+    /// <summary>When the iterations in <see cref="LoadWindow"/>'s buckets were intended, for the reader.</summary>
+    public static TimeWindow Intended(Phase phase, TimeWindow buckets, TimeSpan bucketWidth) =>
+        phase == Phase.Recovery ? buckets : new(buckets.Start, buckets.End + bucketWidth);
 
     private static Verdict Objective(PhaseObjective objective, Timeline timeline)
     {
@@ -81,10 +92,11 @@ internal static partial class HypothesisEvaluator
         }
         var (from, to) = LoadWindow(objective.Phase, window, load.BucketWidth);
         var stats = load.Window(from, to);
+        var intended = Intended(objective.Phase, new(from, to), load.BucketWidth);
         var verdict = objective.Threshold.Evaluate(stats, to - from);
         var status = verdict.Problem is not null ? VerdictStatus.Inconclusive : verdict.Passed ? VerdictStatus.Passed : VerdictStatus.Failed;
         return new Verdict(name, "slo", status, Verdict.Format(objective.Threshold.Metric, verdict.Measured), objective.Threshold.Expression,
-            verdict.Problem ?? $"{stats.Count} iterations intended between {from:HH:mm:ss} and {to:HH:mm:ss} ({stats.Failed} failed{Reasons(stats)}), client-side");
+            verdict.Problem ?? $"{stats.Count} iterations intended between {intended.Start:HH:mm:ss} and {intended.End:HH:mm:ss} ({stats.Failed} failed{Reasons(stats)}), client-side");
     }
 
     private static Verdict Server(ServerObjective objective, IReadOnlyList<PhaseSli> server)

@@ -71,7 +71,8 @@ public sealed class FakeClockRunTests : IDisposable
             ("recovery: fail_rate < 1%", VerdictStatus.Passed),
             ("RTO ≤ 10.0 s (SLI fail_rate < 1% over 1.0 s, stable 2.0 s)", VerdictStatus.Passed));
         // Phases end when the runner gets to them, so a boundary may land one clock step late and take in one more second of load.
-        verdicts[1].Measured.Should().BeOneOf(["30 %", "27.273 %"], "the 30 failures fall in the fault window of 10 (or 11) seconds");
+        // The fault phase is judged on its 10 (or 11) seconds and the two before injection, whose iterations may still be in flight when it lands.
+        verdicts[1].Measured.Should().BeOneOf(["25 %", "23.077 %"], "the 30 failures fall in the fault window of 12 (or 13) seconds of load");
         verdicts[3].Measured.Should().BeOneOf(["3.0 s", "2.8 s"], "the failing seconds end 3 s after injection (or 2.75 s, when the injection lands a clock step late), and RTO is read at the start of the first good second");
         // Not a speed test: a run on the wall clock could not end before its own 31 s timeline had passed.
         took.Should().BeLessThan(TimeSpan.FromSeconds(31), $"the experiment ran on the fake clock, not the wall clock ({step} steps in {looped})");

@@ -68,6 +68,8 @@ internal sealed class CliProcess : IDisposable
 
     public int Pid => _process.Id;
 
+    public bool HasExited => _process.HasExited;
+
     public string Output
     {
         get

@@ -96,6 +96,45 @@ public sealed class DisasterRecoveryExperimentTests : IDisposable
         Directory.EnumerateDirectories(Path.GetDirectoryName(shortFolders)!, Path.GetFileName(shortFolders) + "*").Should().BeEmpty("the socket folder is gone too");
     }
 
+    [Fact]
+    public async Task A_restore_that_fails_fails_the_run_with_pgBackRest_s_reason_and_leaves_no_pgbackrest_process_lock_or_repository()
+    {
+        // A point-in-time target before the environment existed: no backup set ends before it, so pgBackRest refuses.
+        var before = DateTimeOffset.UtcNow.AddMinutes(-1).ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture);
+        var experiment = Path.Combine(_work, "restore-before-any-backup.yaml");
+        await File.WriteAllTextAsync(experiment, $$"""
+            apiVersion: reliability.dev/v1alpha1
+            kind: Experiment
+            metadata: { name: restore-before-any-backup }
+            environment: { database: patroni, backups: { interval: 0s, archiveTimeout: 5s } }
+            faults: ["{{Path.Combine(Repository.Experiments, "chaos", "db-disaster.yaml")}}"]
+            runbook:
+              - restore: { time: "{{before}}" }
+              - replicas
+            load: { scenario: write-heavy, rate: 10, timeout: 2s, warmUp: 1s }
+            timeline: { steadyState: 5s, fault: 2m, recovery: 5s }
+            hypotheses:
+              rto: { max: 30m, sli: "fail_rate < 1%", window: 2s, stableFor: 2s }
+            seed: 3
+            """);
+        var output = Path.Combine(_work, "out");
+        string? run = null;
+        using var cli = new CliProcess(new Dictionary<string, string> { ["RELIABILITY_RUNS"] = _runs, ["CI"] = "true" }, "run", experiment, "--output", output);
+        await Wait.Until(() => (run = Directory.Exists(_runs) ? Directory.EnumerateDirectories(_runs).FirstOrDefault() : null) is not null || cli.HasExited,
+            TimeSpan.FromMinutes(2), () => cli.Output);
+
+        (await cli.WaitAsync(TimeSpan.FromMinutes(4))).Should().Be(1, cli.Output);
+
+        var restore = Journal(output).Single(r => r["type"]!.ToString() == "runbook-step-end");
+        restore["succeeded"]!.GetValue<bool>().Should().BeFalse();
+        restore["detail"]!.ToString().Should().Contain("pgBackRest [075]: unable to find backup set").And.NotContain("Traceback", "the operator reads pgBackRest's reason, not Patroni's stack");
+        run.Should().NotBeNull("the environment was started");
+        Posix.ProcessesMentioning(run!).Should().BeEmpty("no pgBackRest, Patroni or PostgreSQL process of the run is left");
+        Directory.Exists(run).Should().BeFalse("the repository and pgBackRest's lock and spool folders were in the run folder");
+        var shortFolders = RunDirectory.ShortFolderPrefix(run!);
+        Directory.EnumerateDirectories(Path.GetDirectoryName(shortFolders)!, Path.GetFileName(shortFolders) + "*").Should().BeEmpty("the socket folder is gone too");
+    }
+
     /// <summary>A task's content the ledger says must be in the database, and when its last write was acknowledged.</summary>
     private sealed record Owed(long Id, string? Hash, DateTimeOffset AckAt);
 

@@ -102,6 +102,26 @@ public sealed class DisasterRecoveryTests : IDisposable
         report.RestorePoint.Should().NotBeNull().And.Subject.Should().BeOnOrBefore(target);
     }
 
+    [Fact]
+    public async Task A_restore_to_a_time_before_the_oldest_backup_fails_with_PostgreSQL_s_reason_and_leaves_no_process_behind()
+    {
+        var beforeAnyBackup = DateTimeOffset.UtcNow.AddMinutes(-1);
+        await using (var cluster = await PatroniCluster.StartAsync(_run, new PatroniOptions { Backups = OneBackup }, new PostgresOptions(), TimeProvider.System))
+        {
+            var recovery = new DisasterRecovery(cluster, TimeProvider.System) { RestoreTimeout = TimeSpan.FromSeconds(90) };
+            await recovery.DestroyAsync(TimeSpan.Zero, CancellationToken.None);
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+
+            var restore = () => recovery.RestoreAsync(new RestoreTarget(beforeAnyBackup), CancellationToken.None);
+
+            var failed = await restore.Should().ThrowAsync<RestoreFailedException>();
+            Console.WriteLine($"failed after {clock.Elapsed.TotalSeconds:0.0} s: {failed.Which.Message}");
+            failed.Which.Message.Should().Contain("pgBackRest [075]: unable to find backup set with stop time less than").And.NotContain("Traceback");
+            clock.Elapsed.Should().BeLessThan(recovery.RestoreTimeout, "Patroni gives up on a failed bootstrap at once, and so does the restore");
+        }
+        Posix.ProcessesMentioning(_run.Path).Should().BeEmpty("no pgBackRest, Patroni or PostgreSQL process is left once the cluster is disposed");
+    }
+
     /// <summary>The first full backup only, and WAL archived at least every 2 s.</summary>
     private static BackupOptions OneBackup => new() { Interval = TimeSpan.Zero, ArchiveTimeout = TimeSpan.FromSeconds(2) };
 

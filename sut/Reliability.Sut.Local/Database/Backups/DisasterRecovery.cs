@@ -7,6 +7,9 @@ using Reliability.Sut.Local.Processes;
 
 namespace Reliability.Sut.Local.Database.Backups;
 
+/// <summary>A restore that did not bring the database back, with pgBackRest's or PostgreSQL's reason.</summary>
+internal sealed class RestoreFailedException(string message, Exception inner) : Exception(message, inner);
+
 /// <summary>One timed step of a restore, as the runbook names it.</summary>
 internal sealed record RestoreStep(string Name, DateTimeOffset Started, TimeSpan Duration, string Detail);
 
@@ -81,7 +84,15 @@ internal sealed partial class DisasterRecovery(PatroniCluster cluster, TimeProvi
         var restoreLogStart = File.Exists(restoreLog) ? new FileInfo(restoreLog).Length : 0;
         await cluster.WriteConfigAsync(first, target, ct);
         await cluster.ReleaseAsync(first);
-        await cluster.Probe.WaitForRoleAsync(first, "primary", RestoreTimeout, ct);
+        try
+        {
+            await cluster.Probe.WaitForRoleAsync(first, "primary", RestoreTimeout, ct);
+        }
+        catch (ComponentStartException ex) when (FailureReason(restoreLog, restoreLogStart, first.LogFile, logStart) is { } reason)
+        {
+            // Patroni's own words are a traceback; what the operator needs is pgBackRest's or PostgreSQL's reason.
+            throw new RestoreFailedException($"{first.Name} did not come back from the repository to {target}: {reason}", ex);
+        }
         // Later restarts of this member must not try to bootstrap again (Patroni would not, with the cluster initialized, but say so).
         await cluster.WriteConfigAsync(first, null, ct);
         return new PrimaryRestore(first.Name, target, RestoredSet(restoreLog, restoreLogStart), LastReplayedCommit(first.LogFile, logStart), await TimelineAsync(first, ct));
@@ -198,6 +209,19 @@ internal sealed partial class DisasterRecovery(PatroniCluster cluster, TimeProvi
     // PostgreSQL writes a whole-hour offset as "+00"; .NET wants its minutes.
     private static string WithMinutes(string time) => Regex.IsMatch(time, @"[+-]\d\d$") ? time + ":00" : time;
 
+    /// <summary>Why a restore failed: pgBackRest's first error, else PostgreSQL's first fatal error that is not a client turned away.</summary>
+    internal static string? FailureReason(string restoreLog, long restoreLogFrom, string memberLog, long memberLogFrom)
+    {
+        var backRest = LinesFrom(restoreLog, restoreLogFrom).Select(l => BackRestError().Match(l)).FirstOrDefault(m => m.Success);
+        if (backRest is not null)
+        {
+            return "pgBackRest " + backRest.Groups[1].Value.Trim();
+        }
+        var fatal = LinesFrom(memberLog, memberLogFrom).Select(l => PostgresFatal().Match(l)).Where(m => m.Success).Select(m => m.Groups[1].Value.Trim())
+            .FirstOrDefault(m => !m.StartsWith("the database system is", StringComparison.Ordinal) && !m.StartsWith("terminating connection", StringComparison.Ordinal));
+        return fatal is null ? null : "PostgreSQL: " + fatal;
+    }
+
     private static string? RestoredSet(string logFile, long from) =>
         LinesFrom(logFile, from).Select(l => RestoreBackupSet().Match(l)).Where(m => m.Success).Select(m => m.Groups[1].Value).LastOrDefault();
 
@@ -219,6 +243,14 @@ internal sealed partial class DisasterRecovery(PatroniCluster cluster, TimeProvi
     // PostgreSQL 15: "last completed transaction was at log time 2026-12-07 10:29:58.456789+00".
     [GeneratedRegex(@"last completed transaction was at log time (\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:\.\d+)?[+-]\d\d(?::?\d\d)?)")]
     private static partial Regex LastCompleted();
+
+    // pgBackRest: "2026-12-07 17:06:28.882 P00  ERROR: [075]: unable to find backup set with stop time less than '...'".
+    [GeneratedRegex(@"P\d+\s+ERROR: (\[\d+\]: .*)$")]
+    private static partial Regex BackRestError();
+
+    // PostgreSQL: "2026-12-07 17:06:22.806 UTC [3321] FATAL:  recovery ended before configured recovery target was reached".
+    [GeneratedRegex(@"FATAL:\s+(.*)$")]
+    private static partial Regex PostgresFatal();
 
     // pgBackRest: "repo1: restore backup set 20261207-103000F_20261207-103100I, recovery will start at ...".
     [GeneratedRegex(@"restore backup set (\S+?),")]

@@ -45,7 +45,7 @@ internal sealed partial class ClosedModelComparison(Uri target, int targetPid, i
 
     private async Task<double> RunEngineAsync(string cpus, string client)
     {
-        var output = await RunAsync("taskset", ["-c", cpus, .. BenchScenario.Self("closed", target.ToString(), $"{seconds}", $"{connections}", client)]);
+        var output = await RunAsync("taskset", ["-c", cpus, .. BenchScenario.Self("closed", target.ToString(), $"{seconds}", $"{connections}", client)], Timeout);
         _cpuPerRequest.Add((client, double.Parse(CpuLine().Match(output).Groups[1].Value, CultureInfo.InvariantCulture)));
         return double.Parse(RpsLine().Match(output).Groups[1].Value, CultureInfo.InvariantCulture);
     }
@@ -58,18 +58,21 @@ internal sealed partial class ClosedModelComparison(Uri target, int targetPid, i
 
     private async Task<double> RunWrkAsync(string cpus, int duration)
     {
-        var output = await RunAsync("taskset", ["-c", cpus, "wrk", "-t2", $"-c{connections}", $"-d{duration}s", $"{target}ok"]);
+        var output = await RunAsync("taskset", ["-c", cpus, "wrk", "-t2", $"-c{connections}", $"-d{duration}s", $"{target}ok"], Timeout);
         return double.Parse(WrkRps().Match(output).Groups[1].Value, CultureInfo.InvariantCulture);
     }
 
-    private Task SetAffinityAsync(int pid, string cpus) => RunAsync("taskset", ["-a", "-p", "-c", cpus, $"{pid}"]);
+    private Task SetAffinityAsync(int pid, string cpus) => RunAsync("taskset", ["-a", "-p", "-c", cpus, $"{pid}"], Timeout);
 
-    private async Task<string> RunAsync(string file, IReadOnlyList<string> arguments)
+    private TimeSpan Timeout => TimeSpan.FromSeconds(seconds + 60);
+
+    /// <summary>Runs a process to its end within <paramref name="timeout"/> (killed past it) and gives its output; a non-zero exit throws.</summary>
+    public static async Task<string> RunAsync(string file, IReadOnlyList<string> arguments, TimeSpan timeout)
     {
         using var process = Process.Start(new ProcessStartInfo(file, arguments) { RedirectStandardOutput = true, RedirectStandardError = true })!;
         var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEndAsync();
-        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(seconds + 60));
+        using var deadline = new CancellationTokenSource(timeout);
         try
         {
             await process.WaitForExitAsync(deadline.Token);

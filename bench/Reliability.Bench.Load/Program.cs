@@ -37,6 +37,12 @@ if (args is ["closed", var url, var duration, var connections, ..] && args.Lengt
     Console.WriteLine(FormattableString.Invariant($"bytes_allocated_per_request {allocated / (double)result.Measurements.Scenario.Count:0}"));
     return;
 }
+if (args is ["crud", var crudUrl, var crudSeconds, var crudUsers, var crudClient])
+{
+    // One CRUD-scenario measurement in a process of its own: "lean" or "httpclient".
+    await CrudComparison.RunChildAsync(new Uri(crudUrl), int.Parse(crudSeconds, CultureInfo.InvariantCulture), int.Parse(crudUsers, CultureInfo.InvariantCulture), crudClient == "lean");
+    return;
+}
 var seconds = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 20;
 var rounds = args.Length > 1 && int.TryParse(args[1], CultureInfo.InvariantCulture, out var r) ? r : 3;
 const int Connections = 32;
@@ -90,7 +96,17 @@ foreach (var pinned in openOnly ? [] : new[] { false, true })
     Console.WriteLine($"engine CPU per request (median, client process, user and kernel): {comparison.CpuPerRequest()}");
 }
 
-// 2. Open model accuracy and scheduling lag.
+// 2. The bundled CRUD scenario (bearer token, JSON bodies) through the lean client and through HttpClient.
+if (!openOnly)
+{
+    Console.WriteLine();
+    Console.WriteLine($"## CRUD scenario, closed model, {Connections} users, against the task API stand-in (median of {rounds}; 4 requests an iteration)");
+    Console.WriteLine("| client | iterations/s | client CPU per iteration | failed iterations |");
+    Console.WriteLine("| --- | ---: | ---: | ---: |");
+    Console.WriteLine(await new CrudComparison(target, Connections, seconds, rounds).MeasureAsync());
+}
+
+// 3. Open model accuracy and scheduling lag.
 Console.WriteLine();
 Console.WriteLine("## open model, GET /ok");
 Console.WriteLine("| target rate | achieved | error | p99 scheduling lag | p99 latency | dropped |");
@@ -109,7 +125,7 @@ foreach (var rate in new[] { 1000, 5000 })
     Console.WriteLine($"| {rate} | {achieved:0.0} | {100 * (achieved - rate) / rate:+0.00;-0.00;0.00}% | {open.Measurements.SchedulingLag.Percentile(99).TotalMilliseconds:0.000} ms | {open.Measurements.Scenario.Latency.Percentile(99).TotalMilliseconds:0.00} ms | {open.Measurements.Dropped} |");
 }
 
-// 3. Memory with 2,000 requests in flight: 1,000/s to an endpoint that takes 2 s.
+// 4. Memory with 2,000 requests in flight: 1,000/s to an endpoint that takes 2 s.
 if (!openOnly)
 {
     Console.WriteLine();

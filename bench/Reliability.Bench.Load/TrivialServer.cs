@@ -9,7 +9,7 @@ using Microsoft.Extensions.Logging;
 
 namespace Reliability.Bench.Load;
 
-/// <summary>The benchmark's target, run as its own process: GET /ok answers "ok", GET /slow waits 2 s.</summary>
+/// <summary>The benchmark's target, run as its own process: GET /ok answers "ok", GET /slow waits 2 s, and a stand-in of the task API under /api.</summary>
 internal static class TrivialServer
 {
     public static async Task RunAsync()
@@ -20,6 +20,7 @@ internal static class TrivialServer
         var app = builder.Build();
         app.MapGet("/ok", () => "ok");
         app.MapGet("/slow", async () => { await Task.Delay(2000); return "ok"; });
+        app.MapTaskApi();
         await app.StartAsync();
         Console.WriteLine($"listening {app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First()}");
         await app.WaitForShutdownAsync();

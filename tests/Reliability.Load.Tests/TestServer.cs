@@ -11,7 +11,8 @@ namespace Reliability.Load.Tests;
 
 /// <summary>
 /// A real Kestrel server on 127.0.0.1 with endpoints of known behaviour: /ok, /delay?ms=N (fixed delay),
-/// /stall (freezes for 1 s every 5 s, like wrk2's coordinated-omission demo), /status?code=N.
+/// /stall (freezes for 1 s every 5 s, like wrk2's coordinated-omission demo), /status?code=N, and /echo
+/// (any of GET, POST, PUT, DELETE: answers, as chunked JSON, the method, path, Authorization, Content-Type and body it read).
 /// It counts requests in flight and their peak.
 /// </summary>
 public sealed class TestServer : IAsyncDisposable
@@ -53,6 +54,18 @@ public sealed class TestServer : IAsyncDisposable
         app.MapGet("/ok", () => "ok");
         app.MapGet("/delay", async (int ms) => { await Task.Delay(ms); return "ok"; });
         app.MapGet("/status", (int code) => Microsoft.AspNetCore.Http.Results.StatusCode(code));
+        app.MapMethods("/echo", ["GET", "POST", "PUT", "DELETE"], async (HttpRequest request) =>
+        {
+            using var reader = new StreamReader(request.Body);
+            return Microsoft.AspNetCore.Http.Results.Json(new Dictionary<string, string?>
+            {
+                ["method"] = request.Method,
+                ["path"] = request.Path + request.QueryString,
+                ["authorization"] = request.Headers.Authorization.ToString(),
+                ["contentType"] = request.ContentType,
+                ["body"] = await reader.ReadToEndAsync(),
+            });
+        });
         app.MapGet("/stall", async () =>
         {
             // Frozen for the first second of every five: a request arriving then waits until the window ends.

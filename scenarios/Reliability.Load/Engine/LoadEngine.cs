@@ -14,6 +14,12 @@ public sealed partial class LoadEngine(HttpClient http, TimeProvider time, ILoad
     private static readonly TimeSpan GracefulStop = TimeSpan.FromSeconds(30);
     private readonly TimeProvider _time = time;
 
+    /// <summary>
+    /// Whether scenarios' requests go over each user's lean connection (the default, for plain-http targets);
+    /// off, everything goes through the HttpClient, which the load bench uses to show what the lean client saves.
+    /// </summary>
+    internal bool LeanClient { get; init; } = true;
+
     public async Task<ScenarioRun> RunAsync(Scenario scenario, CancellationToken ct = default)
     {
         scenario.Validate();
@@ -26,7 +32,7 @@ public sealed partial class LoadEngine(HttpClient http, TimeProvider time, ILoad
 
         var measurements = new RunMeasurements(TimeSpan.FromSeconds(1));
         var startedAt = _time.GetUtcNow();
-        var run = new RunState(scenario, pool, measurements, _time, http, _time.GetTimestamp(), ct);
+        var run = new RunState(scenario, pool, measurements, _time, http, _time.GetTimestamp(), ct, LeanClient);
         progress?.OnStart(startedAt);
         using var monitor = new ThresholdMonitor(scenario, measurements, run, _time, progress);
         var monitoring = monitor.RunAsync();

@@ -3,7 +3,7 @@ using Reliability.Load.Scenarios;
 namespace Reliability.Load.Engine;
 
 /// <summary>The shared state of one scenario run: pool, measurements, in-flight count and the stop signal.</summary>
-internal sealed class RunState(Scenario scenario, VirtualUserPool pool, RunMeasurements measurements, TimeProvider time, HttpClient http, long start, CancellationToken external)
+internal sealed class RunState(Scenario scenario, VirtualUserPool pool, RunMeasurements measurements, TimeProvider time, HttpClient http, long start, CancellationToken external, bool leanClient = true)
 {
     private long _iterations;
     private int _inFlight;
@@ -15,7 +15,7 @@ internal sealed class RunState(Scenario scenario, VirtualUserPool pool, RunMeasu
     public CancellationTokenSource Stopping { get; } = CancellationTokenSource.CreateLinkedTokenSource(external);
     public TimeProvider Time { get; } = time;
     private HttpClient Http { get; } = http;
-    private Http.LeanHttpTarget? Lean { get; } = Reliability.Load.Http.LeanHttpTarget.For(http);
+    private Http.LeanHttpTarget? Lean { get; } = leanClient ? Reliability.Load.Http.LeanHttpTarget.For(http) : null;
 
     public bool IsMeasured(long intended) => Time.GetElapsedTime(Start, intended) >= Scenario.WarmUp;
 

@@ -1,26 +1,30 @@
+using System.Buffers;
 using System.Text;
 
 namespace Reliability.Load.Http;
 
 /// <summary>
-/// Walks a chunked body (RFC 9112 section 7.1) as it arrives, discarding the data: the lean client only
-/// needs to know where the response ends. Incomplete size or trailer lines are left unconsumed for the caller to keep.
+/// Walks a chunked body (RFC 9112 section 7.1) as it arrives: the data goes to a sink when the caller keeps
+/// the body (a created task's id), and is discarded otherwise, when the lean client only needs to know where
+/// the response ends. Incomplete size or trailer lines are left unconsumed for the caller to keep.
 /// </summary>
 internal sealed class ChunkedBody
 {
     private const int MaxLine = 4096;
     private State _state = State.Size;
     private long _remaining;
+    private IBufferWriter<byte>? _data;
 
     private enum State { Size, Data, DataEnd, Trailer, Done }
 
     public bool IsComplete => _state == State.Done;
 
-    /// <summary>Starts over for the next body (one per connection, not one per response).</summary>
-    public ChunkedBody Reset()
+    /// <summary>Starts over for the next body (one per connection, not one per response); its data goes to <paramref name="data"/>, if any.</summary>
+    public ChunkedBody Reset(IBufferWriter<byte>? data = null)
     {
         _state = State.Size;
         _remaining = 0;
+        _data = data;
         return this;
     }
 
@@ -48,6 +52,7 @@ internal sealed class ChunkedBody
                 case State.Data:
                 {
                     var take = (int)Math.Min(_remaining, rest.Length);
+                    _data?.Write(rest[..take]);
                     position += take;
                     _remaining -= take;
                     if (_remaining == 0)

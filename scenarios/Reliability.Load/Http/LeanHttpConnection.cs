@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Net.Sockets;
 using System.Runtime.CompilerServices;
 
@@ -5,13 +6,16 @@ namespace Reliability.Load.Http;
 
 /// <summary>
 /// One virtual user's keep-alive HTTP/1.1 connection, as wrk and k6 give each user (connection) its own.
-/// It sends a prepared GET and reads the response only as far as its status and framing need; the body is
-/// discarded. In the load bench HttpClient took 58-83 µs of client CPU per request, this 22-30 µs (a bare
-/// socket loop 17-18 µs); on two shared cores a generator's own CPU is taken from the target it measures.
+/// It sends a prepared request and reads the response as far as its status and framing need; the body is
+/// discarded unless the caller keeps it (a created resource's id). In the load bench HttpClient took 58-83 µs
+/// of client CPU per request, this 22-30 µs (a bare socket loop 17-18 µs); on two shared cores a
+/// generator's own CPU is taken from the target it measures.
 /// </summary>
 internal sealed class LeanHttpConnection(LeanHttpTarget target, CancellationToken stop) : IDisposable
 {
     private const int MaxHead = 64 * 1024;
+    private const int MaxKeptBody = 16 * 1024 * 1024;
+    private readonly ArrayBufferWriter<byte> _body = new(1024);
     private byte[] _buffer = new byte[4096];
     private Socket? _socket;
     private bool _responseStarted;
@@ -21,14 +25,22 @@ internal sealed class LeanHttpConnection(LeanHttpTarget target, CancellationToke
     /// <summary>Connections opened, reconnects included: a test's window on keep-alive.</summary>
     public int Opened { get; private set; }
 
+    /// <summary>Where a request is written before it is sent (see <see cref="LeanHttpTarget.Write"/>): one buffer per user, reused.</summary>
+    public ArrayBufferWriter<byte> Request { get; } = new(512);
+
+    /// <summary>The last response's body when it was kept; valid until the next request on this connection.</summary>
+    public ReadOnlyMemory<byte> Body => _body.WrittenMemory;
+
     /// <summary>
-    /// Sends <paramref name="request"/> and returns the response's status. Times out as
-    /// <see cref="TimeoutException"/>; a connection the server closed while idle is reopened and the request
-    /// sent once more, as HttpClient does for a GET (nothing of it can have reached the application).
+    /// Sends <paramref name="request"/> and returns the response's status, keeping its body in <see cref="Body"/>
+    /// when <paramref name="keepBody"/>. Times out as <see cref="TimeoutException"/>; a connection the server
+    /// closed while idle is reopened and the request sent once more, as SocketsHttpHandler does for a request
+    /// on a reused connection that saw no byte of a response (the server closed it before reading the request).
     /// </summary>
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    public async ValueTask<int> SendAsync(byte[] request)
+    public async ValueTask<int> SendAsync(ReadOnlyMemory<byte> request, bool keepBody = false)
     {
+        _body.ResetWrittenCount();
         _deadline.CancelAfter(target.Timeout);
         try
         {
@@ -41,9 +53,9 @@ internal sealed class LeanHttpConnection(LeanHttpTarget target, CancellationToke
                 {
                     for (var sent = 0; sent < request.Length;)
                     {
-                        sent += await socket.SendAsync(request.AsMemory(sent), SocketFlags.None, _deadline.Token);
+                        sent += await socket.SendAsync(request[sent..], SocketFlags.None, _deadline.Token);
                     }
-                    if (await ReadResponseAsync(socket) is { } status)
+                    if (await ReadResponseAsync(socket, keepBody ? _body : null) is { } status)
                     {
                         return status;
                     }
@@ -98,7 +110,7 @@ internal sealed class LeanHttpConnection(LeanHttpTarget target, CancellationToke
 
     /// <summary>The status, or null when the server closed before sending a byte (an idle keep-alive ended).</summary>
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    private async ValueTask<int?> ReadResponseAsync(Socket socket)
+    private async ValueTask<int?> ReadResponseAsync(Socket socket, ArrayBufferWriter<byte>? body)
     {
         var have = 0;
         int headEnd;
@@ -134,15 +146,17 @@ internal sealed class LeanHttpConnection(LeanHttpTarget target, CancellationToke
         {
             if (head.Chunked)
             {
-                await SkipChunkedAsync(socket, bodyStart, have);
+                await SkipChunkedAsync(socket, bodyStart, have, body);
             }
             else if (head.ContentLength is { } length)
             {
-                await SkipAsync(socket, length - (have - bodyStart));
+                Keep(body, _buffer.AsSpan(bodyStart, (int)Math.Min(length, have - bodyStart)));
+                await SkipAsync(socket, length - (have - bodyStart), body);
             }
             else
             {
-                await SkipToEndAsync(socket);
+                Keep(body, _buffer.AsSpan(bodyStart, have - bodyStart));
+                await SkipToEndAsync(socket, body);
                 closeAfter = true;
             }
         }
@@ -157,12 +171,29 @@ internal sealed class LeanHttpConnection(LeanHttpTarget target, CancellationToke
         return head.StatusCode;
     }
 
-    private async Task SkipChunkedAsync(Socket socket, int start, int end)
+    private static void Keep(ArrayBufferWriter<byte>? body, ReadOnlySpan<byte> data)
     {
-        var body = _chunked.Reset();
+        if (body is null)
+        {
+            return;
+        }
+        if (body.WrittenCount + data.Length > MaxKeptBody)
+        {
+            throw new MalformedResponseException($"response body longer than {MaxKeptBody} bytes");
+        }
+        body.Write(data);
+    }
+
+    private async Task SkipChunkedAsync(Socket socket, int start, int end, ArrayBufferWriter<byte>? kept)
+    {
+        var body = _chunked.Reset(kept);
         while (true)
         {
             start += body.Consume(_buffer.AsSpan(start, end - start));
+            if (kept?.WrittenCount > MaxKeptBody)
+            {
+                throw new MalformedResponseException($"response body longer than {MaxKeptBody} bytes");
+            }
             if (body.IsComplete)
             {
                 if (start != end)
@@ -187,7 +218,7 @@ internal sealed class LeanHttpConnection(LeanHttpTarget target, CancellationToke
         }
     }
 
-    private async Task SkipAsync(Socket socket, long remaining)
+    private async Task SkipAsync(Socket socket, long remaining, ArrayBufferWriter<byte>? body)
     {
         while (remaining > 0)
         {
@@ -196,6 +227,7 @@ internal sealed class LeanHttpConnection(LeanHttpTarget target, CancellationToke
             {
                 throw new SocketException((int)SocketError.ConnectionReset);
             }
+            Keep(body, _buffer.AsSpan(0, read));
             remaining -= read;
         }
         if (remaining < 0)
@@ -204,10 +236,12 @@ internal sealed class LeanHttpConnection(LeanHttpTarget target, CancellationToke
         }
     }
 
-    private async Task SkipToEndAsync(Socket socket)
+    private async Task SkipToEndAsync(Socket socket, ArrayBufferWriter<byte>? body)
     {
-        while (await socket.ReceiveAsync(_buffer, SocketFlags.None, _deadline.Token) > 0)
+        int read;
+        while ((read = await socket.ReceiveAsync(_buffer, SocketFlags.None, _deadline.Token)) > 0)
         {
+            Keep(body, _buffer.AsSpan(0, read));
         }
     }
 

@@ -47,6 +47,6 @@ public sealed class VirtualUser(int id)
 
     public T Get<T>(string key) => (T)Data[key]!;
 
-    /// <summary>Its own keep-alive connection for <see cref="ScenarioContext.Get"/>, opened on first use.</summary>
+    /// <summary>Its own keep-alive connection for <see cref="ScenarioContext.Get"/> and <see cref="ScenarioContext.SendAsync"/>, opened on first use.</summary>
     internal Http.LeanHttpConnection? Connection { get; set; }
 }

@@ -1,4 +1,5 @@
 using System.Net.Http;
+using System.Net.Http.Headers;
 using Reliability.Load.Engine;
 using Reliability.Load.Http;
 
@@ -56,7 +57,8 @@ public sealed class ScenarioContext
     /// <summary>
     /// GETs <paramref name="path"/> as a step, on the virtual user's own keep-alive connection through the
     /// engine's lean HTTP/1.1 client: a fraction of HttpClient's CPU, for steps that need only the status
-    /// (the body is read past, not kept; no custom headers). Targets over https go through <see cref="Http"/>.
+    /// (the body is read past, not kept; see <see cref="SendAsync"/> for headers and bodies). Targets over
+    /// https go through <see cref="Http"/>.
     /// </summary>
     public async Task<StepResult> Get(string name, string path)
     {
@@ -77,5 +79,40 @@ public sealed class ScenarioContext
         }
         _recorder.RecordStep(name, started, result);
         return result;
+    }
+
+    /// <summary>
+    /// Sends a request on the virtual user's own keep-alive connection through the engine's lean HTTP/1.1
+    /// client, with an Authorization header (e.g. "Bearer ...") and a JSON body when given, and gives the
+    /// status, and the body when <paramref name="readBody"/>. Not timed by itself: call it inside
+    /// <see cref="Step(string, Func{Task{StepResult}})"/>, which turns an exception into the step's failure reason.
+    /// Targets over https go through <see cref="Http"/>, as before the lean client could send bodies.
+    /// </summary>
+    public async ValueTask<HttpReply> SendAsync(HttpMethod method, string path, string? authorization = null, ReadOnlyMemory<byte> json = default, bool readBody = false)
+    {
+        if (_lean is null)
+        {
+            return await SendWithHttpClientAsync(method, path, authorization, json, readBody);
+        }
+        var connection = User.Connection ??= new LeanHttpConnection(_lean, CancellationToken);
+        _lean.Write(connection.Request, method, path, authorization, json.Span);
+        var status = await connection.SendAsync(connection.Request.WrittenMemory, readBody);
+        return new HttpReply(status, readBody ? connection.Body : default);
+    }
+
+    private async Task<HttpReply> SendWithHttpClientAsync(HttpMethod method, string path, string? authorization, ReadOnlyMemory<byte> json, bool readBody)
+    {
+        using var request = new HttpRequestMessage(method, path);
+        if (authorization is not null)
+        {
+            request.Headers.TryAddWithoutValidation("Authorization", authorization);
+        }
+        if (!json.IsEmpty)
+        {
+            request.Content = new ReadOnlyMemoryContent(json) { Headers = { ContentType = new MediaTypeHeaderValue("application/json") } };
+        }
+        using var response = await Http.SendAsync(request, readBody ? HttpCompletionOption.ResponseContentRead : HttpCompletionOption.ResponseHeadersRead, CancellationToken);
+        var body = readBody ? await response.Content.ReadAsByteArrayAsync(CancellationToken) : default;
+        return new HttpReply((int)response.StatusCode, body);
     }
 }

@@ -10,7 +10,7 @@ using Reliability.Load.Thresholds;
 namespace Reliability.Cli.Commands;
 
 /// <summary>`load`: one scenario against any URL, with a summary table, raw JSON results and the write ledger.</summary>
-internal static class LoadCommand
+internal static partial class LoadCommand
 {
     public static Command Create()
     {
@@ -29,21 +29,32 @@ internal static class LoadCommand
         var thresholds = new Option<string[]>("--threshold") { Description = "k6-style threshold, repeatable: \"fail_rate < 1%\", \"p95 < 500ms\", \"step:create-task p99 < 1s\".", AllowMultipleArgumentsPerToken = false };
         var timeout = new Option<string>("--timeout") { Description = "Per-request timeout.", DefaultValueFactory = _ => "10s" };
         var output = new Option<string?>("--output") { Description = "Folder for load-result.json and write-ledger.jsonl (default artifacts/<timestamp>-load-<scenario>)." };
+        var shards = new Option<int>("--shards")
+        {
+            Description = "Split the load across N generator processes on this machine. Each takes an evenly interleaved share "
+                + "(every N-th arrival of the open model's schedule, or its share of the users); they start together, their "
+                + "histograms and counts are merged exactly (never percentiles averaged), thresholds are judged on the whole, "
+                + "and one load-result.json and one write ledger are written. A shard that fails or falls silent stops them "
+                + "all and fails the run (exit 3) rather than report a smaller load.",
+            DefaultValueFactory = _ => 1,
+        };
+        var shard = new Option<string?>("--shard") { Hidden = true, Description = "Internal: run as shard i/N of a sharded run, reporting to its coordinator on standard output." };
+        var startAt = new Option<string?>("--start-at") { Hidden = true, Description = "Internal: the shared start time of a sharded run (otherwise it comes on standard input)." };
         var command = new Command("load", "Run one load scenario against a URL and print count, failures by reason, rps and latency percentiles per step.")
         {
-            scenario, target, rate, users, duration, maxConcurrent, warmUp, simulations, thresholds, timeout, output,
+            scenario, target, rate, users, duration, maxConcurrent, warmUp, simulations, thresholds, timeout, output, shards, shard, startAt,
         };
         command.SetAction((parse, ct) => LoadTargets.TryCatalog(parse) is { } targets
             ? RunAsync(new LoadArgs(
                 parse.GetValue(scenario)!, parse.GetValue(target)!, parse.GetValue(rate), parse.GetValue(users), parse.GetValue(duration)!,
                 parse.GetValue(maxConcurrent), parse.GetValue(warmUp)!, parse.GetValue(simulations), parse.GetValue(thresholds) ?? [],
-                parse.GetValue(timeout)!, parse.GetValue(output)), targets, ct)
+                parse.GetValue(timeout)!, parse.GetValue(output), parse.GetValue(shards), parse.GetValue(shard), parse.GetValue(startAt)), targets, ct)
             : Task.FromResult(ExitCodes.InvalidInput));
         return command;
     }
 
     private sealed record LoadArgs(string Scenario, string Target, double? Rate, int? Users, string Duration, int? MaxConcurrent,
-        string WarmUp, string? Simulations, string[] Thresholds, string Timeout, string? Output);
+        string WarmUp, string? Simulations, string[] Thresholds, string Timeout, string? Output, int Shards, string? Shard, string? StartAt);
 
     private static async Task<int> RunAsync(LoadArgs args, TargetCatalog targets, CancellationToken ct)
     {
@@ -69,15 +80,14 @@ internal static class LoadCommand
             return ExitCodes.InvalidInput;
         }
 
+        if (args.Shard is not null || args.Shards != 1)
+        {
+            return await RunShardedAsync(args, new LoadPlan(loadTarget, scenarioName, profile, requestTimeout, baseAddress), ct);
+        }
         var folder = args.Output ?? Path.Combine("artifacts", $"{DateTime.UtcNow:yyyyMMdd-HHmmss}-load-{args.Scenario}");
         Directory.CreateDirectory(folder);
         await using var ledger = new WriteLedger(Path.Combine(folder, "write-ledger.jsonl"), time: TimeProvider.System);
-        var scenario = loadTarget.Create(scenarioName, new TargetContext(ledger, TimeProvider.System)) with
-        {
-            Simulations = profile.Simulations,
-            WarmUp = profile.WarmUp,
-            Thresholds = profile.Thresholds,
-        };
+        var scenario = CreateScenario(new LoadPlan(loadTarget, scenarioName, profile, requestTimeout, baseAddress), ledger);
         using var http = LoadHttpClient.Create(baseAddress, requestTimeout);
 
         ScenarioRun run;

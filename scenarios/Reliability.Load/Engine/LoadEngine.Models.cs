@@ -5,7 +5,10 @@ namespace Reliability.Load.Engine;
 
 public sealed partial class LoadEngine
 {
-    /// <summary>Open model: each arrival is due at its scheduled time whatever happened before.</summary>
+    /// <summary>
+    /// Open model: each arrival is due at its scheduled time whatever happened before. A shard takes every
+    /// Count-th arrival of the one schedule, from its index on (<see cref="ExecutionSegment"/>).
+    /// </summary>
     private Task RunOpenAsync(RunState run, ArrivalSchedule schedule, TimeSpan duration)
     {
         var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -16,7 +19,7 @@ public sealed partial class LoadEngine
         {
             try
             {
-                for (long i = 0; !run.Stopping.IsCancellationRequested; i++)
+                for (long i = Segment.FirstArrival; !run.Stopping.IsCancellationRequested; i += Segment.Count)
                 {
                     if (schedule.TimeOf(i) is not { } at || at >= duration.TotalSeconds)
                     {
@@ -102,10 +105,10 @@ public sealed partial class LoadEngine
         run.Pool.Return(user);
     }
 
-    private async Task RunIterationsAsync(RunState run, IterationCount count)
+    private async Task RunIterationsAsync(RunState run, int iterations, int users)
     {
-        var remaining = (long)count.Iterations;
-        var workers = Enumerable.Range(0, count.Users).Select(async _ =>
+        var remaining = (long)iterations;
+        var workers = Enumerable.Range(0, users).Select(async _ =>
         {
             if (!run.Pool.TryRent(out var user))
             {

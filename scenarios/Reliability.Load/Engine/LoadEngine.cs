@@ -20,14 +20,27 @@ public sealed partial class LoadEngine(HttpClient http, TimeProvider time, ILoad
     /// </summary>
     internal bool LeanClient { get; init; } = true;
 
+    /// <summary>Which shard of a sharded run this engine produces (see <see cref="ExecutionSegment"/>); the whole run by default.</summary>
+    internal ExecutionSegment Segment { get; init; } = ExecutionSegment.Whole;
+
+    /// <summary>
+    /// Awaited once the virtual users are prepared and before the clock starts: a shard says it is ready and
+    /// waits there for the start time its coordinator hands out, so that every shard starts together.
+    /// </summary>
+    internal Func<int, CancellationToken, Task>? BeforeStart { get; init; }
+
     public async Task<ScenarioRun> RunAsync(Scenario scenario, CancellationToken ct = default)
     {
         scenario.Validate();
         var users = scenario.Simulations.Select(UsersNeeded).DefaultIfEmpty(1).Max();
-        using var pool = await VirtualUserPool.CreateAsync(users, scenario, http, ct);
+        using var pool = await VirtualUserPool.CreateAsync(users, scenario, http, ct, Segment);
         if (scenario.Init is { } init)
         {
             await init(http, ct);
+        }
+        if (BeforeStart is { } beforeStart)
+        {
+            await beforeStart(users, ct);
         }
 
         var measurements = new RunMeasurements(TimeSpan.FromSeconds(1));
@@ -67,26 +80,29 @@ public sealed partial class LoadEngine(HttpClient http, TimeProvider time, ILoad
     {
         ConstantArrivalRate c => RunOpenAsync(run, ArrivalSchedule.Constant(c.Rate, c.During), c.During),
         RampingArrivalRate r => RunOpenAsync(run, new ArrivalSchedule(r.StartRate, r.Stages), r.Duration),
-        ConstantUsers u => RunClosedAsync(run, _ => u.Users, u.During),
-        RampingUsers r => RunClosedAsync(run, Ramp(r), r.Duration),
+        ConstantUsers u => RunClosedAsync(run, _ => Segment.Share(u.Users), u.During),
+        RampingUsers r => RunClosedAsync(run, Ramp(r, Segment), r.Duration),
         Pause p => Task.Delay(p.During, _time, run.Stopping.Token).ContinueWith(_ => { }, TaskScheduler.Default),
-        IterationCount n => RunIterationsAsync(run, n),
+        IterationCount n => RunIterationsAsync(run, Segment.Share(n.Iterations), IterationUsers(n)),
         _ => throw new NotSupportedException($"unknown simulation {simulation.GetType().Name}"),
     };
 
-    private static int UsersNeeded(LoadSimulation simulation) => simulation switch
+    /// <summary>This shard's virtual users for a simulation: its share of the users or of the concurrency cap.</summary>
+    private int UsersNeeded(LoadSimulation simulation) => simulation switch
     {
-        ConstantArrivalRate c => c.MaxConcurrent,
-        RampingArrivalRate r => r.MaxConcurrent,
-        ConstantUsers u => u.Users,
-        RampingUsers r => (int)Math.Ceiling(Math.Max(r.StartUsers, r.Stages.Max(s => s.Target))),
-        IterationCount n => n.Users,
+        ConstantArrivalRate c => Segment.ShareAtLeastOne(c.MaxConcurrent),
+        RampingArrivalRate r => Segment.ShareAtLeastOne(r.MaxConcurrent),
+        ConstantUsers u => Segment.Share(u.Users),
+        RampingUsers r => Segment.Share((int)Math.Ceiling(Math.Max(r.StartUsers, r.Stages.Max(s => s.Target)))),
+        IterationCount n => IterationUsers(n),
         _ => 0,
     };
 
-    private static Func<double, int> Ramp(RampingUsers ramp)
+    private int IterationUsers(IterationCount n) => Segment.Share(n.Iterations) > 0 ? Segment.ShareAtLeastOne(n.Users) : 0;
+
+    private static Func<double, int> Ramp(RampingUsers ramp, ExecutionSegment segment)
     {
         var schedule = new ArrivalSchedule(ramp.StartUsers, ramp.Stages);
-        return seconds => (int)Math.Round(schedule.RateAt(seconds));
+        return seconds => segment.Share((int)Math.Round(schedule.RateAt(seconds)));
     }
 }

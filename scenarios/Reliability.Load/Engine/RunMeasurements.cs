@@ -29,5 +29,22 @@ public sealed class RunMeasurements(TimeSpan bucketWidth)
         }
     }
 
+    /// <summary>Adds another engine's measurements of the same run (a shard's): counts added, histograms merged, buckets by index.</summary>
+    internal void Add(OutcomeStats scenario, IEnumerable<(string Name, OutcomeStats Stats)> steps, IEnumerable<(long Index, OutcomeStats Stats)> buckets,
+        LatencyHistogram schedulingLag, long dropped)
+    {
+        Scenario.Add(scenario);
+        foreach (var (name, stats) in steps)
+        {
+            Step(name).Add(stats);
+        }
+        foreach (var (index, stats) in buckets)
+        {
+            Series.At(Series.BucketWidth * index).Add(stats);
+        }
+        SchedulingLag.Add(schedulingLag);
+        Interlocked.Add(ref _dropped, dropped);
+    }
+
     internal void RecordLag(TimeSpan lag) => SchedulingLag.Record(lag < TimeSpan.Zero ? TimeSpan.Zero : lag);
 }

@@ -15,9 +15,10 @@ internal sealed class VirtualUserPool : IDisposable
 
     private VirtualUserPool(IReadOnlyList<VirtualUser> users) => (_all, _free) = (users, new ConcurrentBag<VirtualUser>(users));
 
-    public static async Task<VirtualUserPool> CreateAsync(int count, Scenario scenario, HttpClient http, CancellationToken ct)
+    public static async Task<VirtualUserPool> CreateAsync(int count, Scenario scenario, HttpClient http, CancellationToken ct, ExecutionSegment segment = default)
     {
-        var users = Enumerable.Range(1, count).Select(id => new VirtualUser(id)).ToList();
+        segment = segment.Count == 0 ? ExecutionSegment.Whole : segment;
+        var users = Enumerable.Range(1, count).Select(local => new VirtualUser(segment.UserId(local))).ToList();
         if (scenario.InitUser is { } init)
         {
             await Parallel.ForEachAsync(users, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = ct },

@@ -95,6 +95,16 @@ public sealed class WriteLedger : IAsyncDisposable
         }
     }
 
+    /// <summary>Writes a whole ledger at once (the merged ledger of a sharded run), in the same format.</summary>
+    public static async Task WriteAllAsync(string path, IEnumerable<LedgerEntry> entries)
+    {
+        await using var file = new StreamWriter(path);
+        foreach (var entry in entries)
+        {
+            await file.WriteLineAsync(JsonSerializer.Serialize(entry, Json));
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         _queue.Writer.TryComplete();

@@ -13,9 +13,14 @@ public sealed class LatencyHistogram
     public const long HighestMicros = 60_000_000;
     private readonly HistogramBase _histogram;
 
-    public LatencyHistogram(int significantDigits = 3) => _histogram = new LongConcurrentHistogram(1, HighestMicros, significantDigits);
+    public LatencyHistogram(int significantDigits = 3)
+    {
+        _histogram = new LongConcurrentHistogram(1, HighestMicros, significantDigits);
+        SignificantDigits = significantDigits;
+    }
 
-    private LatencyHistogram(HistogramBase histogram) => _histogram = histogram;
+    /// <summary>The precision the histogram was made with: histograms are merged only with their like.</summary>
+    internal int SignificantDigits { get; }
 
     public long Count => _histogram.TotalCount;
 

@@ -63,7 +63,8 @@ public sealed class OutcomeStats(int significantDigits = 3)
     }
 
     /// <summary>Outcomes read back from their parts (a bucket of a journal): counts, failures by reason and the latency histogram.</summary>
-    public static OutcomeStats Restore(long ok, IReadOnlyDictionary<string, long> failures, LatencyHistogram latency, int significantDigits = 3, long requests = 0, long failedRequests = 0)
+    public static OutcomeStats Restore(long ok, IReadOnlyDictionary<string, long> failures, LatencyHistogram latency, int significantDigits = 3, long requests = 0, long failedRequests = 0,
+        LatencyHistogram? serviceTime = null)
     {
         var stats = new OutcomeStats(significantDigits) { _ok = ok, _requests = requests, _failedRequests = failedRequests };
         foreach (var (reason, count) in failures)
@@ -71,6 +72,10 @@ public sealed class OutcomeStats(int significantDigits = 3)
             stats._failures[reason] = count;
         }
         stats.Latency.Add(latency);
+        if (serviceTime is not null)
+        {
+            stats.ServiceTime.Add(serviceTime);
+        }
         return stats;
     }
 

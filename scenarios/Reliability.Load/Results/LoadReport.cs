@@ -15,6 +15,8 @@ public sealed record LoadReport
     public string Schema { get; init; } = "reliability.load/v1";
     public required string Scenario { get; init; }
     public required DateTimeOffset StartedAt { get; init; }
+    /// <summary>How many generators produced the load, when it was sharded; their measurements are merged here.</summary>
+    public int? Shards { get; init; }
     public required double MeasuredSeconds { get; init; }
     public required IReadOnlyList<string> Simulations { get; init; }
     public required bool Passed { get; init; }

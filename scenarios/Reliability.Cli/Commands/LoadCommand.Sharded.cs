@@ -1,0 +1,116 @@
+using System.Globalization;
+using Reliability.Load.Engine;
+using Reliability.Load.Ledger;
+using Reliability.Load.Results;
+using Reliability.Load.Scenarios;
+using Reliability.Load.Sharding;
+using Reliability.Load.Simulations;
+using Reliability.Load.Targets;
+
+namespace Reliability.Cli.Commands;
+
+internal static partial class LoadCommand
+{
+    /// <summary>What a load run does, validated: the target's scenario, its simulations, the request timeout and the base address.</summary>
+    private sealed record LoadPlan(ILoadTarget Target, string Scenario, SimulationFile Profile, TimeSpan Timeout, Uri BaseAddress);
+
+    /// <summary>`--shards N` (the coordinator), or `--shard i/N` (one of its generator processes).</summary>
+    private static async Task<int> RunShardedAsync(LoadArgs args, LoadPlan plan, CancellationToken ct)
+    {
+        if (args.Shard is { } text)
+        {
+            if (!ExecutionSegment.TryParse(text, out var segment))
+            {
+                await Console.Error.WriteLineAsync($"error: --shard '{text}' is not of the form i/N with 0 <= i < N");
+                return ExitCodes.InvalidInput;
+            }
+            DateTimeOffset? startAt = null;
+            if (args.StartAt is { } at)
+            {
+                if (!DateTimeOffset.TryParse(at, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var parsed))
+                {
+                    await Console.Error.WriteLineAsync($"error: --start-at '{at}' is not a time");
+                    return ExitCodes.InvalidInput;
+                }
+                startAt = parsed;
+            }
+            return await RunShardAsync(args, plan, segment, startAt, ct);
+        }
+        if (args.Shards < 1)
+        {
+            await Console.Error.WriteLineAsync($"error: --shards must be at least 1, got {args.Shards}");
+            return ExitCodes.InvalidInput;
+        }
+        return await CoordinateAsync(args, plan, ct);
+    }
+
+    private static async Task<int> RunShardAsync(LoadArgs args, LoadPlan plan, ExecutionSegment segment, DateTimeOffset? startAt, CancellationToken ct)
+    {
+        var folder = args.Output ?? Path.Combine(Path.GetTempPath(), $"reliability-shard-{segment.Index}-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(folder);
+        using var http = LoadHttpClient.Create(plan.BaseAddress, plan.Timeout);
+        var runner = new ShardRunner(segment, Console.Out, TimeProvider.System) { StartAt = startAt };
+        return await runner.RunAsync(http, ledger => CreateScenario(plan, ledger), Path.Combine(folder, "write-ledger.jsonl"),
+            startAt is null ? Console.In : null, ct);
+    }
+
+    private static async Task<int> CoordinateAsync(LoadArgs args, LoadPlan plan, CancellationToken ct)
+    {
+        var folder = args.Output ?? Path.Combine("artifacts", $"{DateTime.UtcNow:yyyyMMdd-HHmmss}-load-{args.Scenario}");
+        Directory.CreateDirectory(folder);
+        var whole = new Scenario
+        {
+            Name = plan.Scenario,
+            Run = _ => Task.CompletedTask,
+            Simulations = plan.Profile.Simulations,
+            WarmUp = plan.Profile.WarmUp,
+            Thresholds = plan.Profile.Thresholds,
+        };
+        var forwarded = Forwarded(Environment.GetCommandLineArgs().Skip(1).ToList());
+        Console.WriteLine($"{args.Shards} shards on this machine, together: {string.Join("; ", whole.Simulations.Select(s => s.Describe()))}");
+        ShardedRun outcome;
+        await using (var shards = LocalShards.Start(args.Shards,
+            i => [.. forwarded, "--output", Path.Combine(folder, "shards", $"{i}"), "--shard", $"{i}/{args.Shards}"], folder))
+        {
+            outcome = await new ShardCoordinator(shards, whole, TimeProvider.System, ConsoleProgress.ForConsole()).RunAsync(ct);
+        }
+        if (outcome.Run is not { } run)
+        {
+            await Console.Error.WriteLineAsync($"error: {outcome.Failure}. No result is written: a part of the load must not pass for the whole.");
+            return outcome.Interrupted ? ExitCodes.Interrupted : ExitCodes.EnvironmentError;
+        }
+        Console.WriteLine();
+        Console.WriteLine(SummaryTable.Render(run));
+        await File.WriteAllTextAsync(Path.Combine(folder, "load-result.json"), (LoadReport.From(run) with { Shards = args.Shards }).ToJson(), CancellationToken.None);
+        await WriteLedger.WriteAllAsync(Path.Combine(folder, "write-ledger.jsonl"), outcome.Ledger);
+        Console.WriteLine($"results: {Path.GetFullPath(folder)} ({outcome.Ledger.Count(e => !e.Indeterminate)} acknowledged writes in the merged ledger of {args.Shards} shards)");
+        return run.Passed ? ExitCodes.Passed : ExitCodes.HypothesisFailed;
+    }
+
+    private static Scenario CreateScenario(LoadPlan plan, WriteLedger ledger) =>
+        plan.Target.Create(plan.Scenario, new TargetContext(ledger, TimeProvider.System)) with
+        {
+            Simulations = plan.Profile.Simulations,
+            WarmUp = plan.Profile.WarmUp,
+            Thresholds = plan.Profile.Thresholds,
+        };
+
+    /// <summary>The coordinator's own arguments for its shards, without those only it uses (--shards, --output).</summary>
+    internal static List<string> Forwarded(IReadOnlyList<string> arguments)
+    {
+        var forwarded = new List<string>();
+        for (var i = 0; i < arguments.Count; i++)
+        {
+            var argument = arguments[i];
+            if (argument is "--shards" or "--output")
+            {
+                i++;
+            }
+            else if (!argument.StartsWith("--shards=", StringComparison.Ordinal) && !argument.StartsWith("--output=", StringComparison.Ordinal))
+            {
+                forwarded.Add(argument);
+            }
+        }
+        return forwarded;
+    }
+}

@@ -39,12 +39,13 @@ trap 'rm -rf "$RELIABILITY_RUNS" "$log"' EXIT
 dotnet build Reliability.sln -c Release -nologo -clp:ErrorsOnly
 set +e
 # One test project at a time: several start real process fleets, and timing assertions need the cores.
-dotnet test Reliability.sln -c Release --no-build --nologo -m:1 --blame-hang-timeout 10m 2>&1 | tee "$log"
+# Each test's result and duration is printed: the suite must stay under 40 minutes, and this shows where the time goes.
+dotnet test Reliability.sln -c Release --no-build --nologo -m:1 --blame-hang-timeout 10m --logger "console;verbosity=normal" 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
 set -e
 
-summary=$(grep -E '^(Passed|Failed)!' "$log" | sed -E 's/.*Failed: *([0-9]+), Passed: *([0-9]+), Skipped: *([0-9]+).*/\1 \2 \3/' \
-  | awk '{f+=$1; p+=$2; s+=$3} END {printf "%d passed, %d failed, %d skipped", p, f, s}')
+# Each project ends with "Total tests: N", then "     Passed: N", "     Failed: N", "    Skipped: N" (those that occurred).
+summary=$(awk '/^ +Passed: +[0-9]+$/ {p+=$2} /^ +Failed: +[0-9]+$/ {f+=$2} /^ +Skipped: +[0-9]+$/ {s+=$2} END {printf "%d passed, %d failed, %d skipped", p, f, s}' "$log")
 echo "Tests: ${summary:-0 passed, 0 failed, 0 skipped}"
 
 leaked=$(ps -eo pid=,args= | grep -F -e "$RELIABILITY_RUNS" -e "$(pwd)/tests/" | grep -v -e grep -e 'dotnet test' -e testhost || true)

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Reliability.Load.Engine;
 using Reliability.Load.Ledger;
+using Reliability.Load.Measurement;
 using Reliability.Load.Scenarios;
 using Reliability.Load.Simulations;
 
@@ -151,9 +152,16 @@ internal sealed class ShardRunner(ExecutionSegment segment, TextWriter output, T
         }
     }
 
-    /// <summary>Once a second, the shard's progress for the coordinator's live view and its abort-on-fail thresholds.</summary>
+    /// <summary>
+    /// Once a second, the shard's progress for the coordinator's live view and its abort-on-fail thresholds. A
+    /// histogram being recorded into can refuse a copy ("modified during enumeration", seen under a saturating
+    /// closed-model load); that part is then sent as last taken, so that progress, and the shard's liveness with
+    /// it, never stops. The result at the end is taken after the load, when nothing records any more.
+    /// </summary>
     private sealed class ProgressWriter(ShardRunner runner, int shard) : ILoadProgress
     {
+        private readonly Dictionary<string, OutcomeParts> _last = new(StringComparer.Ordinal);
+
         public void OnSimulation(LoadSimulation simulation)
         {
         }
@@ -165,10 +173,22 @@ internal sealed class ShardRunner(ExecutionSegment segment, TextWriter output, T
             var recent = measurements.Series.Buckets()
                 .Select(b => (Index: (long)Math.Round(b.Start / width), b.Stats))
                 .Where(b => b.Index >= last - 3)
-                .Select(b => new BucketParts(b.Index, OutcomeParts.Of(b.Stats)))
+                .Select(b => new BucketParts(b.Index, Snapshot($"bucket {b.Index}", b.Stats)))
                 .ToList();
-            runner.Write(new ShardProgress(shard, elapsed.TotalSeconds, measurements.Dropped, OutcomeParts.Of(measurements.Scenario),
-                measurements.Steps.ToDictionary(s => s.Key, s => OutcomeParts.Of(s.Value), StringComparer.Ordinal), recent));
+            runner.Write(new ShardProgress(shard, elapsed.TotalSeconds, measurements.Dropped, Snapshot("", measurements.Scenario),
+                measurements.Steps.ToDictionary(s => s.Key, s => Snapshot("step " + s.Key, s.Value), StringComparer.Ordinal), recent));
+        }
+
+        private OutcomeParts Snapshot(string key, OutcomeStats stats)
+        {
+            try
+            {
+                return _last[key] = OutcomeParts.Of(stats);
+            }
+            catch (InvalidOperationException)
+            {
+                return _last.TryGetValue(key, out var previous) ? previous : OutcomeParts.Of(new OutcomeStats(stats.Latency.SignificantDigits));
+            }
         }
     }
 }

@@ -31,6 +31,7 @@ internal sealed class LocalRun(LocalEnvironment environment) : IDisposable
             Alertmanager = new AlertmanagerClient(_alertmanager),
             CloudWatch = environment.CloudWatch?.Client,
             Lever = Commands.Levers.Local(),
+            ShardedLoad = new LocalShardedLoad(),
             // The hand-written alerts look back 5 minutes, compressed locally (10 s at 1/30), plus a scrape and an evaluation.
             MinimumWarmUp = TimeSpan.FromMinutes(5) * environment.Options.Monitoring.RuleTimeScale
                 + environment.Options.Monitoring.ScrapeInterval + environment.Options.Monitoring.EvaluationInterval,

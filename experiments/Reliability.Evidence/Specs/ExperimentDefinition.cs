@@ -65,8 +65,11 @@ internal sealed record BackupsSpec(TimeSpan Interval, string Scheduled, TimeSpan
 /// <summary>A fault manifest named by the experiment, resolved relative to the experiment file.</summary>
 internal sealed record FaultReference(string Path, string FullPath, long Line, long Column);
 
-/// <summary>The steady traffic: a scenario of a load target (the bundled SUT by default) at a constant arrival rate (open model) or user count (closed model).</summary>
-internal sealed record LoadSpec(string Target, string Scenario, double? Rate, int? Users, int MaxConcurrent, TimeSpan Timeout, TimeSpan WarmUp);
+/// <summary>
+/// The steady traffic: a scenario of a load target (the bundled SUT by default) at a constant arrival rate (open model)
+/// or user count (closed model), from one generator or split across <see cref="Shards"/> generator processes.
+/// </summary>
+internal sealed record LoadSpec(string Target, string Scenario, double? Rate, int? Users, int MaxConcurrent, TimeSpan Timeout, TimeSpan WarmUp, int Shards = 1);
 
 /// <summary>How long each phase lasts: the experiment file's timeline (what happened is <see cref="Evidence.Timeline"/>).</summary>
 internal sealed record TimelineSpec(TimeSpan SteadyState, TimeSpan Fault, TimeSpan Recovery)

@@ -19,6 +19,9 @@ internal static partial class ExperimentFile
 {
     public const string ApiVersion = "reliability.dev/v1alpha1";
 
+    /// <summary>Generator processes a sharded load may use on one machine.</summary>
+    public const int MaxShards = 64;
+
     public static bool IsExperimentFile(string path) =>
         File.ReadLines(path).Any(line => line.TrimStart().StartsWith($"apiVersion: {ApiVersion}", StringComparison.Ordinal))
         && File.ReadLines(path).Any(line => line.Trim() == "kind: Experiment");
@@ -163,7 +166,7 @@ internal static partial class ExperimentFile
         {
             return null;
         }
-        y.Only(load, "load", "target", "scenario", "rate", "users", "maxConcurrent", "timeout", "warmUp");
+        y.Only(load, "load", "target", "scenario", "rate", "users", "maxConcurrent", "timeout", "warmUp", "shards");
         var targetName = y.Text(load, "load", "target") ?? targets.Default.Name;
         var target = targets.Find(targetName);
         if (target is null)
@@ -186,9 +189,14 @@ internal static partial class ExperimentFile
             y.Problem(load.Children[new YamlScalarNode("rate")], "load.rate", "at most 100000 iterations per second from one harness");
         }
         var maxConcurrent = y.Integer(load, "load", "maxConcurrent", atLeast: 1) ?? (int)Math.Clamp(Math.Ceiling((rate ?? 1) * 2), 10, 10_000);
+        var shards = y.Integer(load, "load", "shards", atLeast: 1) ?? 1;
+        if (shards > MaxShards)
+        {
+            y.Problem(load.Children[new YamlScalarNode("shards")], "load.shards", $"at most {MaxShards} generator processes on one machine");
+        }
         return new LoadSpec(targetName, scenario, rate, users, maxConcurrent,
             y.Duration(load, "load", "timeout") ?? TimeSpan.FromSeconds(5),
-            y.Duration(load, "load", "warmUp", allowZero: true) ?? TimeSpan.FromSeconds(3));
+            y.Duration(load, "load", "warmUp", allowZero: true) ?? TimeSpan.FromSeconds(3), shards);
     }
 
     private static TimelineSpec? ReadTimeline(YamlFields y, YamlMappingNode? timeline)

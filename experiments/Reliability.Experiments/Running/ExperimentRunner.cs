@@ -93,7 +93,7 @@ internal sealed partial class ExperimentRunner(RunTarget target, TextWriter cons
         var scenario = loadTarget.Create(spec.Scenario, new TargetContext(ledger, time)) with { Simulations = [simulation], WarmUp = spec.WarmUp };
         var progress = new JournalProgress(run.Journal, loadConsole);
         using var stopLoad = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        var loadTask = StartLoad(loadTarget, scenario, progress, spec.Timeout, stopLoad.Token);
+        var loadTask = StartLoad(loadTarget, scenario, progress, spec, ledger, ct, stopLoad.Token);
         try
         {
             await Task.WhenAny(progress.Started, loadTask).WaitAsync(ct);
@@ -149,18 +149,36 @@ internal sealed partial class ExperimentRunner(RunTarget target, TextWriter cons
         }
     }
 
-    private Task<ScenarioRun> StartLoad(ILoadTarget loadTarget, Scenario scenario, ILoadProgress progress, TimeSpan timeout, CancellationToken stop)
+    private Task<ScenarioRun> StartLoad(ILoadTarget loadTarget, Scenario scenario, ILoadProgress progress, LoadSpec spec, WriteLedger ledger, CancellationToken kill, CancellationToken stop)
     {
         if (LoadRunner is { } fake)
         {
             return fake(scenario, progress, stop);
         }
-        return RunEngineAsync();
+        return spec.Shards > 1 ? RunShardedAsync() : RunEngineAsync();
 
         async Task<ScenarioRun> RunEngineAsync()
         {
-            using var http = LoadHttpClient.Create(loadTarget.BaseAddress(target.EntryPoint), timeout);
+            using var http = LoadHttpClient.Create(loadTarget.BaseAddress(target.EntryPoint), spec.Timeout);
             return await new LoadEngine(http, time, progress).RunAsync(scenario, stop);
+        }
+
+        // The shards' merged run stands for the engine's; their merged ledger goes into the experiment's, acknowledgement times kept.
+        async Task<ScenarioRun> RunShardedAsync()
+        {
+            var shards = target.ShardedLoad ?? throw new InvalidOperationException($"load.shards is {spec.Shards}, and this target cannot run sharded load");
+            var folder = Path.GetDirectoryName(Path.GetFullPath(ledger.Path))!;
+            var request = new ShardedLoadRequest(spec.Target, spec.Scenario, loadTarget.BaseAddress(target.EntryPoint), scenario.Simulations[0], spec.WarmUp, spec.Timeout, spec.Shards, folder);
+            var outcome = await shards.RunAsync(request, scenario, progress, kill, stop);
+            if (outcome.Run is not { } run)
+            {
+                throw new InvalidOperationException($"the sharded load is not complete: {outcome.Failure}");
+            }
+            foreach (var entry in outcome.Ledger)
+            {
+                ledger.Append(entry);
+            }
+            return run;
         }
     }
 

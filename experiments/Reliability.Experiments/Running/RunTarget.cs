@@ -33,6 +33,9 @@ internal sealed record RunTarget(
     /// <summary>The safety lever: while engaged, nothing is injected and a running fault is rolled back (null: none).</summary>
     public Safety.ISafetyLever? Lever { get; init; }
 
+    /// <summary>How an experiment's load runs split across generator processes (`load.shards`); null: this target cannot.</summary>
+    public IShardedLoad? ShardedLoad { get; init; }
+
     /// <summary>Observers beyond the driver's and the alert watcher (see <see cref="RunObservers"/>).</summary>
     public IReadOnlyList<IRunObserver> Observers { get; init; } = [];
 }

@@ -46,6 +46,16 @@ public sealed class WriteLedger : IAsyncDisposable
         Enqueue(new LedgerEntry(entity, id, op, hash, _time.GetUtcNow(), virtualUser));
     }
 
+    /// <summary>An entry recorded elsewhere (by a shard of a sharded load), with its own acknowledgement time.</summary>
+    public void Append(LedgerEntry entry)
+    {
+        if (!entry.Indeterminate)
+        {
+            Interlocked.Increment(ref _count);
+        }
+        Enqueue(entry);
+    }
+
     /// <summary>A write to a known entity that got no acknowledgement: its effect is unknown.</summary>
     public void Indeterminate(string entity, long id, string op, int virtualUser) =>
         Enqueue(new LedgerEntry(entity, id, op, null, _time.GetUtcNow(), virtualUser, Indeterminate: true));

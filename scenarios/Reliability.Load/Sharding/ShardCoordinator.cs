@@ -39,9 +39,15 @@ internal sealed partial class ShardCoordinator(IShardTransport shards, Scenario 
 
     private readonly Shard[] _shards = [.. Enumerable.Range(0, shards.Count).Select(i => new Shard(i))];
     private DateTimeOffset? _startAt;
+    private bool _stopped;
+    private readonly Dictionary<(int Shard, long Index), OutcomeParts> _series = [];
     private ThresholdVerdict? _abortedBy;
 
-    public async Task<ShardedRun> RunAsync(CancellationToken ct)
+    /// <summary>
+    /// Runs the shards to their end. <paramref name="stop"/> asks them to finish now and report what they measured
+    /// (an experiment whose runbook is done); <paramref name="ct"/> (Ctrl-C) kills them and reports nothing.
+    /// </summary>
+    public async Task<ShardedRun> RunAsync(CancellationToken ct, CancellationToken stop = default)
     {
         var began = time.GetUtcNow();
         foreach (var shard in _shards)
@@ -81,6 +87,11 @@ internal sealed partial class ShardCoordinator(IShardTransport shards, Scenario 
                     continue;
                 }
                 nextTick += TimeSpan.FromSeconds(1);
+                if (stop.IsCancellationRequested && !_stopped)
+                {
+                    _stopped = true;
+                    await shards.StopAsync(ct);
+                }
                 failure = await EverySecondAsync(began, ct);
                 Ticked?.Invoke();
             }
@@ -129,6 +140,10 @@ internal sealed partial class ShardCoordinator(IShardTransport shards, Scenario 
                 break;
             case ShardProgress p:
                 shard.Progress = p;
+                foreach (var bucket in p.Recent)
+                {
+                    _series[(index, bucket.Index)] = bucket.Outcomes;
+                }
                 break;
             case ShardResult r:
                 shard.Result = r;
@@ -159,6 +174,7 @@ internal sealed partial class ShardCoordinator(IShardTransport shards, Scenario 
             {
                 _startAt = now + StartLead;
                 await shards.StartAsync(_startAt.Value, ct);
+                progress?.OnStart(_startAt.Value);
                 foreach (var shard in _shards)
                 {
                     shard.LastHeard = now;
@@ -200,15 +216,18 @@ internal sealed partial class ShardCoordinator(IShardTransport shards, Scenario 
         return null;
     }
 
-    /// <summary>The shards' latest progress merged: cumulative outcomes, and the last seconds' buckets for the live line.</summary>
+    /// <summary>
+    /// The shards' latest progress merged: cumulative outcomes, and every second's bucket as last reported (a
+    /// runner judges the steady state on them before it injects).
+    /// </summary>
     private RunMeasurements Live()
     {
         var live = new RunMeasurements(TimeSpan.FromSeconds(1));
         foreach (var p in _shards.Select(s => s.Progress).OfType<ShardProgress>())
         {
-            live.Add(p.Scenario.ToStats(), p.Steps.Select(s => (s.Key, s.Value.ToStats())), p.Recent.Select(b => (b.Index, b.Outcomes.ToStats())),
-                new LatencyHistogram(), p.Dropped);
+            live.Add(p.Scenario.ToStats(), p.Steps.Select(s => (s.Key, s.Value.ToStats())), [], new LatencyHistogram(), p.Dropped);
         }
+        live.Add(new OutcomeStats(), [], _series.Select(b => (b.Key.Index, b.Value.ToStats())), new LatencyHistogram(), 0);
         return live;
     }
 

@@ -1,0 +1,22 @@
+using Reliability.Load.Engine;
+using Reliability.Load.Scenarios;
+using Reliability.Load.Sharding;
+using Reliability.Load.Simulations;
+
+namespace Reliability.Experiments.Running;
+
+/// <summary>What a sharded experiment load asks of its generators: the target's scenario, the simulation of the whole, and the folder the shards keep their files in.</summary>
+internal sealed record ShardedLoadRequest(string Target, string Scenario, Uri BaseAddress, LoadSimulation Simulation, TimeSpan WarmUp, TimeSpan Timeout, int Shards, string Folder);
+
+/// <summary>
+/// Starts the generator processes of a sharded load and coordinates them (<see cref="ShardCoordinator"/>); only
+/// the composition root knows how to start them (processes of the CLI here, an Indexed Job on Kubernetes).
+/// </summary>
+internal interface IShardedLoad
+{
+    /// <summary>
+    /// Runs the shards. <paramref name="stop"/> asks them to finish early and report (the runbook was done, the
+    /// steady state was not met); <paramref name="kill"/> ends them at once (Ctrl-C).
+    /// </summary>
+    Task<ShardedRun> RunAsync(ShardedLoadRequest request, Scenario whole, ILoadProgress progress, CancellationToken kill, CancellationToken stop);
+}

@@ -1,0 +1,31 @@
+using System.Globalization;
+using Reliability.Experiments.Running;
+using Reliability.Load.Engine;
+using Reliability.Load.Scenarios;
+using Reliability.Load.Sharding;
+using Reliability.Load.Simulations;
+
+namespace Reliability.Cli;
+
+/// <summary>An experiment's sharded load as generator processes of this CLI on this machine, each running `load ... --shard i/N`.</summary>
+internal sealed class LocalShardedLoad : IShardedLoad
+{
+    public async Task<ShardedRun> RunAsync(ShardedLoadRequest request, Scenario whole, ILoadProgress progress, CancellationToken kill, CancellationToken stop)
+    {
+        string[] model = request.Simulation switch
+        {
+            ConstantArrivalRate c => ["--rate", Invariant(c.Rate), "--max-concurrent", Invariant(c.MaxConcurrent), "--duration", Seconds(c.During)],
+            ConstantUsers u => ["--users", Invariant(u.Users), "--duration", Seconds(u.During)],
+            _ => throw new NotSupportedException($"a sharded experiment load is a constant rate or user count, not {request.Simulation.Describe()}"),
+        };
+        await using var shards = LocalShards.Start(request.Shards, i =>
+            ["load", $"{request.Target}:{request.Scenario}", "--target", request.BaseAddress.ToString(), .. model,
+             "--warmup", Seconds(request.WarmUp), "--timeout", Seconds(request.Timeout),
+             "--output", Path.Combine(request.Folder, "shards", $"{i}"), "--shard", $"{i}/{request.Shards}"], request.Folder);
+        return await new ShardCoordinator(shards, whole, TimeProvider.System, progress).RunAsync(kill, stop);
+    }
+
+    private static string Invariant(double value) => value.ToString(CultureInfo.InvariantCulture);
+
+    private static string Seconds(TimeSpan value) => value.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture) + "s";
+}

@@ -55,8 +55,11 @@ internal static class Rbac
         {
             ["namespaces", _, var res] => (res, false),
             ["namespaces", _, var res, _] => (res, true),
+            // A subresource is its own resource to RBAC: pods/log, jobs/status.
+            ["namespaces", _, var res, _, var sub] => ($"{res}/{sub}", true),
             [var res] => (res, false),
             [var res, _] => (res, true),
+            [var res, _, var sub] => ($"{res}/{sub}", true),
             _ => ((string?)null, false),
         };
         if (resource is null)

@@ -123,7 +123,11 @@ internal static class KubernetesRun
         await SweepAsync(client, settings, "before the run");
         try
         {
-            return await RunCommand.ExecuteAsync(prepared, observers.Target(ServiceUrl(settings)!, driver) with { Lever = Levers.Kubernetes(client) }, folder, ct);
+            return await RunCommand.ExecuteAsync(prepared, observers.Target(ServiceUrl(settings)!, driver) with
+            {
+                Lever = Levers.Kubernetes(client),
+                ShardedLoad = await KubernetesShardedLoad.ForExperimentAsync(client, ct),
+            }, folder, ct);
         }
         finally
         {

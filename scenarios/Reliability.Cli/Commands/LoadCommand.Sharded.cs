@@ -50,8 +50,14 @@ internal static partial class LoadCommand
         Directory.CreateDirectory(folder);
         using var http = LoadHttpClient.Create(plan.BaseAddress, plan.Timeout);
         var runner = new ShardRunner(segment, Console.Out, TimeProvider.System) { StartAt = startAt };
-        return await runner.RunAsync(http, ledger => CreateScenario(plan, ledger), Path.Combine(folder, "write-ledger.jsonl"),
-            startAt is null ? Console.In : null, ct);
+        if (startAt is null)
+        {
+            return await runner.RunAsync(http, ledger => CreateScenario(plan, ledger), Path.Combine(folder, "write-ledger.jsonl"), Console.In, ct);
+        }
+        // A pod of an Indexed Job: SIGTERM (the coordinator deleted the pod, or the Job) means "stop and report", and the
+        // kubelet's SIGKILL after the grace period ends it if it cannot.
+        return await runner.RunAsync(http, ledger => CreateScenario(plan, ledger), Path.Combine(folder, "write-ledger.jsonl"), null,
+            CancellationToken.None, stopRequested: ct);
     }
 
     private static async Task<int> CoordinateAsync(LoadArgs args, LoadPlan plan, CancellationToken ct)
@@ -67,11 +73,20 @@ internal static partial class LoadCommand
             Thresholds = plan.Profile.Thresholds,
         };
         var forwarded = Forwarded(Environment.GetCommandLineArgs().Skip(1).ToList());
-        Console.WriteLine($"{args.Shards} shards on this machine, together: {string.Join("; ", whole.Simulations.Select(s => s.Describe()))}");
         ShardedRun outcome;
-        await using (var shards = LocalShards.Start(args.Shards,
-            i => [.. forwarded, "--output", Path.Combine(folder, "shards", $"{i}"), "--shard", $"{i}/{args.Shards}"], folder))
+        if (args.Generators == "kubernetes")
         {
+            if (await RunOnKubernetesAsync(args, whole, forwarded, folder, ct) is not { } onKubernetes)
+            {
+                return ExitCodes.InvalidInput;
+            }
+            outcome = onKubernetes;
+        }
+        else
+        {
+            Console.WriteLine($"{args.Shards} shards on this machine, together: {string.Join("; ", whole.Simulations.Select(s => s.Describe()))}");
+            await using var shards = LocalShards.Start(args.Shards,
+                i => [.. forwarded, "--output", Path.Combine(folder, "shards", $"{i}"), "--shard", $"{i}/{args.Shards}"], folder);
             outcome = await new ShardCoordinator(shards, whole, TimeProvider.System, ConsoleProgress.ForConsole()).RunAsync(ct);
         }
         if (outcome.Run is not { } run)
@@ -95,18 +110,20 @@ internal static partial class LoadCommand
             Thresholds = plan.Profile.Thresholds,
         };
 
-    /// <summary>The coordinator's own arguments for its shards, without those only it uses (--shards, --output).</summary>
+    private static readonly string[] CoordinatorOnly = ["--shards", "--output", "--generators", "--kubeconfig", "--context", "--namespace", "--image", "--ready-within"];
+
+    /// <summary>The coordinator's own arguments for its shards, without those only it uses (--shards, --output, where the shards run).</summary>
     internal static List<string> Forwarded(IReadOnlyList<string> arguments)
     {
         var forwarded = new List<string>();
         for (var i = 0; i < arguments.Count; i++)
         {
             var argument = arguments[i];
-            if (argument is "--shards" or "--output")
+            if (CoordinatorOnly.Contains(argument))
             {
                 i++;
             }
-            else if (!argument.StartsWith("--shards=", StringComparison.Ordinal) && !argument.StartsWith("--output=", StringComparison.Ordinal))
+            else if (!CoordinatorOnly.Any(option => argument.StartsWith(option + "=", StringComparison.Ordinal)))
             {
                 forwarded.Add(argument);
             }

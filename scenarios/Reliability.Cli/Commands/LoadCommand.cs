@@ -31,7 +31,7 @@ internal static partial class LoadCommand
         var output = new Option<string?>("--output") { Description = "Folder for load-result.json and write-ledger.jsonl (default artifacts/<timestamp>-load-<scenario>)." };
         var shards = new Option<int>("--shards")
         {
-            Description = "Split the load across N generator processes on this machine. Each takes an evenly interleaved share "
+            Description = "Split the load across N generators: processes on this machine, or pods (--generators kubernetes). Each takes an evenly interleaved share "
                 + "(every N-th arrival of the open model's schedule, or its share of the users); they start together, their "
                 + "histograms and counts are merged exactly (never percentiles averaged), thresholds are judged on the whole, "
                 + "and one load-result.json and one write ledger are written. A shard that fails or falls silent stops them "
@@ -39,22 +39,55 @@ internal static partial class LoadCommand
             DefaultValueFactory = _ => 1,
         };
         var shard = new Option<string?>("--shard") { Hidden = true, Description = "Internal: run as shard i/N of a sharded run, reporting to its coordinator on standard output." };
+        var generators = new Option<string>("--generators")
+        {
+            Description = "Where the shards run: local (processes of this CLI on this machine) or kubernetes (the pods of an Indexed Job, "
+                + "one per shard, spread across zones and nodes, in --namespace, from --image). On Kubernetes the start time goes in the "
+                + "Job's spec and the shards' results come back through their pod logs, so this CLI coordinates from anywhere with API "
+                + "access; --target must be reachable from the pods. The Job is deleted at the end, when a shard fails or falls silent (exit 3) and on Ctrl-C (exit 130).",
+            DefaultValueFactory = _ => "local",
+        };
+        generators.AcceptOnlyFromAmong("local", "kubernetes");
+        var kubeconfig = new Option<string?>("--kubeconfig") { Description = "With --generators kubernetes: kubeconfig file (default: $KUBECONFIG, ~/.kube/config, or in-cluster configuration)." };
+        var context = new Option<string?>("--context") { Description = "With --generators kubernetes: kubeconfig context to use." };
+        var ns = new Option<string>("--namespace") { Description = "With --generators kubernetes: the namespace of the load Job.", DefaultValueFactory = _ => "reliability" };
+        var image = new Option<string>("--image") { Description = "With --generators kubernetes: the harness image the shard pods run.", DefaultValueFactory = _ => "reliability-harness" };
+        var readyWithin = new Option<string>("--ready-within")
+        {
+            Description = "With --generators kubernetes: how long the pods may take to be scheduled, pull the image and prepare their users; the shared start time is this far ahead.",
+            DefaultValueFactory = _ => "60s",
+        };
         var startAt = new Option<string?>("--start-at") { Hidden = true, Description = "Internal: the shared start time of a sharded run (otherwise it comes on standard input)." };
         var command = new Command("load", "Run one load scenario against a URL and print count, failures by reason, rps and latency percentiles per step.")
         {
-            scenario, target, rate, users, duration, maxConcurrent, warmUp, simulations, thresholds, timeout, output, shards, shard, startAt,
+            scenario, target, rate, users, duration, maxConcurrent, warmUp, simulations, thresholds, timeout, output, shards,
+            generators, kubeconfig, context, ns, image, readyWithin, shard, startAt,
         };
         command.SetAction((parse, ct) => LoadTargets.TryCatalog(parse) is { } targets
             ? RunAsync(new LoadArgs(
                 parse.GetValue(scenario)!, parse.GetValue(target)!, parse.GetValue(rate), parse.GetValue(users), parse.GetValue(duration)!,
                 parse.GetValue(maxConcurrent), parse.GetValue(warmUp)!, parse.GetValue(simulations), parse.GetValue(thresholds) ?? [],
-                parse.GetValue(timeout)!, parse.GetValue(output), parse.GetValue(shards), parse.GetValue(shard), parse.GetValue(startAt)), targets, ct)
+                parse.GetValue(timeout)!, parse.GetValue(output), parse.GetValue(shards), parse.GetValue(shard), parse.GetValue(startAt))
+                {
+                    Generators = parse.GetValue(generators)!,
+                    Kubernetes = new KubernetesSettings(parse.GetValue(kubeconfig), parse.GetValue(context), [], null, null, null),
+                    Namespace = parse.GetValue(ns)!,
+                    Image = parse.GetValue(image)!,
+                    ReadyWithin = parse.GetValue(readyWithin)!,
+                }, targets, ct)
             : Task.FromResult(ExitCodes.InvalidInput));
         return command;
     }
 
     private sealed record LoadArgs(string Scenario, string Target, double? Rate, int? Users, string Duration, int? MaxConcurrent,
-        string WarmUp, string? Simulations, string[] Thresholds, string Timeout, string? Output, int Shards, string? Shard, string? StartAt);
+        string WarmUp, string? Simulations, string[] Thresholds, string Timeout, string? Output, int Shards, string? Shard, string? StartAt)
+    {
+        public string Generators { get; init; } = "local";
+        public KubernetesSettings? Kubernetes { get; init; }
+        public string Namespace { get; init; } = "reliability";
+        public string Image { get; init; } = "reliability-harness";
+        public string ReadyWithin { get; init; } = "60s";
+    }
 
     private static async Task<int> RunAsync(LoadArgs args, TargetCatalog targets, CancellationToken ct)
     {
@@ -80,7 +113,7 @@ internal static partial class LoadCommand
             return ExitCodes.InvalidInput;
         }
 
-        if (args.Shard is not null || args.Shards != 1)
+        if (args.Shard is not null || args.Shards != 1 || args.Generators == "kubernetes")
         {
             return await RunShardedAsync(args, new LoadPlan(loadTarget, scenarioName, profile, requestTimeout, baseAddress), ct);
         }

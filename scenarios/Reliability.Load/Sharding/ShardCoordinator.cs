@@ -31,6 +31,12 @@ internal sealed partial class ShardCoordinator(IShardTransport shards, Scenario 
     /// <summary>The start time handed out is this far ahead of the moment the last shard was ready, so that it reaches all in time.</summary>
     public TimeSpan StartLead { get; init; } = TimeSpan.FromMilliseconds(500);
 
+    /// <summary>
+    /// The start time, when it was fixed in the shards' spec before they existed (a Kubernetes Job: nothing reaches
+    /// a pod afterwards); a shard not ready by then fails the run. Null: handed out once every shard is ready.
+    /// </summary>
+    public DateTimeOffset? StartAt { get; init; }
+
     /// <summary>After the run's duration, how long the shards may take to finish in-flight iterations and send their results.</summary>
     public TimeSpan FinishGrace { get; init; } = TimeSpan.FromSeconds(60);
 
@@ -172,13 +178,17 @@ internal sealed partial class ShardCoordinator(IShardTransport shards, Scenario 
         {
             if (_shards.All(s => s.Ready))
             {
-                _startAt = now + StartLead;
+                _startAt = StartAt ?? now + StartLead;
                 await shards.StartAsync(_startAt.Value, ct);
                 progress?.OnStart(_startAt.Value);
                 foreach (var shard in _shards)
                 {
                     shard.LastHeard = now;
                 }
+            }
+            else if (StartAt is { } fixedStart && now > fixedStart + TimeSpan.FromSeconds(2))
+            {
+                return $"shards {string.Join(", ", _shards.Where(s => !s.Ready).Select(s => s.Index))} were not ready at the start time {fixedStart:HH:mm:ss}";
             }
             else if (now - began > ReadyTimeout)
             {

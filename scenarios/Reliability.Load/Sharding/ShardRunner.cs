@@ -15,7 +15,8 @@ namespace Reliability.Load.Sharding;
 /// </summary>
 internal sealed class ShardRunner(ExecutionSegment segment, TextWriter output, TimeProvider time)
 {
-    private const int LedgerBatch = 500;
+    // Small enough that a batch stays one line under a container runtime's 16 KiB log record.
+    private const int LedgerBatch = 100;
     private readonly object _writeLock = new();
 
     /// <summary>The start time, when the coordinator put it in the shard's spec (Kubernetes); otherwise it comes on standard input.</summary>
@@ -24,10 +25,15 @@ internal sealed class ShardRunner(ExecutionSegment segment, TextWriter output, T
     /// <summary>A start time this far past when the shard is ready means it missed the start: it fails rather than run short.</summary>
     public TimeSpan LateBy { get; init; } = TimeSpan.FromSeconds(1);
 
-    /// <summary>Runs the shard. <paramref name="input"/> carries "start &lt;time&gt;" and "stop" locally (null on Kubernetes); its end stops the shard too.</summary>
-    public async Task<int> RunAsync(HttpClient http, Func<WriteLedger, Scenario> scenario, string ledgerPath, TextReader? input, CancellationToken ct)
+    /// <summary>
+    /// Runs the shard. <paramref name="input"/> carries "start &lt;time&gt;" and "stop" locally (null on Kubernetes); its
+    /// end stops the shard too. <paramref name="stopRequested"/> asks it to stop and report what it measured, as "stop"
+    /// does: on Kubernetes a pod is stopped with SIGTERM, and the coordinator reads the results from its log.
+    /// </summary>
+    public async Task<int> RunAsync(HttpClient http, Func<WriteLedger, Scenario> scenario, string ledgerPath, TextReader? input, CancellationToken ct,
+        CancellationToken stopRequested = default)
     {
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct, stopRequested);
         var start = new TaskCompletionSource<DateTimeOffset>(TaskCreationOptions.RunContinuationsAsynchronously);
         if (StartAt is { } at)
         {

@@ -83,7 +83,7 @@ internal sealed partial class KubernetesStandIn : IAsyncDisposable
                     $"pods is forbidden: User \"system:serviceaccount:{ns}:reliability-harness\" cannot list resource \"pods\" in API group \"\" in the namespace \"{ns}\"").ExecuteAsync(context);
                 return;
             }
-            var pods = standIn._pods.Where(p => p["metadata"]!["namespace"]!.ToString() == ns && Matches(p, labelSelector)).ToList();
+            var pods = standIn._pods.Concat(standIn.JobPods).Where(p => p["metadata"]!["namespace"]!.ToString() == ns && Matches(p, labelSelector)).ToList();
             if (watch != true)
             {
                 await context.Response.WriteAsJsonAsync(List("PodList", pods));
@@ -159,7 +159,7 @@ internal sealed partial class KubernetesStandIn : IAsyncDisposable
         // No safety lever was ever engaged on this cluster.
         app.MapGet("/api/v1/namespaces/{ns}/configmaps/{name}", (string ns, string name) => ApiStatus.Failure(404, "NotFound", $"configmaps \"{name}\" not found"));
         app.MapGet("/api/v1/namespaces/{ns}/pods/{name}", (string ns, string name) =>
-            standIn._pods.SingleOrDefault(p => p["metadata"]!["namespace"]!.ToString() == ns && p["metadata"]!["name"]!.ToString() == name) is { } pod
+            standIn._pods.Concat(standIn.JobPods).SingleOrDefault(p => p["metadata"]!["namespace"]!.ToString() == ns && p["metadata"]!["name"]!.ToString() == name) is { } pod
                 ? Results.Json(pod) : ApiStatus.Failure(404, "NotFound", $"pods \"{name}\" not found"));
         app.MapGet("/apis/apiextensions.k8s.io/v1/customresourcedefinitions/{name}", (string name) =>
         {
@@ -182,6 +182,7 @@ internal sealed partial class KubernetesStandIn : IAsyncDisposable
             standIn.EditCrd?.Invoke(crd);
             return Results.Json(crd);
         });
+        standIn.MapJobs(app);
         await app.StartAsync();
         standIn.Address = new Uri(app.Urls.First());
         return standIn;
@@ -259,6 +260,7 @@ internal sealed partial class KubernetesStandIn : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        StopJobPods();
         await _app.StopAsync();
         await _app.DisposeAsync();
     }

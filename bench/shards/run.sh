@@ -3,11 +3,12 @@
 #  1. closed model, 32 users: one generator, then the same users split across 2 local shards (`--shards 2`),
 #     in alternating rounds; the medians' ratio is what sharding costs or gains on this machine;
 #  2. open model at 5,000/s split across 2 shards: the merged rate against the target rate.
-# Usage: bash bench/shards/run.sh [seconds per measurement, default 15] [rounds, default 3]
+# Each closed-model measurement excludes its first 5 s (every runtime has compiled its hot paths by then).
+# Usage: bash bench/shards/run.sh [seconds per measurement, default 15] [rounds, default 5]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 seconds="${1:-15}"
-rounds="${2:-3}"
+rounds="${2:-5}"
 dotnet build bench/Reliability.Bench.Load -c Release -nologo -clp:ErrorsOnly >/dev/null
 dotnet build scenarios/Reliability.Cli -c Release -nologo -clp:ErrorsOnly >/dev/null
 cli=(dotnet scenarios/Reliability.Cli/bin/Release/net10.0/reliability.dll)
@@ -37,14 +38,16 @@ median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1
 
 one=(); two=()
 for round in $(seq 1 "$rounds"); do
-  "${cli[@]}" load http --target "$url/ok" --users 32 --duration "${seconds}s" --warmup 2s --output "$work/one-$round" >/dev/null
+  "${cli[@]}" load http --target "$url/ok" --users 32 --duration "${seconds}s" --warmup 5s --output "$work/one-$round" >/dev/null
   one+=("$(field "$work/one-$round/load-result.json" 'r["summary"]["rps"]')")
-  "${cli[@]}" load http --target "$url/ok" --users 32 --duration "${seconds}s" --warmup 2s --shards 2 --output "$work/two-$round" >/dev/null
+  "${cli[@]}" load http --target "$url/ok" --users 32 --duration "${seconds}s" --warmup 5s --shards 2 --output "$work/two-$round" >/dev/null
   two+=("$(field "$work/two-$round/load-result.json" 'r["summary"]["rps"]')")
 done
 m1="$(median "${one[@]}")"; m2="$(median "${two[@]}")"
 echo
-echo "## closed model, 32 users, GET /ok (req/s per round: one generator ${one[*]}; 2 shards ${two[*]})"
+ratios=()
+for i in "${!one[@]}"; do ratios+=("$(python3 -c "print(f'{${two[$i]}/${one[$i]}:.2f}')")"); done
+echo "## closed model, 32 users, GET /ok (req/s per round: one generator ${one[*]}; 2 shards ${two[*]}; ratio per round ${ratios[*]})"
 echo "| generators | req/s (median) | ratio to one |"
 echo "| ---: | ---: | ---: |"
 echo "| 1 | $m1 | 1.00 |"

@@ -46,7 +46,8 @@ internal sealed partial class ShardCoordinator(IShardTransport shards, Scenario 
     private readonly Shard[] _shards = [.. Enumerable.Range(0, shards.Count).Select(i => new Shard(i))];
     private DateTimeOffset? _startAt;
     private bool _stopped;
-    private readonly Dictionary<(int Shard, long Index), OutcomeParts> _series = [];
+    // Decoded once as they come (a bucket is re-sent for a few seconds, mostly unchanged), not every second.
+    private readonly Dictionary<(int Shard, long Index), (OutcomeParts Parts, OutcomeStats Stats)> _series = [];
     private ThresholdVerdict? _abortedBy;
 
     /// <summary>
@@ -63,6 +64,7 @@ internal sealed partial class ShardCoordinator(IShardTransport shards, Scenario 
         using var reading = CancellationTokenSource.CreateLinkedTokenSource(ct);
         await using var lines = shards.ReadAsync(reading.Token).GetAsyncEnumerator(reading.Token);
         Task<bool>? pending = null;
+        Task? tick = null;
         var open = true;
         var nextTick = began + TimeSpan.FromSeconds(1);
         string? failure = null;
@@ -74,8 +76,9 @@ internal sealed partial class ShardCoordinator(IShardTransport shards, Scenario 
                 {
                     pending ??= lines.MoveNextAsync().AsTask();
                 }
+                // One timer per second, not one per line: many shards send many lines.
                 var wait = nextTick - time.GetUtcNow();
-                var tick = wait > TimeSpan.Zero ? Task.Delay(wait, time, ct) : Task.CompletedTask;
+                tick ??= wait > TimeSpan.Zero ? Task.Delay(wait, time, ct) : Task.CompletedTask;
                 var first = await Task.WhenAny(open ? new Task[] { pending!, tick } : new[] { tick });
                 ct.ThrowIfCancellationRequested();
                 if (open && first == pending)
@@ -92,6 +95,7 @@ internal sealed partial class ShardCoordinator(IShardTransport shards, Scenario 
                     }
                     continue;
                 }
+                tick = null;
                 nextTick += TimeSpan.FromSeconds(1);
                 if (stop.IsCancellationRequested && !_stopped)
                 {
@@ -146,9 +150,14 @@ internal sealed partial class ShardCoordinator(IShardTransport shards, Scenario 
                 break;
             case ShardProgress p:
                 shard.Progress = p;
+                shard.Scenario = p.Scenario.ToStats();
+                shard.Steps = [.. p.Steps.Select(s => (s.Key, s.Value.ToStats()))];
                 foreach (var bucket in p.Recent)
                 {
-                    _series[(index, bucket.Index)] = bucket.Outcomes;
+                    if (!_series.TryGetValue((index, bucket.Index), out var known) || !known.Parts.Same(bucket.Outcomes))
+                    {
+                        _series[(index, bucket.Index)] = (bucket.Outcomes, bucket.Outcomes.ToStats());
+                    }
                 }
                 break;
             case ShardResult r:
@@ -233,11 +242,11 @@ internal sealed partial class ShardCoordinator(IShardTransport shards, Scenario 
     private RunMeasurements Live()
     {
         var live = new RunMeasurements(TimeSpan.FromSeconds(1));
-        foreach (var p in _shards.Select(s => s.Progress).OfType<ShardProgress>())
+        foreach (var shard in _shards.Where(s => s.Progress is not null))
         {
-            live.Add(p.Scenario.ToStats(), p.Steps.Select(s => (s.Key, s.Value.ToStats())), [], new LatencyHistogram(), p.Dropped);
+            live.Add(shard.Scenario!, shard.Steps, [], new LatencyHistogram(), shard.Progress!.Dropped);
         }
-        live.Add(new OutcomeStats(), [], _series.Select(b => (b.Key.Index, b.Value.ToStats())), new LatencyHistogram(), 0);
+        live.Add(new OutcomeStats(), [], _series.Select(b => (b.Key.Index, b.Value.Stats)), new LatencyHistogram(), 0);
         return live;
     }
 
@@ -261,6 +270,8 @@ internal sealed partial class ShardCoordinator(IShardTransport shards, Scenario 
         public bool Ready { get; set; }
         public bool Done { get; set; }
         public ShardProgress? Progress { get; set; }
+        public OutcomeStats? Scenario { get; set; }
+        public IReadOnlyList<(string, OutcomeStats)> Steps { get; set; } = [];
         public ShardResult? Result { get; set; }
         public List<LedgerEntry> Ledger { get; } = [];
     }

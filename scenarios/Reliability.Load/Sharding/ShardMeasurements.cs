@@ -13,6 +13,12 @@ internal sealed record OutcomeParts(long Ok, IReadOnlyDictionary<string, long> F
     public static OutcomeParts Of(OutcomeStats stats) => new(stats.Ok, stats.Failures, stats.Requests, stats.FailedRequests,
         stats.Latency.SignificantDigits, stats.Latency.Encode(), stats.ServiceTime.Encode());
 
+    /// <summary>The same outcomes (a record's own equality would compare the failures' dictionaries by reference).</summary>
+    public bool Same(OutcomeParts other) =>
+        Ok == other.Ok && Requests == other.Requests && FailedRequests == other.FailedRequests && Digits == other.Digits
+        && Latency == other.Latency && ServiceTime == other.ServiceTime
+        && Failures.Count == other.Failures.Count && Failures.All(f => other.Failures.TryGetValue(f.Key, out var n) && n == f.Value);
+
     public OutcomeStats ToStats() => OutcomeStats.Restore(Ok, Failures, LatencyHistogram.Decode(Latency, Digits), Digits, Requests, FailedRequests,
         LatencyHistogram.Decode(ServiceTime, Digits));
 }

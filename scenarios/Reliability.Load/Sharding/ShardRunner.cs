@@ -181,6 +181,11 @@ internal sealed class ShardRunner(ExecutionSegment segment, TextWriter output, T
                 .Where(b => b.Index >= last - 3)
                 .Select(b => new BucketParts(b.Index, Snapshot($"bucket {b.Index}", b.Stats)))
                 .ToList();
+            // Only the buckets still sent are kept as a fallback: a long run does not grow this.
+            foreach (var stale in _last.Keys.Where(k => k.StartsWith("bucket ", StringComparison.Ordinal) && long.Parse(k[7..], CultureInfo.InvariantCulture) < last - 3).ToList())
+            {
+                _last.Remove(stale);
+            }
             runner.Write(new ShardProgress(shard, elapsed.TotalSeconds, measurements.Dropped, Snapshot("", measurements.Scenario),
                 measurements.Steps.ToDictionary(s => s.Key, s => Snapshot("step " + s.Key, s.Value), StringComparer.Ordinal), recent));
         }

@@ -11,11 +11,19 @@ public sealed partial class RunCommandTests : IDisposable
 
     public RunCommandTests() => Directory.CreateDirectory(_work);
 
+    /// <summary>
+    /// The shipped pod-kill with its load split across two local shards (`load.shards: 2`): the story is the same,
+    /// told from the shards' merged evidence. Unsharded runs of it are in every game-day test.
+    /// </summary>
     [Fact]
-    public async Task Pod_kill_runs_to_the_end_and_its_journal_holds_the_whole_story()
+    public async Task Pod_kill_with_its_load_in_two_shards_runs_to_the_end_and_its_journal_holds_the_whole_story_from_the_merged_evidence()
     {
         var output = Path.Combine(_work, "pod-kill");
-        using var cli = Cli("run", RoomyLatencyCopy("pod-kill.yaml"), "--output", output);
+        var copy = RoomyLatencyCopy("pod-kill.yaml");
+        var text = File.ReadAllText(copy);
+        text.Should().Contain("  rate: 20 ", "the copy splits exactly this load");
+        File.WriteAllText(copy, text.Replace("  rate: 20 ", "  shards: 2\n  rate: 20 ", StringComparison.Ordinal));
+        using var cli = Cli("run", copy, "--output", output);
 
         var exit = await cli.WaitAsync(TimeSpan.FromMinutes(4));
 
@@ -42,7 +50,12 @@ public sealed partial class RunCommandTests : IDisposable
         var junit = System.Xml.Linq.XDocument.Load(Path.Combine(output, "junit.xml"));
         junit.Descendants("testcase").Should().HaveCount(journal.Count(r => r["type"]!.ToString() == "verdict"));
         junit.Descendants("failure").Should().BeEmpty();
-        File.Exists(Path.Combine(output, "write-ledger.jsonl")).Should().BeTrue();
+        var summary = journal.Single(r => r["type"]!.ToString() == "load-summary");
+        summary["rps"]!.GetValue<double>().Should().BeApproximately(20, 0.4, "20 iterations a second from both shards together");
+        File.Exists(Path.Combine(output, "shards", "0.log")).Should().BeTrue();
+        File.Exists(Path.Combine(output, "shards", "1.log")).Should().BeTrue();
+        File.ReadLines(Path.Combine(output, "write-ledger.jsonl")).Should().NotBeEmpty("the shards' acknowledged writes are merged into the experiment's ledger");
+        Posix.ProcessesMentioning(output).Should().BeEmpty("no shard outlives the run");
         Directory.Exists(_runs).Should().BeTrue();
         Directory.EnumerateDirectories(_runs).Should().BeEmpty("the environment is stopped and its run directory removed");
     }

@@ -22,11 +22,11 @@ internal sealed class Authorization
     public string HarnessToken { get; } = NewToken();
     public string AdminToken { get; } = NewToken();
 
-    /// <summary>The grants of the rbac files that travel with the program (sut/deploy/k8s: harness/rbac.yaml and base/harness-access.yaml).</summary>
+    /// <summary>The grants of the rbac files that travel with the program (sut/deploy/k8s: harness/rbac.yaml and load-generators.yaml, base/harness-access.yaml).</summary>
     public static Authorization FromShippedRbac()
     {
         var folder = Path.Combine(AppContext.BaseDirectory, "cluster-standin");
-        return new Authorization(new[] { "rbac.yaml", "harness-access.yaml" }.SelectMany(f => Rbac.GrantsOf(Path.Combine(folder, f))).ToHashSet());
+        return new Authorization(new[] { "rbac.yaml", "harness-access.yaml", "load-generators.yaml" }.SelectMany(f => Rbac.GrantsOf(Path.Combine(folder, f))).ToHashSet());
     }
 
     public async Task Middleware(HttpContext context, RequestDelegate next)

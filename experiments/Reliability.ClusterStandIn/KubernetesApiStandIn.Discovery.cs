@@ -26,13 +26,16 @@ internal sealed partial class KubernetesApiStandIn
         app.MapGet("/apis", () => Results.Json(new JsonObject
         {
             ["kind"] = "APIGroupList", ["apiVersion"] = "v1",
-            ["groups"] = new JsonArray(Group("chaos-mesh.org", "v1alpha1"), Group("apiextensions.k8s.io", "v1")),
+            ["groups"] = new JsonArray(Group("batch", "v1"), Group("chaos-mesh.org", "v1alpha1"), Group("apiextensions.k8s.io", "v1")),
         }));
         app.MapGet("/api/v1", () => Results.Json(Resources("v1",
-            Resource("pods", "Pod", true, "po", "get", "list", "watch"),
+            Resource("pods", "Pod", true, "po", "get", "list", "watch", "delete"),
+            Resource("pods/log", "Pod", true, null, "get"),
             Resource("nodes", "Node", false, "no", "get", "list", "watch"),
             Resource("namespaces", "Namespace", false, "ns", "get", "list"),
             Resource("configmaps", "ConfigMap", true, "cm", "get", "list", "create", "update", "delete"))));
+        app.MapGet("/apis/batch/v1", () => Results.Json(Resources("batch/v1",
+            Resource("jobs", "Job", true, null, "create", "get", "list", "delete"))));
         app.MapGet("/apis/apiextensions.k8s.io/v1", () => Results.Json(Resources("apiextensions.k8s.io/v1",
             Resource("customresourcedefinitions", "CustomResourceDefinition", false, "crd", "get"))));
         app.MapGet("/apis/chaos-mesh.org/v1alpha1", () => Results.Json(Resources(Crds.ApiVersion,

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Reliability.ClusterStandIn.Jobs;
 using Reliability.Experiments.ChaosMesh;
 using Reliability.Sut.Local.Embedded;
 
@@ -25,6 +26,7 @@ internal sealed partial class KubernetesApiStandIn : IAsyncDisposable
     private readonly EmbeddedCluster _cluster;
     private readonly ChaosController _chaos;
     private readonly Authorization _authorization;
+    private readonly JobController _jobs;
     private readonly CancellationTokenSource _stopping = new();
     private string _caPem = "";
 
@@ -34,6 +36,20 @@ internal sealed partial class KubernetesApiStandIn : IAsyncDisposable
         _cluster = cluster;
         _chaos = chaos;
         _authorization = authorization;
+        var nodes = cluster.Nodes().Select(n => n["metadata"]!["name"]!.ToString()).ToList();
+        _jobs = new JobController(HarnessImage(), index => nodes[index % nodes.Count]);
+    }
+
+    /// <summary>
+    /// The harness image's entrypoint, for the pods of a sharded load's Job: the CLI this stand-in runs in, when it is
+    /// there (`env up --kubernetes`); otherwise no image is known and such a pod waits in ErrImagePull.
+    /// </summary>
+    private static Dictionary<string, (string Program, string[] Prefix)> HarnessImage()
+    {
+        var cli = Path.Combine(AppContext.BaseDirectory, "reliability.dll");
+        var host = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } given ? given
+            : Path.GetFileNameWithoutExtension(Environment.ProcessPath) == "dotnet" ? Environment.ProcessPath! : "dotnet";
+        return File.Exists(cli) ? new() { ["reliability-harness"] = (host, [cli]) } : [];
     }
 
     /// <summary>Where the API is served (https://127.0.0.1:port).</summary>
@@ -58,6 +74,7 @@ internal sealed partial class KubernetesApiStandIn : IAsyncDisposable
         standIn.MapCore(app);
         standIn.MapChaos(app);
         standIn.MapConfigMaps(app);
+        standIn._jobs.Map(app);
         app.MapFallback(() => Results.Json(ApiStatus.Body(404, "NotFound", "the server could not find the requested resource"), statusCode: 404));
         await app.StartAsync();
         var port = app.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>().Features
@@ -78,14 +95,17 @@ internal sealed partial class KubernetesApiStandIn : IAsyncDisposable
         app.MapGet("/api/v1/namespaces", () => Results.Json(List("NamespaceList", "v1", Namespaces.Select(Namespace))));
         app.MapGet("/api/v1/namespaces/{ns}", (string ns) => Namespaces.Contains(ns) ? Results.Json(Namespace(ns)) : NotFound("namespaces", ns));
         app.MapGet("/api/v1/pods", (HttpContext context, string? labelSelector, string? fieldSelector, bool? watch) =>
-            Serve(context, "PodList", () => [.. _cluster.Pods().Where(p => Selectors.Matches(p, labelSelector, fieldSelector))], watch));
+            Serve(context, "PodList", () => [.. Pods().Where(p => Selectors.Matches(p, labelSelector, fieldSelector))], watch));
         app.MapGet("/api/v1/namespaces/{ns}/pods", (HttpContext context, string ns, string? labelSelector, string? fieldSelector, bool? watch) =>
-            Serve(context, "PodList", () => [.. _cluster.Pods().Where(p => InNamespace(p, ns) && Selectors.Matches(p, labelSelector, fieldSelector))], watch));
+            Serve(context, "PodList", () => [.. Pods().Where(p => InNamespace(p, ns) && Selectors.Matches(p, labelSelector, fieldSelector))], watch));
         app.MapGet("/api/v1/namespaces/{ns}/pods/{name}", (string ns, string name) =>
-            _cluster.Pods().FirstOrDefault(p => InNamespace(p, ns) && p["metadata"]!["name"]!.ToString() == name) is { } pod ? Results.Json(pod) : NotFound("pods", name));
+            Pods().FirstOrDefault(p => InNamespace(p, ns) && p["metadata"]!["name"]!.ToString() == name) is { } pod ? Results.Json(pod) : NotFound("pods", name));
         app.MapGet("/apis/apiextensions.k8s.io/v1/customresourcedefinitions/{name}", (string name) =>
             Crds.Read(name) is { } crd ? Results.Json(crd) : NotFound("customresourcedefinitions.apiextensions.k8s.io", name));
     }
+
+    /// <summary>The environment's pods, and the pods of Jobs (a sharded load's generators).</summary>
+    private IEnumerable<JsonObject> Pods() => _cluster.Pods().Concat(_jobs.Pods);
 
     private void MapChaos(WebApplication app)
     {
@@ -137,8 +157,9 @@ internal sealed partial class KubernetesApiStandIn : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await _stopping.CancelAsync();
-        // Faults first: stopping the stand-in leaves nothing injected in the environment.
+        // Faults first: stopping the stand-in leaves nothing injected in the environment; then no Job's pod is left running.
         await _chaos.DisposeAsync();
+        _jobs.Dispose();
         await _app.StopAsync();
         await _app.DisposeAsync();
         _stopping.Dispose();

@@ -163,23 +163,9 @@ internal sealed partial class ExperimentRunner(RunTarget target, TextWriter cons
             return await new LoadEngine(http, time, progress).RunAsync(scenario, stop);
         }
 
-        // The shards' merged run stands for the engine's; their merged ledger goes into the experiment's, acknowledgement times kept.
-        async Task<ScenarioRun> RunShardedAsync()
-        {
-            var shards = target.ShardedLoad ?? throw new InvalidOperationException($"load.shards is {spec.Shards}, and this target cannot run sharded load");
-            var folder = Path.GetDirectoryName(Path.GetFullPath(ledger.Path))!;
-            var request = new ShardedLoadRequest(spec.Target, spec.Scenario, loadTarget.BaseAddress(target.EntryPoint), scenario.Simulations[0], spec.WarmUp, spec.Timeout, spec.Shards, folder);
-            var outcome = await shards.RunAsync(request, scenario, progress, kill, stop);
-            if (outcome.Run is not { } run)
-            {
-                throw new InvalidOperationException($"the sharded load is not complete: {outcome.Failure}");
-            }
-            foreach (var entry in outcome.Ledger)
-            {
-                ledger.Append(entry);
-            }
-            return run;
-        }
+        Task<ScenarioRun> RunShardedAsync() => (target.ShardedLoad ?? throw new InvalidOperationException($"load.shards is {spec.Shards}, and this target cannot run sharded load"))
+            .RunIntoAsync(new ShardedLoadRequest(spec.Target, spec.Scenario, loadTarget.BaseAddress(target.EntryPoint), scenario.Simulations[0], spec.WarmUp, spec.Timeout,
+                spec.Shards, Path.GetDirectoryName(Path.GetFullPath(ledger.Path))!), scenario, progress, ledger, kill, stop);
     }
 
     private async Task InjectAndHoldAsync(RunContext run, FaultPlan plan, JournalProgress progress, CancellationToken ct)

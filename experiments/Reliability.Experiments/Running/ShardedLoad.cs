@@ -20,3 +20,25 @@ internal interface IShardedLoad
     /// </summary>
     Task<ShardedRun> RunAsync(ShardedLoadRequest request, Scenario whole, ILoadProgress progress, CancellationToken kill, CancellationToken stop);
 }
+
+internal static class ShardedLoadExtensions
+{
+    /// <summary>
+    /// Runs the shards for an experiment: their merged run stands for the engine's, and their merged ledger goes
+    /// into the experiment's, acknowledgement times kept. A load that did not complete is an error of the run.
+    /// </summary>
+    public static async Task<ScenarioRun> RunIntoAsync(this IShardedLoad shards, ShardedLoadRequest request, Scenario whole, ILoadProgress progress,
+        Reliability.Load.Ledger.WriteLedger ledger, CancellationToken kill, CancellationToken stop)
+    {
+        var outcome = await shards.RunAsync(request, whole, progress, kill, stop);
+        if (outcome.Run is not { } run)
+        {
+            throw new InvalidOperationException($"the sharded load is not complete: {outcome.Failure}");
+        }
+        foreach (var entry in outcome.Ledger)
+        {
+            ledger.Append(entry);
+        }
+        return run;
+    }
+}

@@ -123,11 +123,8 @@ internal static class KubernetesRun
         await SweepAsync(client, settings, "before the run");
         try
         {
-            return await RunCommand.ExecuteAsync(prepared, observers.Target(ServiceUrl(settings)!, driver) with
-            {
-                Lever = Levers.Kubernetes(client),
-                ShardedLoad = await KubernetesShardedLoad.ForExperimentAsync(client, ct),
-            }, folder, ct);
+            return await RunCommand.ExecuteAsync(prepared, observers.Target(ServiceUrl(settings)!, driver)
+                with { Lever = Levers.Kubernetes(client), ShardedLoad = await KubernetesShardedLoad.ForExperimentAsync(client, ct) }, folder, ct);
         }
         finally
         {

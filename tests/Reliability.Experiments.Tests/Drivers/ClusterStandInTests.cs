@@ -117,6 +117,46 @@ public sealed class ClusterStandInTests : IAsyncLifetime
         (await harnessLever.ReadAsync(CancellationToken.None)).Engaged.Should().BeFalse();
     }
 
+    [Fact]
+    public async Task A_load_job_s_pods_are_listed_with_the_environment_s_and_go_with_the_job_when_deleted_in_the_background()
+    {
+        using var harness = Client("reliability-harness");
+        var job = new k8s.Models.V1Job
+        {
+            Metadata = new k8s.Models.V1ObjectMeta { Name = "reliability-load-test", Labels = new Dictionary<string, string> { ["app.kubernetes.io/name"] = "reliability-load" } },
+            Spec = new k8s.Models.V1JobSpec
+            {
+                CompletionMode = "Indexed", Completions = 2, Parallelism = 2, BackoffLimit = 0,
+                Template = new k8s.Models.V1PodTemplateSpec
+                {
+                    Metadata = new k8s.Models.V1ObjectMeta { Labels = new Dictionary<string, string> { ["app.kubernetes.io/name"] = "reliability-load" } },
+                    Spec = new k8s.Models.V1PodSpec { RestartPolicy = "Never", Containers = [new k8s.Models.V1Container { Name = "shard", Image = "registry.example.com/not-here:1" }] },
+                },
+            },
+        };
+
+        var created = await harness.BatchV1.CreateNamespacedJobAsync(job, "reliability");
+
+        var pods = (await harness.CoreV1.ListNamespacedPodAsync("reliability", labelSelector: $"batch.kubernetes.io/controller-uid={created.Metadata.Uid}")).Items;
+        pods.Select(p => p.Metadata.Annotations["batch.kubernetes.io/job-completion-index"]).Should().BeEquivalentTo(["0", "1"]);
+        pods.Should().OnlyContain(p => p.Spec.NodeName == "node-zone-a" && p.Status.ContainerStatuses[0].State.Waiting.Reason == "ErrImagePull", "no such image here");
+        var log = await StatusOf(() => harness.CoreV1.ReadNamespacedPodLogAsync(pods[0].Metadata.Name, "reliability"));
+        log.Should().Be(HttpStatusCode.BadRequest, "a container waiting to start has no log yet");
+        (await harness.CoreV1.ListNamespacedPodAsync("task-manager")).Items.Should().NotBeEmpty("the environment's pods are still there beside them");
+
+        await harness.BatchV1.DeleteNamespacedJobAsync("reliability-load-test", "reliability", propagationPolicy: "Background");
+
+        (await StatusOf(() => harness.BatchV1.ReadNamespacedJobAsync("reliability-load-test", "reliability"))).Should().Be(HttpStatusCode.Forbidden,
+            "the harness's Role grants create, list and delete of Jobs, never get");
+        (await harness.BatchV1.ListNamespacedJobAsync("reliability")).Items.Should().BeEmpty();
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while ((await harness.CoreV1.ListNamespacedPodAsync("reliability", labelSelector: $"batch.kubernetes.io/controller-uid={created.Metadata.Uid}")).Items.Count > 0)
+        {
+            DateTime.UtcNow.Should().BeBefore(deadline, "the pods go with their Job");
+            await Task.Delay(50);
+        }
+    }
+
     private Kubernetes Client(string context) => new(KubernetesClientConfiguration.BuildConfigFromConfigFile(_kubeconfig, context));
 
     private static JsonElement PodFailure(string name, string app, string action = "pod-failure") => JsonSerializer.SerializeToElement(new JsonObject

@@ -114,6 +114,33 @@ internal static partial class Posix
     /// detached from the one we started are found (Patroni's postmaster is re-parented to init, so it is
     /// no descendant of the recorded Patroni pid, but its -D names the run folder).
     /// </summary>
+    /// <summary>Processes whose working directory is <paramref name="folder"/> or inside it (PostgreSQL's children, whatever their names).</summary>
+    public static IReadOnlyList<int> ProcessesWorkingIn(string folder)
+    {
+        var root = folder.TrimEnd('/');
+        var found = new List<int>();
+        foreach (var dir in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(System.IO.Path.GetFileName(dir), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var pid)
+                || pid == Environment.ProcessId)
+            {
+                continue;
+            }
+            try
+            {
+                if (new FileInfo(System.IO.Path.Combine(dir, "cwd")).LinkTarget is { } cwd && (cwd == root || cwd.StartsWith(root + "/", StringComparison.Ordinal)))
+                {
+                    found.Add(pid);
+                }
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                // Gone while we looked, or not ours to read.
+            }
+        }
+        return found;
+    }
+
     public static IReadOnlyList<int> ProcessesMentioning(string folder)
     {
         var needle = folder.TrimEnd('/') + "/";

@@ -51,10 +51,7 @@ internal sealed partial class DisasterRecovery(PatroniCluster cluster, TimeProvi
         foreach (var member in cluster.Members)
         {
             await WaitGoneAsync(member, ct);
-            if (Directory.Exists(member.DataDirectory))
-            {
-                Directory.Delete(member.DataDirectory, recursive: true);
-            }
+            await DeleteAsync(member.DataDirectory, ct);
         }
         await ClearClusterStateAsync(ct);
         var (lost, kept) = loseNewestArchivedWal > TimeSpan.Zero ? LoseArchivedWal(at - loseNewestArchivedWal) : (0, null);
@@ -150,10 +147,36 @@ internal sealed partial class DisasterRecovery(PatroniCluster cluster, TimeProvi
             }
             await Task.Delay(50, ct);
         }
-        // Backends and archiver children of a killed postmaster exit on their own; none may write into a folder being deleted.
-        foreach (var pid in Posix.ProcessesMentioning(member.Home))
+        // Backends, the checkpointer, the WAL writer and archive commands of a killed postmaster exit on their own, but
+        // not at once: none may write into a folder being deleted. Their command lines do not name it (PostgreSQL
+        // renames its children), their working directory is the data directory.
+        while (Posix.ProcessesMentioning(member.Home).Concat(Posix.ProcessesWorkingIn(member.Home)).ToList() is { Count: > 0 } left)
         {
-            Posix.Signal(pid, Posix.SIGKILL);
+            if (clock.Elapsed > TimeSpan.FromSeconds(10))
+            {
+                throw new InvalidOperationException($"processes {string.Join(", ", left)} of {member.Name} were still running 10 s after it was killed");
+            }
+            foreach (var pid in left)
+            {
+                Posix.Signal(pid, Posix.SIGKILL);
+            }
+            await Task.Delay(50, ct);
+        }
+    }
+
+    /// <summary>Deletes a killed member's data folder; a file a dying process still wrote is deleted on the next pass (bounded).</summary>
+    private static async Task DeleteAsync(string folder, CancellationToken ct)
+    {
+        for (var attempt = 1; Directory.Exists(folder); attempt++)
+        {
+            try
+            {
+                Directory.Delete(folder, recursive: true);
+            }
+            catch (IOException) when (attempt < 20)
+            {
+                await Task.Delay(50, ct);
+            }
         }
     }
 

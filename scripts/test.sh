@@ -46,6 +46,10 @@ set -e
 
 # Each project ends with "Total tests: N", then "     Passed: N", "     Failed: N", "    Skipped: N" (those that occurred).
 summary=$(awk '/^ +Passed: +[0-9]+$/ {p+=$2} /^ +Failed: +[0-9]+$/ {f+=$2} /^ +Skipped: +[0-9]+$/ {s+=$2} END {printf "%d passed, %d failed, %d skipped", p, f, s}' "$log")
+# CI shows only the end of this output: repeat each failed test's name and message just above the summary.
+awk '/^ +Failed [A-Za-z_][A-Za-z0-9_.]+/ {show=1; n=0; shown++; if (shown > 5) exit}
+     /^ +Stack Trace:/ {show=0}
+     show && n++ < 20' "$log" | sed 's/^/FAILED> /'
 echo "Tests: ${summary:-0 passed, 0 failed, 0 skipped}"
 
 leaked=$(ps -eo pid=,args= | grep -F -e "$RELIABILITY_RUNS" -e "$(pwd)/tests/" | grep -v -e grep -e 'dotnet test' -e testhost || true)

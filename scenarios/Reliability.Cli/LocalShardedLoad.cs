@@ -28,7 +28,7 @@ internal sealed class LocalShardedLoad : IShardedLoad
             _ => throw new NotSupportedException($"a sharded experiment load is a constant rate or user count, not {request.Simulation.Describe()}"),
         };
         return ["load", $"{request.Target}:{request.Scenario}", "--target", request.BaseAddress.ToString(), .. model,
-            "--warmup", Seconds(request.WarmUp), "--timeout", Seconds(request.Timeout)];
+            "--warmup", Seconds(request.WarmUp), "--timeout", Seconds(request.Timeout), "--seed", Invariant(request.Seed)];
     }
 
     private static string Invariant(double value) => value.ToString(CultureInfo.InvariantCulture);

@@ -90,7 +90,7 @@ internal sealed partial class ExperimentRunner(RunTarget target, TextWriter cons
         LoadSimulation simulation = spec.Rate is { } rate
             ? new ConstantArrivalRate(rate, total, spec.MaxConcurrent)
             : new ConstantUsers(spec.Users!.Value, total);
-        var scenario = loadTarget.Create(spec.Scenario, new TargetContext(ledger, time)) with { Simulations = [simulation], WarmUp = spec.WarmUp };
+        var scenario = loadTarget.Create(spec.Scenario, new TargetContext(ledger, time)) with { Simulations = [simulation], WarmUp = spec.WarmUp, Seed = definition.Seed };
         var progress = new JournalProgress(run.Journal, loadConsole);
         using var stopLoad = CancellationTokenSource.CreateLinkedTokenSource(ct);
         var loadTask = StartLoad(loadTarget, scenario, progress, spec, ledger, ct, stopLoad.Token);
@@ -165,7 +165,7 @@ internal sealed partial class ExperimentRunner(RunTarget target, TextWriter cons
 
         Task<ScenarioRun> RunShardedAsync() => (target.ShardedLoad ?? throw new InvalidOperationException($"load.shards is {spec.Shards}, and this target cannot run sharded load"))
             .RunIntoAsync(new ShardedLoadRequest(spec.Target, spec.Scenario, loadTarget.BaseAddress(target.EntryPoint), scenario.Simulations[0], spec.WarmUp, spec.Timeout,
-                spec.Shards, Path.GetDirectoryName(Path.GetFullPath(ledger.Path))!), scenario, progress, ledger, kill, stop);
+                spec.Shards, Path.GetDirectoryName(Path.GetFullPath(ledger.Path))!, scenario.Seed), scenario, progress, ledger, kill, stop);
     }
 
     private async Task InjectAndHoldAsync(RunContext run, FaultPlan plan, JournalProgress progress, CancellationToken ct)

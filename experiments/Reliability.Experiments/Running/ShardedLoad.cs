@@ -6,7 +6,7 @@ using Reliability.Load.Simulations;
 namespace Reliability.Experiments.Running;
 
 /// <summary>What a sharded experiment load asks of its generators: the target's scenario, the simulation of the whole, and the folder the shards keep their files in.</summary>
-internal sealed record ShardedLoadRequest(string Target, string Scenario, Uri BaseAddress, LoadSimulation Simulation, TimeSpan WarmUp, TimeSpan Timeout, int Shards, string Folder);
+internal sealed record ShardedLoadRequest(string Target, string Scenario, Uri BaseAddress, LoadSimulation Simulation, TimeSpan WarmUp, TimeSpan Timeout, int Shards, string Folder, int Seed = 0);
 
 /// <summary>
 /// Starts the generator processes of a sharded load and coordinates them (<see cref="ShardCoordinator"/>); only

@@ -12,7 +12,7 @@ namespace Reliability.Cli.Commands;
 internal static partial class LoadCommand
 {
     /// <summary>What a load run does, validated: the target's scenario, its simulations, the request timeout and the base address.</summary>
-    private sealed record LoadPlan(ILoadTarget Target, string Scenario, SimulationFile Profile, TimeSpan Timeout, Uri BaseAddress);
+    private sealed record LoadPlan(ILoadTarget Target, string Scenario, SimulationFile Profile, TimeSpan Timeout, Uri BaseAddress, int Seed = 0);
 
     /// <summary>`--shards N` (the coordinator), or `--shard i/N` (one of its generator processes).</summary>
     private static async Task<int> RunShardedAsync(LoadArgs args, LoadPlan plan, CancellationToken ct)
@@ -108,6 +108,7 @@ internal static partial class LoadCommand
             Simulations = plan.Profile.Simulations,
             WarmUp = plan.Profile.WarmUp,
             Thresholds = plan.Profile.Thresholds,
+            Seed = plan.Seed,
         };
 
     private static readonly string[] CoordinatorOnly = ["--shards", "--output", "--generators", "--kubeconfig", "--context", "--namespace", "--image", "--ready-within"];

@@ -28,6 +28,7 @@ internal static partial class LoadCommand
         var simulations = new Option<string?>("--simulations") { Description = "YAML file with a sequence of simulations, warm-up and thresholds (overrides --rate/--users/--duration)." };
         var thresholds = new Option<string[]>("--threshold") { Description = "k6-style threshold, repeatable: \"fail_rate < 1%\", \"p95 < 500ms\", \"step:create-task p99 < 1s\".", AllowMultipleArgumentsPerToken = false };
         var timeout = new Option<string>("--timeout") { Description = "Per-request timeout.", DefaultValueFactory = _ => "10s" };
+        var seed = new Option<int>("--seed") { Description = "The run's seed: each shard and each virtual user derive their random numbers (ctx.Random) from it, the same on every run.", DefaultValueFactory = _ => 0 };
         var output = new Option<string?>("--output") { Description = "Folder for load-result.json and write-ledger.jsonl (default artifacts/<timestamp>-load-<scenario>)." };
         var shards = new Option<int>("--shards")
         {
@@ -60,7 +61,7 @@ internal static partial class LoadCommand
         var startAt = new Option<string?>("--start-at") { Hidden = true, Description = "Internal: the shared start time of a sharded run (otherwise it comes on standard input)." };
         var command = new Command("load", "Run one load scenario against a URL and print count, failures by reason, rps and latency percentiles per step.")
         {
-            scenario, target, rate, users, duration, maxConcurrent, warmUp, simulations, thresholds, timeout, output, shards,
+            scenario, target, rate, users, duration, maxConcurrent, warmUp, simulations, thresholds, timeout, seed, output, shards,
             generators, kubeconfig, context, ns, image, readyWithin, shard, startAt,
         };
         command.SetAction((parse, ct) => LoadTargets.TryCatalog(parse) is { } targets
@@ -74,6 +75,7 @@ internal static partial class LoadCommand
                     Namespace = parse.GetValue(ns)!,
                     Image = parse.GetValue(image)!,
                     ReadyWithin = parse.GetValue(readyWithin)!,
+                    Seed = parse.GetValue(seed),
                 }, targets, ct)
             : Task.FromResult(ExitCodes.InvalidInput));
         return command;
@@ -87,6 +89,7 @@ internal static partial class LoadCommand
         public string Namespace { get; init; } = "reliability";
         public string Image { get; init; } = "reliability-harness";
         public string ReadyWithin { get; init; } = "60s";
+        public int Seed { get; init; }
     }
 
     private static async Task<int> RunAsync(LoadArgs args, TargetCatalog targets, CancellationToken ct)
@@ -115,12 +118,12 @@ internal static partial class LoadCommand
 
         if (args.Shard is not null || args.Shards != 1 || args.Generators == "kubernetes")
         {
-            return await RunShardedAsync(args, new LoadPlan(loadTarget, scenarioName, profile, requestTimeout, baseAddress), ct);
+            return await RunShardedAsync(args, new LoadPlan(loadTarget, scenarioName, profile, requestTimeout, baseAddress, args.Seed), ct);
         }
         var folder = args.Output ?? Path.Combine("artifacts", $"{DateTime.UtcNow:yyyyMMdd-HHmmss}-load-{args.Scenario}");
         Directory.CreateDirectory(folder);
         await using var ledger = new WriteLedger(Path.Combine(folder, "write-ledger.jsonl"), time: TimeProvider.System);
-        var scenario = CreateScenario(new LoadPlan(loadTarget, scenarioName, profile, requestTimeout, baseAddress), ledger);
+        var scenario = CreateScenario(new LoadPlan(loadTarget, scenarioName, profile, requestTimeout, baseAddress, args.Seed), ledger);
         using var http = LoadHttpClient.Create(baseAddress, requestTimeout);
 
         ScenarioRun run;

@@ -44,6 +44,9 @@ internal readonly record struct ExecutionSegment(int Index, int Count)
     /// <summary>A seed for this shard, derived from the run's: the same run seed gives every shard the same seed each time.</summary>
     public int Seed(int runSeed) => IsWhole ? runSeed : Mix(runSeed, Index);
 
+    /// <summary>The seed of a virtual user's random numbers, from its shard's seed and its run-wide id.</summary>
+    public static int UserSeed(int shardSeed, int userId) => Mix(shardSeed, userId);
+
     private static int Mix(int seed, int index)
     {
         // SplitMix-style finaliser: deterministic across processes and runtimes, unlike HashCode.

@@ -18,7 +18,9 @@ internal sealed class VirtualUserPool : IDisposable
     public static async Task<VirtualUserPool> CreateAsync(int count, Scenario scenario, HttpClient http, CancellationToken ct, ExecutionSegment segment = default)
     {
         segment = segment.Count == 0 ? ExecutionSegment.Whole : segment;
-        var users = Enumerable.Range(1, count).Select(local => new VirtualUser(segment.UserId(local))).ToList();
+        var seed = segment.Seed(scenario.Seed);
+        var users = Enumerable.Range(1, count).Select(local => segment.UserId(local))
+            .Select(id => new VirtualUser(id) { Random = new Random(ExecutionSegment.UserSeed(seed, id)) }).ToList();
         if (scenario.InitUser is { } init)
         {
             await Parallel.ForEachAsync(users, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = ct },

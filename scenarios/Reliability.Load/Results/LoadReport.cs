@@ -17,6 +17,8 @@ public sealed record LoadReport
     public required DateTimeOffset StartedAt { get; init; }
     /// <summary>How many generators produced the load, when it was sharded; their measurements are merged here.</summary>
     public int? Shards { get; init; }
+    /// <summary>The run's seed (<c>--seed</c>): the same seed gives every shard and virtual user the same random numbers again.</summary>
+    public int Seed { get; init; }
     public required double MeasuredSeconds { get; init; }
     public required IReadOnlyList<string> Simulations { get; init; }
     public required bool Passed { get; init; }
@@ -39,6 +41,7 @@ public sealed record LoadReport
     {
         Scenario = run.Scenario.Name,
         StartedAt = run.StartedAt,
+        Seed = run.Scenario.Seed,
         MeasuredSeconds = run.MeasuredFor.TotalSeconds,
         Simulations = run.Scenario.Simulations.Select(s => s.Describe()).ToList(),
         Passed = run.Passed,

@@ -20,6 +20,13 @@ public sealed record Scenario
     public TimeSpan WarmUp { get; init; }
     public IReadOnlyList<Threshold> Thresholds { get; init; } = [];
 
+    /// <summary>
+    /// The run's seed. Each shard derives its own from it (<see cref="Engine.ExecutionSegment.Seed"/>), and each
+    /// virtual user its <see cref="VirtualUser.Random"/> from the shard's: a scenario that randomises does the same
+    /// on every run with the same seed, and no two shards or users draw the same sequence.
+    /// </summary>
+    public int Seed { get; init; }
+
     public TimeSpan Duration => Simulations.Aggregate(TimeSpan.Zero, (sum, s) => sum + s.Duration);
 
     public void Validate()
@@ -44,6 +51,9 @@ public sealed class VirtualUser(int id)
 {
     public int Id { get; } = id;
     public Dictionary<string, object?> Data { get; } = [];
+
+    /// <summary>Its own random numbers, seeded from the run's seed, its shard and its id (one iteration uses a user at a time).</summary>
+    public Random Random { get; internal init; } = new(id);
 
     public T Get<T>(string key) => (T)Data[key]!;
 

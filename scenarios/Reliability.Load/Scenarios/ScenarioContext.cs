@@ -26,6 +26,9 @@ public sealed class ScenarioContext
     public HttpClient Http { get; }
     public CancellationToken CancellationToken { get; }
 
+    /// <summary>The virtual user's random numbers: deterministic for the run's seed, its shard and the user.</summary>
+    public Random Random => User.Random;
+
     /// <summary>
     /// Times one step and records it under <paramref name="name"/>. An exception becomes a failed step
     /// with its reason (timeout, connection refused or reset, exception type); a failed step fails the iteration.

@@ -109,15 +109,28 @@ internal static partial class Posix
         }
     }
 
+    /// <summary>Processes whose working directory is <paramref name="folder"/> or inside it (PostgreSQL's children, whatever their names).</summary>
+    public static IReadOnlyList<int> ProcessesWorkingIn(string folder)
+    {
+        var root = folder.TrimEnd('/');
+        return Processes(dir => new FileInfo(System.IO.Path.Combine(dir, "cwd")).LinkTarget is { } cwd
+            && (cwd == root || cwd.StartsWith(root + "/", StringComparison.Ordinal)));
+    }
+
     /// <summary>
     /// Live processes whose command line names something under <paramref name="folder"/>: how processes that
     /// detached from the one we started are found (Patroni's postmaster is re-parented to init, so it is
     /// no descendant of the recorded Patroni pid, but its -D names the run folder).
     /// </summary>
-    /// <summary>Processes whose working directory is <paramref name="folder"/> or inside it (PostgreSQL's children, whatever their names).</summary>
-    public static IReadOnlyList<int> ProcessesWorkingIn(string folder)
+    public static IReadOnlyList<int> ProcessesMentioning(string folder)
     {
-        var root = folder.TrimEnd('/');
+        var needle = folder.TrimEnd('/') + "/";
+        return Processes(dir => File.ReadAllText(System.IO.Path.Combine(dir, "cmdline")).Replace('\0', ' ').Contains(needle, StringComparison.Ordinal));
+    }
+
+    /// <summary>The live processes, other than this one, whose /proc folder <paramref name="matches"/>.</summary>
+    private static List<int> Processes(Func<string, bool> matches)
+    {
         var found = new List<int>();
         foreach (var dir in Directory.EnumerateDirectories("/proc"))
         {
@@ -128,7 +141,7 @@ internal static partial class Posix
             }
             try
             {
-                if (new FileInfo(System.IO.Path.Combine(dir, "cwd")).LinkTarget is { } cwd && (cwd == root || cwd.StartsWith(root + "/", StringComparison.Ordinal)))
+                if (matches(dir))
                 {
                     found.Add(pid);
                 }
@@ -136,33 +149,6 @@ internal static partial class Posix
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
                 // Gone while we looked, or not ours to read.
-            }
-        }
-        return found;
-    }
-
-    public static IReadOnlyList<int> ProcessesMentioning(string folder)
-    {
-        var needle = folder.TrimEnd('/') + "/";
-        var found = new List<int>();
-        foreach (var dir in Directory.EnumerateDirectories("/proc"))
-        {
-            if (!int.TryParse(System.IO.Path.GetFileName(dir), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var pid)
-                || pid == Environment.ProcessId)
-            {
-                continue;
-            }
-            try
-            {
-                var cmdline = File.ReadAllText(System.IO.Path.Combine(dir, "cmdline")).Replace('\0', ' ');
-                if (cmdline.Contains(needle, StringComparison.Ordinal))
-                {
-                    found.Add(pid);
-                }
-            }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-            {
-                // Gone while we looked.
             }
         }
         return found;

@@ -12,7 +12,7 @@ namespace Reliability.Cli;
 
 /// <summary>
 /// A sharded load as the pods of an Indexed Job in <paramref name="ns"/>, coordinated from this process over the
-/// API (<see cref="KubernetesShards"/>): for `load --generators kubernetes` and for an experiment's `load.shards`
+/// API (<see cref="KubernetesShards"/>): for `load --target kubernetes` and for an experiment's `load.shards`
 /// when it runs against a cluster. The start time is <paramref name="readyWithin"/> ahead, so that every pod can
 /// be scheduled, pull its image and prepare its users before it.
 /// </summary>
@@ -58,7 +58,7 @@ internal sealed class KubernetesShardedLoad(IKubernetes client, string ns, strin
             // Not cancellable half-way: a Job created while Ctrl-C lands must still be known, to be deleted.
             transport = await KubernetesShards.StartAsync(client, spec, folder, console, CancellationToken.None);
         }
-        catch (Exception ex) when (ex is HttpOperationException or HttpRequestException)
+        catch (Exception ex) when (ex is HttpOperationException or HttpRequestException or TaskCanceledException)
         {
             var reason = ex is HttpOperationException http ? $"{(int)http.Response.StatusCode} {http.Response.Content}" : ex.Message;
             return new ShardedRun(null, [], $"the load Job could not be created in {ns}: {reason}", Interrupted: false);

@@ -49,7 +49,18 @@ internal sealed class KubernetesShards : IShardTransport
         Directory.CreateDirectory(Path.Combine(folder, "shards"));
         var job = KubernetesLoadJob.Create(spec);
         await File.WriteAllTextAsync(Path.Combine(folder, "job.yaml"), KubernetesYaml.Serialize(job), ct);
-        var created = await client.BatchV1.CreateNamespacedJobAsync(job, spec.Namespace, cancellationToken: ct);
+        V1Job created;
+        try
+        {
+            created = await client.BatchV1.CreateNamespacedJobAsync(job, spec.Namespace, cancellationToken: ct);
+        }
+        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or HttpOperationException { Response.StatusCode: >= HttpStatusCode.InternalServerError })
+        {
+            // The answer was lost, not necessarily the Job: the server may have created it. The name is this run's alone,
+            // so a Job of that name is ours, and must not be left to load the service until its deadline.
+            await shards.DeleteJobAsync();
+            throw;
+        }
         shards._uid = created.Metadata.Uid;
         console.WriteLine($"job/{spec.Name} created in {spec.Namespace}: {spec.Shards} pods of {spec.Image}, starting together at {spec.StartAt:HH:mm:ss}");
         for (var i = 0; i < spec.Shards; i++)

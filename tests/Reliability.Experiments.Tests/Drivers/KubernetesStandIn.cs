@@ -51,6 +51,9 @@ internal sealed partial class KubernetesStandIn : IAsyncDisposable
     /// <summary>Objects whose delete fails with 500, as an API server in trouble answers.</summary>
     public Func<string, bool> FailDelete { get; set; } = _ => false;
 
+    /// <summary>Requests carried out whose answer is lost: the connection is reset instead, as by a proxy or a network fault.</summary>
+    public Func<Request, bool> LoseAnswer { get; set; } = _ => false;
+
     /// <summary>Applied to each CRD served, to stand in for another Chaos Mesh release than the bundled one.</summary>
     public Action<JsonObject>? EditCrd { get; set; }
 
@@ -68,11 +71,20 @@ internal sealed partial class KubernetesStandIn : IAsyncDisposable
             context.Request.EnableBuffering();
             var body = await new StreamReader(context.Request.Body).ReadToEndAsync();
             context.Request.Body.Position = 0;
-            standIn.Requests.Enqueue(new Request(context.Request.Method, context.Request.Path, context.Request.QueryString.Value ?? "", body));
-            if (!await standIn.ForbidAsync(context))
+            var request = new Request(context.Request.Method, context.Request.Path, context.Request.QueryString.Value ?? "", body);
+            standIn.Requests.Enqueue(request);
+            if (await standIn.ForbidAsync(context))
             {
-                await next();
+                return;
             }
+            if (standIn.LoseAnswer(request))
+            {
+                context.Response.Body = Stream.Null;
+                await next();
+                context.Abort();
+                return;
+            }
+            await next();
         });
         app.MapGet("/api/v1/nodes", (string? labelSelector) => Results.Json(List("NodeList", standIn._nodes.Where(n => Matches(n, labelSelector)))));
         app.MapGet("/api/v1/namespaces/{ns}/pods", async (HttpContext context, string ns, string? labelSelector, bool? watch) =>

@@ -21,8 +21,8 @@ internal static class CommandLine
               reliability run experiments/pod-kill.yaml --target kubernetes --url https://tasks.example.com \
                   --prometheus http://prometheus:9090 --alertmanager http://alertmanager:9093
               reliability load crud --target http://127.0.0.1:8080 --rate 50 --duration 30s --threshold "p95 < 500ms"
-              reliability load crud --target http://task-manager.task-manager.svc:8080 --rate 5000 --duration 10m \
-                  --shards 8 --generators kubernetes              one run as the 8 pods of an Indexed Job, merged exactly
+              reliability load crud --target kubernetes --url http://task-manager.task-manager.svc:8080 \
+                  --rate 5000 --duration 10m --shards 8           one run as the 8 pods of an Indexed Job, merged exactly
               reliability env up                                  the embedded environment (3 zones, 6 replicas, monitoring) until Ctrl-C
               reliability slo report --prometheus http://127.0.0.1:9090 --window 30d
               reliability slo generate --check                    fail when the generated rules are stale

@@ -36,6 +36,18 @@ public sealed partial class HelpTests
         }
     }
 
+    [Fact]
+    public void Load_help_documents_sharding_on_this_machine_and_as_a_kubernetes_indexed_job()
+    {
+        var output = new StringWriter();
+        CommandLine.Build().Parse(["load", "--help"]).Invoke(new System.CommandLine.InvocationConfiguration { Output = output });
+        var help = output.ToString();
+
+        help.Should().Contain("--shards").And.Contain("never percentiles averaged").And.Contain("exit 3");
+        help.Should().Contain("--target").And.Contain("Indexed Job").And.Contain("--url").And.Contain("--namespace").And.Contain("--image").And.Contain("--ready-within");
+        help.Should().Contain("--seed").And.NotContain("--shard ", "the shard's own options are internal");
+    }
+
     /// <summary>Example lines: "reliability ..." up to a two-space comment, with backslash continuations joined.</summary>
     private static List<string[]> Examples(string description)
     {

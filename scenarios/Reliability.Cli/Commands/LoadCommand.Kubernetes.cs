@@ -8,14 +8,14 @@ namespace Reliability.Cli.Commands;
 internal static partial class LoadCommand
 {
     /// <summary>
-    /// `--generators kubernetes`: the shards as an Indexed Job, coordinated from here over the API. Null when the
+    /// `--target kubernetes`: the shards as an Indexed Job, coordinated from here over the API. Null when the
     /// arguments cannot work in a pod (said why); a run that could not start or complete comes back with its failure.
     /// </summary>
     private static async Task<ShardedRun?> RunOnKubernetesAsync(LoadArgs args, Scenario whole, IReadOnlyList<string> forwarded, string folder, CancellationToken ct)
     {
         if (forwarded.FirstOrDefault(a => a.Split('=')[0] is "--simulations" or "--scenarios") is { } local)
         {
-            await Console.Error.WriteLineAsync($"error: {local.Split('=')[0]} names a file on this machine, which the shard pods do not have; with --generators kubernetes give --rate or --users");
+            await Console.Error.WriteLineAsync($"error: {local.Split('=')[0]} names a file on this machine, which the shard pods do not have; with --target kubernetes give --rate or --users");
             return null;
         }
         TimeSpan readyWithin;

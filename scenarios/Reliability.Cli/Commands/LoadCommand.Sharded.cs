@@ -72,7 +72,7 @@ internal static partial class LoadCommand
             WarmUp = plan.Profile.WarmUp,
             Thresholds = plan.Profile.Thresholds,
         };
-        var forwarded = Forwarded(Environment.GetCommandLineArgs().Skip(1).ToList());
+        var forwarded = Forwarded(Environment.GetCommandLineArgs().Skip(1).ToList(), plan.BaseAddress);
         ShardedRun outcome;
         if (args.Generators == "kubernetes")
         {
@@ -111,10 +111,13 @@ internal static partial class LoadCommand
             Seed = plan.Seed,
         };
 
-    private static readonly string[] CoordinatorOnly = ["--shards", "--output", "--generators", "--kubeconfig", "--context", "--namespace", "--image", "--ready-within"];
+    private static readonly string[] CoordinatorOnly = ["--shards", "--output", "--target", "--url", "--kubeconfig", "--context", "--namespace", "--image", "--ready-within"];
 
-    /// <summary>The coordinator's own arguments for its shards, without those only it uses (--shards, --output, where the shards run).</summary>
-    internal static List<string> Forwarded(IReadOnlyList<string> arguments)
+    /// <summary>
+    /// The coordinator's own arguments for its shards, without those only it uses (--shards, --output, where the shards run),
+    /// and with the URL to load as their --target.
+    /// </summary>
+    internal static List<string> Forwarded(IReadOnlyList<string> arguments, Uri address)
     {
         var forwarded = new List<string>();
         for (var i = 0; i < arguments.Count; i++)
@@ -129,6 +132,6 @@ internal static partial class LoadCommand
                 forwarded.Add(argument);
             }
         }
-        return forwarded;
+        return [.. forwarded, "--target", address.ToString()];
     }
 }

@@ -19,7 +19,13 @@ internal static partial class LoadCommand
             Description = "browse, crud or write-heavy (the bundled task manager); http (a GET of the --target URL, any service); "
                 + "a scenario of a target from --scenarios; or target:scenario.",
         };
-        var target = new Option<string>("--target") { Description = "The URL to load: the SUT's base URL (the load balancer's entry point), or for http the URL to GET.", Required = true };
+        var target = new Option<string>("--target")
+        {
+            Description = "The URL to load (the SUT's base URL, its load balancer's entry point, or for http the URL to GET), with the generators on "
+                + "this machine; or kubernetes, with the URL in --url, to run the shards as the pods of a Kubernetes Indexed Job, as run --target kubernetes does.",
+            Required = true,
+        };
+        var url = new Option<string?>("--url") { Description = "With --target kubernetes: the URL to load, as the pods reach it (the SUT's Service, e.g. http://task-manager.task-manager.svc:8080)." };
         var rate = new Option<double?>("--rate") { Description = "Open model: iterations started per second." };
         var users = new Option<int?>("--users") { Description = "Closed model: concurrent users." };
         var duration = new Option<string>("--duration") { Description = "How long, e.g. 30s or 2m.", DefaultValueFactory = _ => "30s" };
@@ -32,7 +38,7 @@ internal static partial class LoadCommand
         var output = new Option<string?>("--output") { Description = "Folder for load-result.json and write-ledger.jsonl (default artifacts/<timestamp>-load-<scenario>)." };
         var shards = new Option<int>("--shards")
         {
-            Description = "Split the load across N generators: processes on this machine, or pods (--generators kubernetes). Each takes an evenly interleaved share "
+            Description = "Split the load across N generators: processes on this machine, or pods (--target kubernetes). Each takes an evenly interleaved share "
                 + "(every N-th arrival of the open model's schedule, or its share of the users); they start together, their "
                 + "histograms and counts are merged exactly (never percentiles averaged), thresholds are judged on the whole, "
                 + "and one load-result.json and one write ledger are written. A shard that fails or falls silent stops them "
@@ -40,29 +46,22 @@ internal static partial class LoadCommand
             DefaultValueFactory = _ => 1,
         };
         var shard = new Option<string?>("--shard") { Hidden = true, Description = "Internal: run as shard i/N of a sharded run, reporting to its coordinator on standard output." };
-        var generators = new Option<string>("--generators")
-        {
-            Description = "Where the shards run: local (processes of this CLI on this machine) or kubernetes (the pods of an Indexed Job, "
-                + "one per shard, spread across zones and nodes, in --namespace, from --image). On Kubernetes the start time goes in the "
-                + "Job's spec and the shards' results come back through their pod logs, so this CLI coordinates from anywhere with API "
-                + "access; --target must be reachable from the pods. The Job is deleted at the end, when a shard fails or falls silent (exit 3) and on Ctrl-C (exit 130).",
-            DefaultValueFactory = _ => "local",
-        };
-        generators.AcceptOnlyFromAmong("local", "kubernetes");
-        var kubeconfig = new Option<string?>("--kubeconfig") { Description = "With --generators kubernetes: kubeconfig file (default: $KUBECONFIG, ~/.kube/config, or in-cluster configuration)." };
-        var context = new Option<string?>("--context") { Description = "With --generators kubernetes: kubeconfig context to use." };
-        var ns = new Option<string>("--namespace") { Description = "With --generators kubernetes: the namespace of the load Job.", DefaultValueFactory = _ => "reliability" };
-        var image = new Option<string>("--image") { Description = "With --generators kubernetes: the harness image the shard pods run.", DefaultValueFactory = _ => "reliability-harness" };
+        var kubeconfig = new Option<string?>("--kubeconfig") { Description = "With --target kubernetes: kubeconfig file (default: $KUBECONFIG, ~/.kube/config, or in-cluster configuration)." };
+        var context = new Option<string?>("--context") { Description = "With --target kubernetes: kubeconfig context to use." };
+        var ns = new Option<string>("--namespace") { Description = "With --target kubernetes: the namespace of the load Job. On Kubernetes the start time goes in the Job's spec and "
+                + "the shards' results come back through their pod logs, so this CLI coordinates from anywhere with API access. The Job is deleted at the end, "
+                + "when a shard fails or falls silent (exit 3) and on Ctrl-C (exit 130).", DefaultValueFactory = _ => "reliability" };
+        var image = new Option<string>("--image") { Description = "With --target kubernetes: the harness image the shard pods run.", DefaultValueFactory = _ => "reliability-harness" };
         var readyWithin = new Option<string>("--ready-within")
         {
-            Description = "With --generators kubernetes: how long the pods may take to be scheduled, pull the image and prepare their users; the shared start time is this far ahead.",
+            Description = "With --target kubernetes: how long the pods may take to be scheduled, pull the image and prepare their users; the shared start time is this far ahead.",
             DefaultValueFactory = _ => "60s",
         };
         var startAt = new Option<string?>("--start-at") { Hidden = true, Description = "Internal: the shared start time of a sharded run (otherwise it comes on standard input)." };
         var command = new Command("load", "Run one load scenario against a URL and print count, failures by reason, rps and latency percentiles per step.")
         {
-            scenario, target, rate, users, duration, maxConcurrent, warmUp, simulations, thresholds, timeout, seed, output, shards,
-            generators, kubeconfig, context, ns, image, readyWithin, shard, startAt,
+            scenario, target, url, rate, users, duration, maxConcurrent, warmUp, simulations, thresholds, timeout, seed, output, shards,
+            kubeconfig, context, ns, image, readyWithin, shard, startAt,
         };
         command.SetAction((parse, ct) => LoadTargets.TryCatalog(parse) is { } targets
             ? RunAsync(new LoadArgs(
@@ -70,7 +69,7 @@ internal static partial class LoadCommand
                 parse.GetValue(maxConcurrent), parse.GetValue(warmUp)!, parse.GetValue(simulations), parse.GetValue(thresholds) ?? [],
                 parse.GetValue(timeout)!, parse.GetValue(output), parse.GetValue(shards), parse.GetValue(shard), parse.GetValue(startAt))
                 {
-                    Generators = parse.GetValue(generators)!,
+                    Url = parse.GetValue(url),
                     Kubernetes = new KubernetesSettings(parse.GetValue(kubeconfig), parse.GetValue(context), [], null, null, null),
                     Namespace = parse.GetValue(ns)!,
                     Image = parse.GetValue(image)!,
@@ -84,7 +83,13 @@ internal static partial class LoadCommand
     private sealed record LoadArgs(string Scenario, string Target, double? Rate, int? Users, string Duration, int? MaxConcurrent,
         string WarmUp, string? Simulations, string[] Thresholds, string Timeout, string? Output, int Shards, string? Shard, string? StartAt)
     {
-        public string Generators { get; init; } = "local";
+        public string? Url { get; init; }
+
+        /// <summary>Where the generators run: kubernetes when --target says so, otherwise this machine.</summary>
+        public string Generators => Target is "kubernetes" ? "kubernetes" : "local";
+
+        /// <summary>The URL to load: --target's, or --url's when --target names where the generators run.</summary>
+        public string Address => Target is "kubernetes" or "local" ? Url ?? "" : Target;
         public KubernetesSettings? Kubernetes { get; init; }
         public string Namespace { get; init; } = "reliability";
         public string Image { get; init; } = "reliability-harness";
@@ -107,8 +112,7 @@ internal static partial class LoadCommand
         {
             profile = Profile(args);
             requestTimeout = DurationText.Parse(args.Timeout);
-            baseAddress = Uri.TryCreate(args.Target, UriKind.Absolute, out var parsed) && parsed.Scheme is "http" or "https"
-                ? loadTarget.BaseAddress(parsed) : throw new FormatException($"--target '{args.Target}' is not an absolute http(s) URL");
+            baseAddress = ParseAddress(args, loadTarget);
         }
         catch (Exception ex) when (ex is FormatException or SimulationFileException or ArgumentException or IOException)
         {
@@ -133,7 +137,7 @@ internal static partial class LoadCommand
         }
         catch (Exception ex) when (ex is HttpRequestException or InvalidOperationException or TaskCanceledException && !ct.IsCancellationRequested)
         {
-            await Console.Error.WriteLineAsync($"error: could not prepare the virtual users against {args.Target}: {ex.Message}");
+            await Console.Error.WriteLineAsync($"error: could not prepare the virtual users against {args.Address}: {ex.Message}");
             return ExitCodes.EnvironmentError;
         }
         Console.WriteLine();
@@ -141,6 +145,21 @@ internal static partial class LoadCommand
         await File.WriteAllTextAsync(Path.Combine(folder, "load-result.json"), LoadReport.From(run).ToJson(), CancellationToken.None);
         Console.WriteLine($"results: {Path.GetFullPath(folder)} ({ledger.Count} acknowledged writes in the ledger)");
         return run.Passed ? ExitCodes.Passed : ExitCodes.HypothesisFailed;
+    }
+
+    private static Uri ParseAddress(LoadArgs args, ILoadTarget loadTarget)
+    {
+        var (option, text) = args.Target is "kubernetes" or "local" ? ("--url", args.Url) : ("--target", args.Target);
+        if (text is null)
+        {
+            throw new FormatException($"--target {args.Target} needs --url, the URL to load as the generators reach it");
+        }
+        if (option == "--target" && args.Url is not null)
+        {
+            throw new FormatException("--url goes with --target kubernetes; with a URL in --target, leave it out");
+        }
+        return Uri.TryCreate(text, UriKind.Absolute, out var parsed) && parsed.Scheme is "http" or "https"
+            ? loadTarget.BaseAddress(parsed) : throw new FormatException($"{option} '{text}' is not an absolute http(s) URL");
     }
 
     private static SimulationFile Profile(LoadArgs args)

@@ -1,13 +1,18 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Reliability.ClusterStandIn;
+using Reliability.Experiments.Running;
 using Reliability.Experiments.Tests.Drivers;
+using Reliability.Load.Engine;
+using Reliability.Load.Ledger;
+using Reliability.Load.Scenarios;
+using Reliability.Load.Simulations;
 using Reliability.Sut.Local.Processes;
 
 namespace Reliability.Cli.Tests.Schedules;
 
 /// <summary>
-/// `load --shards N --generators kubernetes`: the shards as an Indexed Job on the API stand-in, whose pods run
+/// `load --shards N --target kubernetes --url U`: the shards as an Indexed Job on the API stand-in, whose pods run
 /// the CLI as real processes; the coordinator reads them only through the API (pod logs) and deletes the Job
 /// on success, on a failed shard and on Ctrl-C. Load on a plain service through the http target.
 /// </summary>
@@ -45,7 +50,8 @@ public sealed class KubernetesShardedLoadTests : IAsyncLifetime
         spec["template"]!["spec"]!["topologySpreadConstraints"]!.AsArray().Select(c => c!["topologyKey"]!.ToString())
             .Should().Equal("topology.kubernetes.io/zone", "kubernetes.io/hostname");
         var args = spec["template"]!["spec"]!["containers"]![0]!["args"]!.AsArray().Select(a => a!.ToString()).ToList();
-        args.Should().ContainInOrder("--shard", "$(JOB_COMPLETION_INDEX)/2").And.Contain("--start-at").And.NotContain("--generators").And.NotContain("--kubeconfig");
+        args.Should().ContainInOrder("--shard", "$(JOB_COMPLETION_INDEX)/2").And.Contain("--start-at").And.NotContain("kubernetes").And.NotContain("--kubeconfig").And.NotContain("--url");
+        args.Should().ContainInOrder("--target", new Uri(_service.Address, "ping").ToString());
         File.Exists(Path.Combine(output, "job.yaml")).Should().BeTrue("the Job as created is kept with the results");
 
         var summary = JsonDocument.Parse(File.ReadAllText(Path.Combine(output, "load-result.json"))).RootElement.GetProperty("summary");
@@ -92,11 +98,66 @@ public sealed class KubernetesShardedLoadTests : IAsyncLifetime
         File.Exists(Path.Combine(output, "load-result.json")).Should().BeFalse();
     }
 
+    [Fact]
+    public async Task A_job_created_whose_answer_was_lost_is_deleted_by_its_name_and_the_run_fails_with_exit_3()
+    {
+        _api.LoseAnswer = r => r.Method == "POST" && r.Path.EndsWith("/jobs", StringComparison.Ordinal);
+        var output = Path.Combine(_work, "lost");
+        using var cli = Load(output, "--rate", "50", "--duration", "60s");
+
+        (await cli.WaitAsync(TimeSpan.FromSeconds(60))).Should().Be(3, cli.Output);
+
+        cli.Output.Should().Contain("the load Job could not be created").And.Contain("deleted (propagationPolicy Background");
+        _api.Jobs.Should().BeEmpty("the server had created it: only the answer was lost");
+        await Wait.Until(() => _api.JobPods.Count == 0, TimeSpan.FromSeconds(45), () => "its pods to be gone with it");
+    }
+
+    [Fact]
+    public async Task An_experiments_sharded_load_runs_as_the_same_job_with_its_seed_and_reports_what_it_measured_when_the_experiment_stops_early()
+    {
+        var folder = Directory.CreateDirectory(Path.Combine(_work, "experiment")).FullName;
+        using var client = new k8s.Kubernetes(k8s.KubernetesClientConfiguration.BuildConfigFromConfigFile(Path.Combine(_work, "kubeconfig")));
+        var simulation = new ConstantArrivalRate(50, TimeSpan.FromMinutes(2), 100);
+        var url = new Uri(_service.Address, "ping");
+        var request = new ShardedLoadRequest("http", "get", url, simulation, TimeSpan.Zero, TimeSpan.FromSeconds(5), 2, folder, Seed: 7);
+        var whole = new Scenario { Name = "http-get", Run = _ => Task.CompletedTask, Simulations = [simulation] };
+        await using var ledger = new WriteLedger(Path.Combine(folder, "write-ledger.jsonl"), time: TimeProvider.System);
+        using var stop = new CancellationTokenSource();
+        var load = new KubernetesShardedLoad(client, "reliability", "reliability-harness", TimeSpan.FromSeconds(10), TextWriter.Null);
+
+        var running = load.RunIntoAsync(request, whole, new NoProgress(), ledger, CancellationToken.None, stop.Token);
+        await Wait.Until(() => _service.Requests.Count >= 200 || running.IsCompleted, TimeSpan.FromMinutes(1), () => $"{_service.Requests.Count} requests");
+        // What the runner does when the runbook is done or the steady state was not met: the shards stop and report.
+        stop.Cancel();
+        var run = await running.WaitAsync(TimeSpan.FromSeconds(60));
+
+        run.Measurements.Scenario.Count.Should().BeGreaterThanOrEqualTo(200).And.BeLessThan(2_000, "the shards stopped early and reported what they measured");
+        var created = JsonNode.Parse(_api.Requests.Single(r => r.Method == "POST" && r.Path == "/apis/batch/v1/namespaces/reliability/jobs").Body)!;
+        var args = created["spec"]!["template"]!["spec"]!["containers"]![0]!["args"]!.AsArray().Select(a => a!.ToString()).ToList();
+        args.Should().ContainInOrder("load", "http:get", "--target", url.ToString()).And.ContainInOrder("--seed", "7").And.ContainInOrder("--shard", "$(JOB_COMPLETION_INDEX)/2");
+        _api.Requests.Should().Contain(r => r.Method == "DELETE" && r.Path.StartsWith("/api/v1/namespaces/reliability/pods/", StringComparison.Ordinal),
+            "an early stop deletes the pods: SIGTERM is a shard's stop-and-report");
+        _api.Requests.Should().Contain(r => r.Method == "DELETE" && r.Path.Contains("/jobs/", StringComparison.Ordinal) && r.Query.Contains("propagationPolicy=Background"));
+        await Wait.Until(() => _api.JobPods.Count == 0, TimeSpan.FromSeconds(45), () => "the pods to be gone with their Job");
+        _api.Used.Should().BeSubsetOf(Granted);
+    }
+
+    private sealed class NoProgress : ILoadProgress
+    {
+        public void OnSimulation(LoadSimulation simulation)
+        {
+        }
+
+        public void OnTick(Scenario scenario, RunMeasurements measurements, TimeSpan elapsed)
+        {
+        }
+    }
+
     private static readonly IReadOnlySet<Access> Granted =
         Rbac.GrantsOf(Path.Combine(Repository.Experiments, "..", "sut", "deploy", "k8s", "harness", "load-generators.yaml"));
 
     private CliProcess Load(string output, params string[] model) => new(new Dictionary<string, string> { ["CI"] = "true" },
-        ["load", "http", "--target", new Uri(_service.Address, "ping").ToString(), .. model, "--shards", "2", "--generators", "kubernetes",
+        ["load", "http", "--target", "kubernetes", "--url", new Uri(_service.Address, "ping").ToString(), .. model, "--shards", "2",
          "--kubeconfig", Path.Combine(_work, "kubeconfig"), "--ready-within", "10s", "--output", output]);
 
     public async Task DisposeAsync()

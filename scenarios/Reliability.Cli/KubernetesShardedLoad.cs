@@ -40,8 +40,10 @@ internal sealed class KubernetesShardedLoad(IKubernetes client, string ns, strin
         return new KubernetesShardedLoad(client, ns, image, TimeSpan.FromSeconds(60), Console.Out);
     }
 
+    /// <summary>An experiment's load: its <c>load.readyWithin</c>, when given, is the pods' time to be ready.</summary>
     public Task<ShardedRun> RunAsync(ShardedLoadRequest request, Scenario whole, ILoadProgress progress, CancellationToken kill, CancellationToken stop) =>
-        RunAsync([.. LocalShardedLoad.Arguments(request)], request.Shards, whole, request.Folder, progress, kill, stop);
+        (request.ReadyWithin is { } ready ? new KubernetesShardedLoad(client, ns, image, ready, console) : this)
+            .RunAsync([.. LocalShardedLoad.Arguments(request)], request.Shards, whole, request.Folder, progress, kill, stop);
 
     /// <summary>Runs <paramref name="arguments"/> (a `load` command line without its shard, start time and output) as <paramref name="shards"/> pods.</summary>
     public async Task<ShardedRun> RunAsync(IReadOnlyList<string> arguments, int shards, Scenario whole, string folder, ILoadProgress? progress,

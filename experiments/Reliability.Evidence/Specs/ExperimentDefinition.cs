@@ -67,9 +67,11 @@ internal sealed record FaultReference(string Path, string FullPath, long Line, l
 
 /// <summary>
 /// The steady traffic: a scenario of a load target (the bundled SUT by default) at a constant arrival rate (open model)
-/// or user count (closed model), from one generator or split across <see cref="Shards"/> generator processes.
+/// or user count (closed model), from one generator or split across <see cref="Shards"/> generator processes; on
+/// Kubernetes those are the pods of a Job, which have <see cref="ReadyWithin"/> (default 60 s) to be ready for their shared start.
 /// </summary>
-internal sealed record LoadSpec(string Target, string Scenario, double? Rate, int? Users, int MaxConcurrent, TimeSpan Timeout, TimeSpan WarmUp, int Shards = 1);
+internal sealed record LoadSpec(string Target, string Scenario, double? Rate, int? Users, int MaxConcurrent, TimeSpan Timeout, TimeSpan WarmUp, int Shards = 1,
+    TimeSpan? ReadyWithin = null);
 
 /// <summary>How long each phase lasts: the experiment file's timeline (what happened is <see cref="Evidence.Timeline"/>).</summary>
 internal sealed record TimelineSpec(TimeSpan SteadyState, TimeSpan Fault, TimeSpan Recovery)

@@ -166,7 +166,7 @@ internal static partial class ExperimentFile
         {
             return null;
         }
-        y.Only(load, "load", "target", "scenario", "rate", "users", "maxConcurrent", "timeout", "warmUp", "shards");
+        y.Only(load, "load", "target", "scenario", "rate", "users", "maxConcurrent", "timeout", "warmUp", "shards", "readyWithin");
         var targetName = y.Text(load, "load", "target") ?? targets.Default.Name;
         var target = targets.Find(targetName);
         if (target is null)
@@ -194,9 +194,14 @@ internal static partial class ExperimentFile
         {
             y.Problem(load.Children[new YamlScalarNode("shards")], "load.shards", $"at most {MaxShards} generator processes on one machine");
         }
+        var readyWithin = y.Duration(load, "load", "readyWithin");
+        if (readyWithin is not null && shards == 1)
+        {
+            y.Problem(load.Children[new YamlScalarNode("readyWithin")], "load.readyWithin", "only sharded load (shards of 2 or more) has pods to wait for");
+        }
         return new LoadSpec(targetName, scenario, rate, users, maxConcurrent,
             y.Duration(load, "load", "timeout") ?? TimeSpan.FromSeconds(5),
-            y.Duration(load, "load", "warmUp", allowZero: true) ?? TimeSpan.FromSeconds(3), shards);
+            y.Duration(load, "load", "warmUp", allowZero: true) ?? TimeSpan.FromSeconds(3), shards, readyWithin);
     }
 
     private static TimelineSpec? ReadTimeline(YamlFields y, YamlMappingNode? timeline)

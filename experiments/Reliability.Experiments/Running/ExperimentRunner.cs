@@ -165,7 +165,7 @@ internal sealed partial class ExperimentRunner(RunTarget target, TextWriter cons
 
         Task<ScenarioRun> RunShardedAsync() => (target.ShardedLoad ?? throw new InvalidOperationException($"load.shards is {spec.Shards}, and this target cannot run sharded load"))
             .RunIntoAsync(new ShardedLoadRequest(spec.Target, spec.Scenario, loadTarget.BaseAddress(target.EntryPoint), scenario.Simulations[0], spec.WarmUp, spec.Timeout,
-                spec.Shards, Path.GetDirectoryName(Path.GetFullPath(ledger.Path))!, scenario.Seed), scenario, progress, ledger, kill, stop);
+                spec.Shards, Path.GetDirectoryName(Path.GetFullPath(ledger.Path))!, scenario.Seed, spec.ReadyWithin), scenario, progress, ledger, kill, stop);
     }
 
     private async Task InjectAndHoldAsync(RunContext run, FaultPlan plan, JournalProgress progress, CancellationToken ct)

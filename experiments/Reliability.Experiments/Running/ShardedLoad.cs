@@ -5,8 +5,12 @@ using Reliability.Load.Simulations;
 
 namespace Reliability.Experiments.Running;
 
-/// <summary>What a sharded experiment load asks of its generators: the target's scenario, the simulation of the whole, and the folder the shards keep their files in.</summary>
-internal sealed record ShardedLoadRequest(string Target, string Scenario, Uri BaseAddress, LoadSimulation Simulation, TimeSpan WarmUp, TimeSpan Timeout, int Shards, string Folder, int Seed = 0);
+/// <summary>
+/// What a sharded experiment load asks of its generators: the target's scenario, the simulation of the whole, the folder the
+/// shards keep their files in, the run's seed, and how long generators that must first be scheduled (pods) may take to be ready.
+/// </summary>
+internal sealed record ShardedLoadRequest(string Target, string Scenario, Uri BaseAddress, LoadSimulation Simulation, TimeSpan WarmUp, TimeSpan Timeout, int Shards, string Folder,
+    int Seed = 0, TimeSpan? ReadyWithin = null);
 
 /// <summary>
 /// Starts the generator processes of a sharded load and coordinates them (<see cref="ShardCoordinator"/>); only

@@ -64,10 +64,12 @@ internal static class KubernetesGameDay
         using var serviceHttp = new HttpClient { BaseAddress = new Uri(service!.GetLeftPart(UriPartial.Path).TrimEnd('/') + "/"), Timeout = TimeSpan.FromSeconds(5) };
         var steady = new ClusterSteadyState(client, settings.AllowedNamespaces, serviceHttp, time: TimeProvider.System);
         await KubernetesRun.SweepAsync(client, settings, "before the game day");
+        // An experiment's load.shards runs as the pods of a Job here too, as with run --target kubernetes.
+        var shardedLoad = await KubernetesShardedLoad.ForExperimentAsync(client, ct);
         try
         {
             return await GameDayCommand.RunDayAsync(loaded, GameDayCommand.Folder(output, loaded.Plan),
-                e => observers.Target(service!, Driver(e)) with { Lever = Levers.Kubernetes(client) }, steady.ProblemAsync, Levers.Kubernetes(client), ct);
+                e => observers.Target(service!, Driver(e)) with { Lever = Levers.Kubernetes(client), ShardedLoad = shardedLoad }, steady.ProblemAsync, Levers.Kubernetes(client), ct);
         }
         finally
         {

@@ -119,11 +119,12 @@ public sealed class KubernetesShardedLoadTests : IAsyncLifetime
         using var client = new k8s.Kubernetes(k8s.KubernetesClientConfiguration.BuildConfigFromConfigFile(Path.Combine(_work, "kubeconfig")));
         var simulation = new ConstantArrivalRate(50, TimeSpan.FromMinutes(2), 100);
         var url = new Uri(_service.Address, "ping");
-        var request = new ShardedLoadRequest("http", "get", url, simulation, TimeSpan.Zero, TimeSpan.FromSeconds(5), 2, folder, Seed: 7);
+        // load.readyWithin: 8s, as the experiment file gives it, over the 60 s that the harness's default would wait.
+        var request = new ShardedLoadRequest("http", "get", url, simulation, TimeSpan.Zero, TimeSpan.FromSeconds(5), 2, folder, Seed: 7, ReadyWithin: TimeSpan.FromSeconds(8));
         var whole = new Scenario { Name = "http-get", Run = _ => Task.CompletedTask, Simulations = [simulation] };
         await using var ledger = new WriteLedger(Path.Combine(folder, "write-ledger.jsonl"), time: TimeProvider.System);
         using var stop = new CancellationTokenSource();
-        var load = new KubernetesShardedLoad(client, "reliability", "reliability-harness", TimeSpan.FromSeconds(10), TextWriter.Null);
+        var load = new KubernetesShardedLoad(client, "reliability", "reliability-harness", TimeSpan.FromSeconds(60), TextWriter.Null);
 
         var running = load.RunIntoAsync(request, whole, new NoProgress(), ledger, CancellationToken.None, stop.Token);
         await Wait.Until(() => _service.Requests.Count >= 200 || running.IsCompleted, TimeSpan.FromMinutes(1), () => $"{_service.Requests.Count} requests");
@@ -133,6 +134,7 @@ public sealed class KubernetesShardedLoadTests : IAsyncLifetime
 
         run.Measurements.Scenario.Count.Should().BeGreaterThanOrEqualTo(200).And.BeLessThan(2_000, "the shards stopped early and reported what they measured");
         var created = JsonNode.Parse(_api.Requests.Single(r => r.Method == "POST" && r.Path == "/apis/batch/v1/namespaces/reliability/jobs").Body)!;
+        ((int)created["spec"]!["activeDeadlineSeconds"]!).Should().Be(8 + 120 + 120, "ready within 8 s, 2 min of load, and the coordinator's 2 min of grace");
         var args = created["spec"]!["template"]!["spec"]!["containers"]![0]!["args"]!.AsArray().Select(a => a!.ToString()).ToList();
         args.Should().ContainInOrder("load", "http:get", "--target", url.ToString()).And.ContainInOrder("--seed", "7").And.ContainInOrder("--shard", "$(JOB_COMPLETION_INDEX)/2");
         _api.Requests.Should().Contain(r => r.Method == "DELETE" && r.Path.StartsWith("/api/v1/namespaces/reliability/pods/", StringComparison.Ordinal),

@@ -41,7 +41,7 @@ public sealed partial class StandInGameDayTests : IDisposable
         {
             Environment = new Dictionary<string, string?>(variables) { ["CI"] = "true" },
             WorkingDirectory = Path.GetDirectoryName(Repository.Experiments),
-        }, [.. command, "--output", reports]);
+        }, [.. command, "--plan", ShardedPodKillPlan(), "--output", reports]);
         var exit = await gameday.WaitAsync(TimeSpan.FromMinutes(20));
 
         exit.Should().Be(0, gameday.Output);
@@ -50,6 +50,11 @@ public sealed partial class StandInGameDayTests : IDisposable
         var schema = await NJsonSchema.JsonSchema.FromFileAsync(Path.Combine(Repository.Experiments, "..", "reports", "schema", "result-v1.schema.json"));
         var results = Directory.EnumerateFiles(reports, "result.json", SearchOption.AllDirectories).ToList();
         results.Should().HaveCount(4);
+        // pod-kill's load ran as the two pods of an Indexed Job, coordinated over the API, and its verdicts read their merged evidence.
+        var podKill = Path.GetDirectoryName(results.Single(r => Path.GetFileName(Path.GetDirectoryName(r)!).EndsWith("-pod-kill", StringComparison.Ordinal)))!;
+        File.ReadAllText(Path.Combine(podKill, "job.yaml")).Should().Contain("completionMode: Indexed").And.Contain("completions: 2");
+        File.ReadAllText(Path.Combine(podKill, "journal.jsonl")).Should().Contain("\"shards\":2");
+        File.ReadLines(Path.Combine(podKill, "write-ledger.jsonl")).Should().NotBeEmpty("the pods' acknowledged writes are merged into the experiment's ledger");
         // Users and the edge count the same requests: each phase's client-side and edge availability agree within sampling error.
         var phases = results.SelectMany(r => EdgeAgreement.Of(Path.Combine(Path.GetDirectoryName(r)!, "journal.jsonl"))).ToList();
         phases.Should().OnlyContain(p => p.Agree, EdgeAgreement.Describe(phases)).And.Contain(p => p.Client < 99, "a fault phase lost requests: the agreement is not one of two 100 %s");
@@ -62,6 +67,29 @@ public sealed partial class StandInGameDayTests : IDisposable
 
         Posix.Signal(env.Pid, Posix.SIGTERM).Should().BeTrue();
         (await env.WaitAsync(TimeSpan.FromSeconds(120))).Should().Be(0, env.Output);
+    }
+
+    /// <summary>
+    /// The default plan with pod-kill's load split in two shards, which on a cluster are the pods of an Indexed Job (ready within
+    /// 10 s: the stand-in's pods are processes of this CLI, with no image to pull).
+    /// </summary>
+    private string ShardedPodKillPlan()
+    {
+        var source = Repository.Experiments;
+        var copy = Path.Combine(_work, "experiments");
+        foreach (var folder in new[] { "", "chaos", "gamedays" })
+        {
+            Directory.CreateDirectory(Path.Combine(copy, folder));
+            foreach (var file in Directory.EnumerateFiles(Path.Combine(source, folder), "*.yaml"))
+            {
+                File.Copy(file, Path.Combine(copy, folder, Path.GetFileName(file)));
+            }
+        }
+        var podKill = Path.Combine(copy, "pod-kill.yaml");
+        var text = File.ReadAllText(podKill);
+        text.Should().Contain("  rate: 20 ", "the copy splits exactly this load");
+        File.WriteAllText(podKill, text.Replace("  rate: 20 ", "  shards: 2\n  readyWithin: 10s\n  rate: 20 ", StringComparison.Ordinal));
+        return Path.Combine(copy, "gamedays", "default.yaml");
     }
 
     private static async Task KubectlSeesTheClusterAndChaosMeshAsync(string kubeconfig, string run)

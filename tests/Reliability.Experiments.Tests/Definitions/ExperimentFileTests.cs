@@ -68,6 +68,8 @@ public sealed class ExperimentFileTests : IDisposable
     [InlineData("load: { scenario: crud, rate: 5, maxConcurrent: 0 }", 5, "load.maxConcurrent: must be at least 1")]
     [InlineData("load: { scenario: crud, rate: 5, shards: 0 }", 5, "load.shards: must be at least 1")]
     [InlineData("load: { scenario: crud, rate: 5, shards: 65 }", 5, "load.shards: at most 64 generator processes on one machine")]
+    [InlineData("load: { scenario: crud, rate: 5, readyWithin: 30s }", 5, "load.readyWithin: only sharded load (shards of 2 or more) has pods to wait for")]
+    [InlineData("load: { scenario: crud, rate: 5, shards: 2, readyWithin: 0s }", 5, "load.readyWithin: must be longer than zero")]
     [InlineData("load: { scenario: crud, rate: 5, timeout: 0s }", 5, "load.timeout: must be longer than zero")]
     [InlineData("load: { scenario: crud, rate: 5, [a, b]: 1 }", 5, "load.(key): expected a plain field name")]
     [InlineData("metadata: { name: Sample_1 }", 3, "metadata.name: 'Sample_1' is not a DNS-1123 label")]

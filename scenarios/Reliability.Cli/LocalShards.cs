@@ -21,6 +21,8 @@ internal sealed class LocalShards : IShardTransport
     {
     }
 
+    private const string ProcessorCountVariable = "DOTNET_PROCESSOR_COUNT";
+
     public int Count => _processes.Count;
 
     /// <summary>Starts <paramref name="count"/> shards, shard i running this CLI with <paramref name="arguments"/>(i).</summary>
@@ -42,6 +44,12 @@ internal sealed class LocalShards : IShardTransport
                 // Inherited from process start, inline socket completions have hung a CLI before its first line (commit
                 // 38371b0); each shard sets them for itself before its first socket, as `load` does.
                 start.Environment.Remove(Reliability.Load.Engine.LoadHttpClient.InlineCompletionsVariable);
+                // The shards share this machine's cores: each runtime is told its share, so that N thread pools (and their
+                // idle spinning) do not each size themselves for every core. A value the user set is kept.
+                if (!start.Environment.ContainsKey(ProcessorCountVariable))
+                {
+                    start.Environment[ProcessorCountVariable] = Math.Max(1, Environment.ProcessorCount / count).ToString(System.Globalization.CultureInfo.InvariantCulture);
+                }
                 foreach (var argument in Self(arguments(i)))
                 {
                     start.ArgumentList.Add(argument);

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Sharded load, side by side in one run against one trivial endpoint in its own process:
-#  1. closed model, 32 users: one generator, then the same users split across 2 local shards (`--shards 2`),
-#     in alternating rounds; the medians' ratio is what sharding costs or gains on this machine;
+#  1. closed model, 32 users: one generator, then the same users split across 2 local shards (`--shards 2`), then
+#     the same 2 shards with runtimes sized for every core, in alternating rounds; the medians' ratio is what
+#     sharding costs or gains on this machine;
 #  2. open model at 5,000/s split across 2 shards: the merged rate against the target rate.
 # Each closed-model measurement excludes its first 5 s (every runtime has compiled its hot paths by then).
 # Usage: bash bench/shards/run.sh [seconds per measurement, default 15] [rounds, default 5]
@@ -36,22 +37,32 @@ median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1
 # Warm the target once, unreported.
 "${cli[@]}" load http --target "$url/ok" --users 32 --duration 5s --output "$work/warm" >/dev/null
 
-one=(); two=()
+# Three arms a round: one generator; 2 shards as shipped (each runtime told its share of the cores); 2 shards whose
+# runtimes each size themselves for every core (DOTNET_PROCESSOR_COUNT=nproc, what shards did before).
+one=(); two=(); wide=()
 for round in $(seq 1 "$rounds"); do
   "${cli[@]}" load http --target "$url/ok" --users 32 --duration "${seconds}s" --warmup 5s --output "$work/one-$round" >/dev/null
   one+=("$(field "$work/one-$round/load-result.json" 'r["summary"]["rps"]')")
   "${cli[@]}" load http --target "$url/ok" --users 32 --duration "${seconds}s" --warmup 5s --shards 2 --output "$work/two-$round" >/dev/null
   two+=("$(field "$work/two-$round/load-result.json" 'r["summary"]["rps"]')")
+  DOTNET_PROCESSOR_COUNT="$(nproc)" "${cli[@]}" load http --target "$url/ok" --users 32 --duration "${seconds}s" --warmup 5s --shards 2 --output "$work/wide-$round" >/dev/null
+  wide+=("$(field "$work/wide-$round/load-result.json" 'r["summary"]["rps"]')")
 done
-m1="$(median "${one[@]}")"; m2="$(median "${two[@]}")"
+m1="$(median "${one[@]}")"; m2="$(median "${two[@]}")"; m3="$(median "${wide[@]}")"
 echo
-ratios=()
-for i in "${!one[@]}"; do ratios+=("$(python3 -c "print(f'{${two[$i]}/${one[$i]}:.2f}')")"); done
-echo "## closed model, 32 users, GET /ok (req/s per round: one generator ${one[*]}; 2 shards ${two[*]}; ratio per round ${ratios[*]})"
+ratios=(); wides=()
+for i in "${!one[@]}"; do
+  ratios+=("$(python3 -c "print(f'{${two[$i]}/${one[$i]}:.2f}')")")
+  wides+=("$(python3 -c "print(f'{${wide[$i]}/${one[$i]}:.2f}')")")
+done
+echo "## closed model, 32 users, GET /ok"
+echo "req/s per round: one generator ${one[*]}; 2 shards ${two[*]}; 2 shards sized for every core ${wide[*]}"
+echo "ratio per round: 2 shards ${ratios[*]}; sized for every core ${wides[*]}"
 echo "| generators | req/s (median) | ratio to one |"
 echo "| ---: | ---: | ---: |"
 echo "| 1 | $m1 | 1.00 |"
 echo "| 2 shards | $m2 | $(python3 -c "print(f'{$m2/$m1:.2f}')") (target >= 0.95) |"
+echo "| 2 shards, each runtime sized for every core | $m3 | $(python3 -c "print(f'{$m3/$m1:.2f}')") |"
 
 echo
 echo "## open model, 5,000/s split across 2 shards, GET /ok"
